@@ -1,0 +1,49 @@
+# Kaushal: `make demo` starts the product with demo data, `make test` runs the whole suite.
+# Both work on a fresh machine with Python 3.11 and pip only (chromium for the browser tests is
+# installed from Debian's packages when missing and we may).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SEEDS ?= ../shared/seeds
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_WORKERS ?= 2
+
+.PHONY: venv demo test lint lock browser clean bench
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e ".[dev]"
+	touch $@
+
+venv: $(BIN)/.installed
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get install -y -q chromium >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null)); \
+	  else echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: venv browser
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+demo: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_setup --seeds $(SEEDS)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+bench:
+	$(BIN)/python benchmarks/irt_bench.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache

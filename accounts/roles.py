@@ -1,0 +1,95 @@
+"""Roles are Django groups with permissions; this module is the one place that says which.
+
+Apps above this one grant their permissions to roles by listing them here as strings (never by
+import), so the layering ``lms -> lti -> content -> adaptive -> question_bank -> accounts`` holds.
+Permissions that do not exist (an app not installed) make ``roles_sync`` fail loudly, so a typo
+cannot silently leave a role without a right.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+
+class Role(StrEnum):
+    SSC_CURATOR = "SSC curator"
+    CONTENT_EDITOR = "Content editor"
+    TRAINER = "Trainer"
+    ASSESSOR = "Assessor"
+    LEARNER = "Learner"
+    ADMINISTRATOR = "Administrator"
+
+
+_FRAMEWORK_VIEW = [
+    "question_bank.view_qualificationpack",
+    "question_bank.view_nationaloccupationalstandard",
+    "question_bank.view_element",
+    "question_bank.view_performancecriterion",
+    "question_bank.view_knowledgeitem",
+    "question_bank.view_genericskill",
+]
+_FRAMEWORK_IMPORT = [
+    "question_bank.add_qualificationpack",
+    "question_bank.import_qualificationpack",
+]
+
+# Permissions per role, as "app_label.codename". Extended by each app as it grows.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.SSC_CURATOR: [*_FRAMEWORK_VIEW, *_FRAMEWORK_IMPORT, "wagtailadmin.access_admin"],
+    Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin"],
+    Role.TRAINER: ["question_bank.view_qualificationpack"],
+    Role.ASSESSOR: [*_FRAMEWORK_VIEW],
+    Role.LEARNER: [],
+    Role.ADMINISTRATOR: [*_FRAMEWORK_VIEW, *_FRAMEWORK_IMPORT, "wagtailadmin.access_admin"],
+}
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    try:
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    except Permission.DoesNotExist as exc:
+        raise LookupError(f"Role permission {dotted!r} does not exist") from exc
+
+
+@transaction.atomic
+def roles_sync() -> dict[Role, Group]:
+    """Create or update one group per role with exactly its permissions (idempotent)."""
+    groups: dict[Role, Group] = {}
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([_permission(name) for name in dotted_names])
+        groups[role] = group
+    return groups
+
+
+def user_has_role(user, role: Role) -> bool:
+    """True for an active user in the role's group; superusers count as administrators."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser and role == Role.ADMINISTRATOR:
+        return True
+    return user.groups.filter(name=role.value).exists()
+
+
+def user_roles(user) -> set[Role]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    names = set(user.groups.values_list("name", flat=True))
+    roles = {role for role in Role if role.value in names}
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    return roles
+
+
+def user_assign_role(*, user, role: Role) -> None:
+    """Put a user in a role's group (creating the groups if migrations have not yet)."""
+    group = Group.objects.filter(name=role.value).first() or roles_sync()[role]
+    user.groups.add(group)
+    if role in (Role.ADMINISTRATOR, Role.SSC_CURATOR, Role.CONTENT_EDITOR) and not user.is_staff:
+        # Wagtail's admin and the bank pages need staff status in addition to the permission.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])

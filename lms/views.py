@@ -1,0 +1,37 @@
+"""Project-level pages: health check and the role-aware dashboard."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.roles import user_roles
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the database and the cache answer."""
+    status: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report any failure as unhealthy
+        status["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.set("healthz", "1", 5)
+        status["cache"] = "ok" if cache.get("healthz") == "1" else "error: no round trip"
+    except Exception as exc:  # noqa: BLE001
+        status["cache"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in status.values())
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    roles = sorted(role.value for role in user_roles(request.user))
+    return render(request, "lms/dashboard.html", {"roles": roles})

@@ -1,0 +1,74 @@
+"""Configuration comes from the environment, and production settings are deployable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    base.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+            "SECRET_KEY": "k3!Vq9#zP0@wLm2^Rt7&Yb5*Nc8(Hd4)Jf6_Gs1+Xa0=Ue3-Io9~Tp2",
+            "ALLOWED_HOSTS": "kaushal.example.org",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    result = _run(
+        "check",
+        env={"DJANGO_SETTINGS_MODULE": "lms.settings.production", "ALLOWED_HOSTS": "a.example"},
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_database_url_selects_the_database(tmp_path):
+    db = tmp_path / "other.sqlite3"
+    result = _run(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['NAME'])",
+        env={"DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DATABASE_URL": f"sqlite:///{db}"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(db) in result.stdout
+
+
+def test_without_a_broker_celery_is_eager_and_with_one_it_is_not():
+    code = "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER)"
+    eager = _run("shell", "-c", code, env={"DJANGO_SETTINGS_MODULE": "lms.settings.dev"})
+    queued = _run(
+        "shell",
+        "-c",
+        code,
+        env={
+            "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+        },
+    )
+    assert eager.stdout.strip().endswith("True"), eager.stderr
+    assert queued.stdout.strip().endswith("False"), queued.stderr
