@@ -36,14 +36,36 @@ _FRAMEWORK_IMPORT = [
     "question_bank.import_qualificationpack",
 ]
 
+# Content (Wagtail pages are granted per page tree by content.services.content_permissions_grant;
+# these are the model-wide rights editors need around them: media, the coverage report).
+_CONTENT_AUTHORING = [
+    "wagtailimages.add_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.choose_document",
+    "content.view_coverage_report",
+]
+
 # Permissions per role, as "app_label.codename". Extended by each app as it grows.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.SSC_CURATOR: [*_FRAMEWORK_VIEW, *_FRAMEWORK_IMPORT, "wagtailadmin.access_admin"],
-    Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin"],
+    Role.SSC_CURATOR: [
+        *_FRAMEWORK_VIEW,
+        *_FRAMEWORK_IMPORT,
+        "wagtailadmin.access_admin",
+        *_CONTENT_AUTHORING,
+        "content.create_course",
+    ],
+    Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin", *_CONTENT_AUTHORING],
     Role.TRAINER: ["question_bank.view_qualificationpack"],
     Role.ASSESSOR: [*_FRAMEWORK_VIEW],
     Role.LEARNER: [],
-    Role.ADMINISTRATOR: [*_FRAMEWORK_VIEW, *_FRAMEWORK_IMPORT, "wagtailadmin.access_admin"],
+    Role.ADMINISTRATOR: [
+        *_FRAMEWORK_VIEW,
+        *_FRAMEWORK_IMPORT,
+        "wagtailadmin.access_admin",
+        *_CONTENT_AUTHORING,
+        "content.create_course",
+    ],
 }
 
 

@@ -20,3 +20,6 @@ if REDIS_URL:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "kaushal-test-" + _os.environ.get(  # noqa: F405
         "PYTEST_XDIST_WORKER", "main"
     )
+
+# whitenoise warns about a missing static folder before collectstatic has run
+(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
