@@ -46,22 +46,38 @@ _CONTENT_AUTHORING = [
     "content.view_coverage_report",
 ]
 
+_ITEMS_VIEW = [
+    "question_bank.view_item",
+    "question_bank.view_itemversion",
+    "question_bank.view_itemstatistics",
+]
+_ITEMS_CURATE = [
+    *_ITEMS_VIEW,
+    "question_bank.add_item",
+    "question_bank.change_item",
+    "question_bank.review_item",
+    "question_bank.approve_item",
+    "question_bank.import_item",
+]
+
 # Permissions per role, as "app_label.codename". Extended by each app as it grows.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SSC_CURATOR: [
         *_FRAMEWORK_VIEW,
         *_FRAMEWORK_IMPORT,
+        *_ITEMS_CURATE,
         "wagtailadmin.access_admin",
         *_CONTENT_AUTHORING,
         "content.create_course",
     ],
     Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin", *_CONTENT_AUTHORING],
     Role.TRAINER: ["question_bank.view_qualificationpack"],
-    Role.ASSESSOR: [*_FRAMEWORK_VIEW],
+    Role.ASSESSOR: [*_FRAMEWORK_VIEW, *_ITEMS_VIEW],
     Role.LEARNER: [],
     Role.ADMINISTRATOR: [
         *_FRAMEWORK_VIEW,
         *_FRAMEWORK_IMPORT,
+        *_ITEMS_CURATE,
         "wagtailadmin.access_admin",
         *_CONTENT_AUTHORING,
         "content.create_course",

@@ -3,10 +3,12 @@
 Each app adds its own include here when it grows pages (``lti/``, ``bank/``, ``learn/``...).
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("lti/", include("lti.urls")),
+    path("learn/", include("content.urls")),
 ]

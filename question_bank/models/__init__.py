@@ -12,12 +12,30 @@ from .framework import (
     QualificationPackNos,
     Sector,
 )
+from .items import (
+    Item,
+    ItemEvent,
+    ItemOption,
+    ItemStatistics,
+    ItemStatus,
+    ItemType,
+    ItemVersion,
+    ItemVersionTranslation,
+)
 
 __all__ = [
     "AwardingBody",
     "DocumentImport",
     "Element",
     "GenericSkill",
+    "Item",
+    "ItemEvent",
+    "ItemOption",
+    "ItemStatistics",
+    "ItemStatus",
+    "ItemType",
+    "ItemVersion",
+    "ItemVersionTranslation",
     "KnowledgeItem",
     "NationalOccupationalStandard",
     "PerformanceCriterion",

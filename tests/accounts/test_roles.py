@@ -18,9 +18,7 @@ def test_every_role_exists_as_a_group_after_migrate():
 def test_role_groups_hold_exactly_their_permissions():
     groups = roles_sync()
     for role, names in ROLE_PERMISSIONS.items():
-        got = {
-            f"{p.content_type.app_label}.{p.codename}" for p in groups[role].permissions.all()
-        }
+        got = {f"{p.content_type.app_label}.{p.codename}" for p in groups[role].permissions.all()}
         assert got == set(names), role
 
 

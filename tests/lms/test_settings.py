@@ -11,7 +11,8 @@ from tests.conftest import REPO
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    base.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        base.pop(name, None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
