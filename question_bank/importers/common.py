@@ -1,0 +1,192 @@
+"""Pieces shared by the NSQC and course-outline importers (same NOS body layout)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from .document import (
+    DocumentError,
+    Finding,
+    ParsedElement,
+    ParsedGenericSkill,
+    ParsedKnowledgeItem,
+    ParsedNos,
+    ParsedPerformanceCriterion,
+)
+from .text import Line
+
+BULLET = r"(?:[-•*–]\s*)?"
+PC_LINE_RE = re.compile(rf"^{BULLET}(PC\s?\d{{1,3}})\s*\.?\s+(.*)$")
+INTRO_RE = re.compile(
+    r"(to be competent|must be able to|needs? to know|need to know|covers the following)",
+    re.IGNORECASE,
+)
+
+HEAD_ELEMENTS = re.compile(r"^Elements and Performance Criteria\b", re.IGNORECASE)
+HEAD_KU = re.compile(r"^Knowledge and Understanding\b", re.IGNORECASE)
+HEAD_GS = re.compile(r"^(Generic Skills|Core Skills)\b", re.IGNORECASE)
+HEAD_ASSESSMENT = re.compile(r"^Assessment Criteria\s*$", re.IGNORECASE)
+HEAD_PARAMS = re.compile(
+    r"^(National Occupational Standards? \(NOS\) Parameters|NOS Parameters)\b", re.IGNORECASE
+)
+HEAD_DESCRIPTION = re.compile(r"^Description\s*:?\s*$", re.IGNORECASE)
+HEAD_SCOPE = re.compile(r"^Scope\s*:?\s*$", re.IGNORECASE)
+
+
+def item_re(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"^{BULLET}({prefix}\s?\d{{1,3}})\s*\.?\s+(.*)$")
+
+
+def code_of(raw: str) -> str:
+    return re.sub(r"\s+", "", raw)
+
+
+def split_sections(lines: Sequence[Line], heads: dict[str, re.Pattern[str]]) -> dict[str, list]:
+    """Split a NOS body into named sections; each value is [heading_line, [content lines]]."""
+    sections: dict[str, list] = {}
+    current: list[Line] | None = None
+    for line in lines:
+        name = next(
+            (n for n, rx in heads.items() if "\t" not in line.text and rx.match(line.text)), None
+        )
+        if name is not None and name not in sections:
+            current = []
+            sections[name] = [line, current]
+            continue
+        if current is not None:
+            current.append(line)
+    return sections
+
+
+def parse_elements(
+    lines: Sequence[Line], nos_code: str, nos_title: str, heading_line: int
+) -> list[ParsedElement]:
+    """Element titles followed by "PC1. text" lines.
+
+    A line that is neither a PC nor an intro ("To be competent...") is an element title when
+    the next line is an intro or a PC line and it does not read as the continuation of the
+    previous PC (lower-case start right after a PC); otherwise it continues the previous PC.
+    PCs before any title get an element titled like the NOS.
+    """
+    elements: list[ParsedElement] = []
+    last_pc: ParsedPerformanceCriterion | None = None
+    for i, line in enumerate(lines):
+        text = line.text.replace("\t", " ").strip()
+        m = PC_LINE_RE.match(text)
+        if m:
+            if not elements:
+                elements.append(ParsedElement(title=nos_title, line=line.no))
+            last_pc = ParsedPerformanceCriterion(
+                code=code_of(m.group(1)), text=m.group(2).strip(), line=line.no
+            )
+            elements[-1].performance_criteria.append(last_pc)
+            continue
+        if INTRO_RE.search(text) and text.endswith(":"):
+            continue
+        nxt = lines[i + 1].text.replace("\t", " ").strip() if i + 1 < len(lines) else ""
+        next_is_intro = bool(INTRO_RE.search(nxt)) and nxt.endswith(":")
+        next_is_pc = bool(PC_LINE_RE.match(nxt))
+        is_title = last_pc is None or next_is_intro or (next_is_pc and not text[:1].islower())
+        if not is_title and last_pc is not None:
+            last_pc.text = f"{last_pc.text} {text}".strip()
+            continue
+        title = text.rstrip(":").strip()
+        if elements and not elements[-1].performance_criteria and elements[-1].line != 0:
+            elements[-1].title = f"{elements[-1].title} {title}".strip()  # wrapped title
+        else:
+            elements.append(ParsedElement(title=title, line=line.no))
+        last_pc = None
+    return elements
+
+
+def parse_items(lines: Sequence[Line], prefix: str) -> list[tuple[str, str, int]]:
+    """Coded items ("KU1. text") with continuation lines joined; intro lines skipped."""
+    rx = item_re(prefix)
+    items: list[list] = []
+    for line in lines:
+        text = line.text.replace("\t", " ").strip()
+        m = rx.match(text)
+        if m:
+            items.append([code_of(m.group(1)), m.group(2).strip(), line.no])
+            continue
+        if INTRO_RE.search(text) and text.endswith(":"):
+            continue
+        if items:
+            items[-1][1] = f"{items[-1][1]} {text}".strip()
+    return [(c, t, n) for c, t, n in items]
+
+
+def knowledge_items(lines: Sequence[Line], category: str) -> list[ParsedKnowledgeItem]:
+    return [
+        ParsedKnowledgeItem(code=c, text=t, line=n, category=category)
+        for c, t, n in parse_items(lines, "KU")
+    ]
+
+
+def skill_items(lines: Sequence[Line], category: str) -> list[ParsedGenericSkill]:
+    return [
+        ParsedGenericSkill(code=c, text=t, line=n, category=category)
+        for c, t, n in parse_items(lines, "GS")
+    ]
+
+
+def duplicate_findings(nos: ParsedNos) -> list[Finding]:
+    """One ``pc-duplicate`` finding per repeated PC number (at the repeated line); same for
+    knowledge (``ku-duplicate``) and skills (``gs-duplicate``)."""
+    findings: list[Finding] = []
+    seen: Counter[str] = Counter()
+    for el in nos.elements:
+        for pc in el.performance_criteria:
+            seen[pc.code] += 1
+            if seen[pc.code] > 1:
+                findings.append(
+                    Finding(
+                        pc.line,
+                        "warning",
+                        "pc-duplicate",
+                        f"{nos.code}: {pc.code} is listed more than once; both are kept as "
+                        "published",
+                    )
+                )
+    for items, code in ((nos.knowledge, "ku-duplicate"), (nos.skills, "gs-duplicate")):
+        seen_items: Counter[str] = Counter()
+        for item in items:
+            seen_items[item.code] += 1
+            if seen_items[item.code] > 1:
+                findings.append(
+                    Finding(
+                        item.line,
+                        "warning",
+                        code,
+                        f"{nos.code}: {item.code} is listed more than once",
+                    )
+                )
+    return findings
+
+
+def missing_body_findings(nos: ParsedNos, has_marks_table: bool) -> list[Finding]:
+    findings: list[Finding] = []
+    if not nos.knowledge:
+        findings.append(
+            Finding(nos.line, "warning", "missing-knowledge", f"{nos.code}: no knowledge items")
+        )
+    if not nos.skills:
+        findings.append(
+            Finding(nos.line, "warning", "missing-skills", f"{nos.code}: no generic skills")
+        )
+    if not has_marks_table:
+        findings.append(
+            Finding(nos.line, "warning", "missing-marks", f"{nos.code}: no assessment marks table")
+        )
+    return findings
+
+
+def require_pcs(nos: ParsedNos) -> None:
+    if not any(el.performance_criteria for el in nos.elements):
+        raise DocumentError(
+            f"NOS {nos.code} ({nos.title}) has no performance criteria; the document looks "
+            "truncated or garbled",
+            line=nos.line,
+        )
