@@ -1,0 +1,280 @@
+"""Calibrating a QP's bank from recorded responses: the Django glue around ``adaptive.irt``.
+
+Persons are attempts (an ability can change between attempts; practice answered outside an
+attempt counts as one person per learner), items are bank ``Item`` s (translations and versions of
+an item share its calibration), scores are 0/1. Items with fewer than ``min_responses`` answers
+are left out and listed in the run. In "anchored" mode already calibrated items keep their
+parameters and the others are put on their scale (fixed-parameter calibration, Kim 2006); the
+first calibration of a bank, or "full" mode, fixes the scale at N(0, 1) for this sample.
+
+``calibration_run_start`` records a run and enqueues ``calibration_run_execute`` on Celery (eager
+without a broker); the task reports its progress on the run row, which the admin page polls.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from question_bank.models import Item, QualificationPack
+
+from .irt import ItemBank, SparseResponses, calibrate
+from .models import CalibrationRun, Response
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CalibrationData",
+    "calibration_data_collect",
+    "calibration_run_execute",
+    "calibration_run_start",
+    "recalibration_due_start",
+]
+
+
+@dataclass
+class CalibrationData:
+    """Responses of one QP's bank in long form, ready for ``adaptive.irt.calibrate``."""
+
+    item_ids: list[int]  # bank Item primary keys, one per column
+    responses: SparseResponses
+    skipped: dict[int, int]  # Item pk -> number of responses, for items under the minimum
+
+
+def _bank_items(qualification_pack_code: str):
+    pack = QualificationPack.objects.filter(code=qualification_pack_code, is_current=True).first()
+    if pack is None:
+        raise ValueError(f"no current qualification pack {qualification_pack_code!r}")
+    # Items are tagged to NOS rows; a NOS code may have several revisions, all of which belong
+    # to the bank of a QP that lists the code.
+    codes = list(pack.nos.values_list("code", flat=True))
+    return Item.objects.filter(nos__code__in=codes)
+
+
+def calibration_data_collect(
+    *, qualification_pack_code: str, min_responses: int = 30
+) -> CalibrationData:
+    items = _bank_items(qualification_pack_code)
+    rows = list(
+        Response.objects.filter(item__in=items).values_list(
+            "attempt_id", "user_id", "item_id", "is_correct"
+        )
+    )
+    per_item = Counter(item for _, _, item, _ in rows)
+    kept = sorted(item for item, n in per_item.items() if n >= min_responses)
+    skipped = {item: n for item, n in per_item.items() if n < min_responses}
+    column = {item: j for j, item in enumerate(kept)}
+    person_index: dict[tuple[str, int], int] = {}
+    person, item_col, score = [], [], []
+    for attempt_id, user_id, item_id, is_correct in rows:
+        j = column.get(item_id)
+        if j is None:
+            continue
+        key = ("a", attempt_id) if attempt_id is not None else ("u", user_id)
+        i = person_index.setdefault(key, len(person_index))
+        person.append(i)
+        item_col.append(j)
+        score.append(1.0 if is_correct else 0.0)
+    responses = SparseResponses(
+        person=np.asarray(person, dtype=np.int64),
+        item=np.asarray(item_col, dtype=np.int64),
+        score=np.asarray(score, dtype=float),
+        n_persons=len(person_index),
+        n_items=len(kept),
+    )
+    return CalibrationData(item_ids=kept, responses=responses, skipped=skipped)
+
+
+def calibration_run_start(
+    *,
+    qualification_pack_code: str,
+    model: str = "2pl",
+    calibration_mode: str = CalibrationRun.CalibrationMode.ANCHORED,
+    min_responses: int = 30,
+    user=None,
+) -> CalibrationRun:
+    """Record a run and enqueue it (runs at once when Celery is eager)."""
+    if not QualificationPack.objects.filter(code=qualification_pack_code, is_current=True).exists():
+        raise ValueError(f"no current qualification pack {qualification_pack_code!r}")
+    if model not in {"1pl", "2pl", "3pl"}:
+        raise ValueError(f"unknown model {model!r}")
+    run = CalibrationRun.objects.create(
+        qualification_pack_code=qualification_pack_code,
+        model=model,
+        calibration_mode=calibration_mode,
+        min_responses=min_responses,
+        requested_by=user if getattr(user, "pk", None) else None,
+    )
+    transaction.on_commit(lambda: calibration_run_execute.delay(run.pk))
+    return run
+
+
+def _progress(run: CalibrationRun, percent: int, stage: str) -> None:
+    CalibrationRun.objects.filter(pk=run.pk).update(progress=percent, stage=stage)
+
+
+@shared_task(name="adaptive.calibration_run_execute")
+def calibration_run_execute(run_id: int) -> str:
+    """Execute a queued run; every outcome, failures included, is written to the run."""
+    run = CalibrationRun.objects.get(pk=run_id)
+    if run.status != CalibrationRun.Status.QUEUED:
+        return run.status  # delivered twice: the first delivery owns the run
+    CalibrationRun.objects.filter(pk=run.pk).update(
+        status=CalibrationRun.Status.RUNNING, started_at=timezone.now(), progress=1
+    )
+    try:
+        _execute(run)
+    except Exception as exc:  # noqa: BLE001 - the run must record any failure for the admin
+        logger.exception("calibration run %s failed", run.pk)
+        CalibrationRun.objects.filter(pk=run.pk).update(
+            status=CalibrationRun.Status.FAILED,
+            error=f"{exc.__class__.__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        return CalibrationRun.Status.FAILED
+    return CalibrationRun.Status.SUCCEEDED
+
+
+def _execute(run: CalibrationRun) -> None:
+    _progress(run, 5, "collecting responses")
+    data = calibration_data_collect(
+        qualification_pack_code=run.qualification_pack_code, min_responses=run.min_responses
+    )
+    n_items = data.responses.n_items
+    if n_items == 0:
+        raise ValueError(
+            f"no item has {run.min_responses} or more responses yet "
+            f"({len(data.skipped)} items have fewer)"
+        )
+    items = {item.pk: item for item in Item.objects.filter(pk__in=data.item_ids)}
+    anchors = []
+    if run.calibration_mode == CalibrationRun.CalibrationMode.ANCHORED:
+        anchors = [
+            j
+            for j, pk in enumerate(data.item_ids)
+            if items[pk].discrimination is not None and items[pk].difficulty is not None
+        ]
+        if len(anchors) == n_items:
+            anchors = []  # nothing new to place: refresh the whole scale instead
+    anchor_bank = None
+    if anchors:
+        anchor_items = [items[data.item_ids[j]] for j in anchors]
+        anchor_bank = ItemBank.from_irt(
+            [i.discrimination for i in anchor_items],
+            [i.difficulty for i in anchor_items],
+            [i.guessing or 0.0 for i in anchor_items],
+        )
+    _progress(
+        run,
+        15,
+        f"calibrating {n_items} items from {data.responses.n_persons} persons"
+        + (f", {len(anchors)} anchors held fixed" if anchors else ""),
+    )
+    result = calibrate(
+        data.responses,
+        model=run.model,
+        anchor_items=np.asarray(anchors, dtype=np.int64) if anchors else None,
+        anchor_bank=anchor_bank,
+        ids=tuple(str(pk) for pk in data.item_ids),
+    )
+    _progress(run, 90, "writing parameters")
+    se = result.standard_errors
+    now = timezone.now()
+    anchor_set = set(anchors)
+    updated = []
+    for j, pk in enumerate(data.item_ids):
+        if j in anchor_set:
+            continue
+        item = items[pk]
+        item.discrimination = float(result.a[j])
+        item.difficulty = float(result.b[j])
+        item.guessing = float(result.c[j]) if run.model == "3pl" else None
+        item.discrimination_se = _finite(se["a"][j])
+        item.difficulty_se = _finite(se["b"][j])
+        item.guessing_se = _finite(se["c"][j]) if run.model == "3pl" else None
+        item.calibrated_at = now
+        updated.append(item)
+    with transaction.atomic():
+        Item.objects.bulk_update(
+            updated,
+            [
+                "discrimination",
+                "difficulty",
+                "guessing",
+                "discrimination_se",
+                "difficulty_se",
+                "guessing_se",
+                "calibrated_at",
+            ],
+        )
+        CalibrationRun.objects.filter(pk=run.pk).update(
+            status=CalibrationRun.Status.SUCCEEDED,
+            progress=100,
+            stage=f"{len(updated)} items calibrated",
+            n_persons=data.responses.n_persons,
+            n_items=n_items,
+            n_responses=int(data.responses.score.size),
+            n_anchors=len(anchors),
+            skipped_items=[{"item": pk, "responses": n} for pk, n in sorted(data.skipped.items())],
+            log_likelihood=float(result.log_likelihood),
+            iterations=int(result.iterations),
+            converged=bool(result.converged),
+            finished_at=timezone.now(),
+        )
+
+
+def _finite(value) -> float | None:
+    value = float(np.asarray(value).reshape(-1)[0])
+    return value if np.isfinite(value) else None
+
+
+@shared_task(name="adaptive.recalibration_due_start")
+def recalibration_due_start(growth: float = 0.2, min_new_responses: int = 200) -> list[int]:
+    """Scheduled (Celery beat): recalibrate every QP whose responses grew enough since its last
+    successful run (by ``growth`` of the previous count and at least ``min_new_responses``),
+    or that has enough responses and was never calibrated. Returns the runs started."""
+    started = []
+    busy = set(
+        CalibrationRun.objects.filter(
+            status__in=[CalibrationRun.Status.QUEUED, CalibrationRun.Status.RUNNING]
+        ).values_list("qualification_pack_code", flat=True)
+    )
+    for code in QualificationPack.objects.filter(is_current=True).values_list("code", flat=True):
+        if code in busy:
+            continue
+        total = Response.objects.filter(item__in=_bank_items(code)).count()
+        last = (
+            CalibrationRun.objects.filter(
+                qualification_pack_code=code, status=CalibrationRun.Status.SUCCEEDED
+            )
+            .order_by("-finished_at")
+            .first()
+        )
+        previous = last.n_responses if last else 0
+        if total - previous >= max(min_new_responses, growth * previous):
+            started.append(calibration_run_start(qualification_pack_code=code).pk)
+    return started
+
+
+def calibration_overview(*, qualification_pack_code: str) -> dict:
+    """Counts for the admin page: responses, items with parameters, the last runs."""
+    items = _bank_items(qualification_pack_code)
+    stats = items.aggregate(
+        total=Count("pk"),
+        calibrated=Count("pk", filter=Q(discrimination__isnull=False)),
+        last=Max("calibrated_at"),
+    )
+    return {
+        "items": stats["total"],
+        "calibrated": stats["calibrated"],
+        "last_calibrated_at": stats["last"],
+        "responses": Response.objects.filter(item__in=items).count(),
+        "runs": CalibrationRun.objects.filter(qualification_pack_code=qualification_pack_code)[:10],
+    }
