@@ -33,6 +33,7 @@ test: venv browser
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 demo: venv
 	$(BIN)/python manage.py migrate --noinput

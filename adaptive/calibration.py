@@ -167,9 +167,9 @@ def _execute(run: CalibrationRun) -> None:
     if anchors:
         anchor_items = [items[data.item_ids[j]] for j in anchors]
         anchor_bank = ItemBank.from_irt(
-            [i.discrimination for i in anchor_items],
-            [i.difficulty for i in anchor_items],
-            [i.guessing or 0.0 for i in anchor_items],
+            np.array([i.discrimination for i in anchor_items], dtype=float),
+            np.array([i.difficulty for i in anchor_items], dtype=float),
+            np.array([i.guessing or 0.0 for i in anchor_items], dtype=float),
         )
     _progress(
         run,
@@ -179,7 +179,7 @@ def _execute(run: CalibrationRun) -> None:
     )
     result = calibrate(
         data.responses,
-        model=run.model,
+        model=run.model,  # type: ignore[arg-type]  # choices limit it to 1pl/2pl/3pl
         anchor_items=np.asarray(anchors, dtype=np.int64) if anchors else None,
         anchor_bank=anchor_bank,
         ids=tuple(str(pk) for pk in data.item_ids),

@@ -208,9 +208,13 @@ def _nos_store(
         current.is_current = False
         current.save(update_fields=["is_current"])
     else:
-        last = NationalOccupationalStandard.objects.filter(code=unit.code).order_by("-revision")
-        if last.exists():
-            revision = last.first().revision + 1
+        last = (
+            NationalOccupationalStandard.objects.filter(code=unit.code)
+            .order_by("-revision")
+            .first()
+        )
+        if last is not None:
+            revision = last.revision + 1
     nos = NationalOccupationalStandard(
         code=unit.code,
         revision=revision,
