@@ -92,6 +92,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for <html lang>
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -125,6 +126,9 @@ LOGIN_REDIRECT_URL = "/"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
 WAGTAIL_I18N_ENABLED = True
+# Pages created in one language get aliases in the others (Hindi learners see the English page
+# until it is translated, never a 404); content.services does the same for pages it creates.
+WAGTAILSIMPLETRANSLATION_SYNC_PAGE_TREE = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Kolkata"
@@ -165,7 +169,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Task modules outside the apps' tasks.py (autodiscovered) that workers must import.
+CELERY_IMPORTS = ("adaptive.calibration",)
+# Periodic jobs for `celery -A lms beat` (exactly one beat process per deployment).
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "recalibrate-grown-banks": {
+        "task": "adaptive.recalibration_due_start",
+        "schedule": 6 * 60 * 60,  # every six hours; a run starts only if responses grew enough
+    },
+    "lti-roster-sync": {"task": "lti.tasks.roster_sync_all", "schedule": 6 * 60 * 60},
+    "lti-retire-keys": {"task": "lti.tasks.tool_keys_retire", "schedule": 24 * 60 * 60},
+}
 
 WAGTAIL_SITE_NAME = "Kaushal"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -178,5 +192,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail's background tasks log every page save at INFO: too chatty for the console.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
