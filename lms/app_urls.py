@@ -5,10 +5,13 @@ Each app adds its own include here when it grows pages (``lti/``, ``bank/``, ``l
 
 from django.urls import include, path
 
-from . import views
+from . import reports, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("trainer/", reports.trainer_batches, name="trainer_batches"),
+    path("trainer/batches/<int:pk>/", reports.batch_mastery, name="batch_mastery"),
+    path("me/progress/", reports.my_mastery, name="my_mastery"),
     path("lti/", include("lti.urls")),
     path("learn/", include("content.urls")),
 ]
