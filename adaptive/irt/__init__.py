@@ -1,0 +1,69 @@
+"""Kaushal's psychometric core: item response models, calibration, scoring, adaptive testing.
+
+Pure numpy/scipy; imports nothing from Django or the rest of the project. Code outside this
+package imports only the names below (``from adaptive.irt import calibrate, select_next_item``).
+
+How the pieces hang together: :func:`calibrate` turns a response matrix into an
+:class:`ItemBank` (slope-intercept parameters: discrimination a, intercept d, guessing c;
+difficulty b = -d/a); :func:`estimate_ability` and :func:`subscores` score persons against a
+bank; a :class:`Blueprint` of content :class:`Constraint` s drives both adaptive delivery
+(:func:`select_next_item`, :class:`CatSession`) and unique fixed papers
+(:func:`assemble_paper`); :mod:`adaptive.irt.simulation` runs catsim-style studies.
+"""
+
+from .blueprint import Blueprint, BlueprintInfeasibleError, Constraint, blueprint_violations
+from .calibration import CalibrationResult, SparseResponses, calibrate
+from .cat import (
+    CatSession,
+    ExposureControl,
+    PreparedBank,
+    Selection,
+    ShadowTest,
+    StoppingRule,
+    select_next_item,
+)
+from .fit import ItemFit, item_fit, s_x2
+from .linking import LinkingConstants, mean_sigma, stocking_lord, transform_bank
+from .loft import assemble_paper, pairwise_overlap
+from .models import (
+    ItemBank,
+    conditional_standard_error,
+    item_information,
+    probability,
+    test_information,
+)
+from .scoring import AbilityEstimate, estimate_ability, subscores
+
+__all__ = [
+    "AbilityEstimate",
+    "Blueprint",
+    "BlueprintInfeasibleError",
+    "CalibrationResult",
+    "CatSession",
+    "Constraint",
+    "ExposureControl",
+    "ItemBank",
+    "ItemFit",
+    "LinkingConstants",
+    "PreparedBank",
+    "Selection",
+    "ShadowTest",
+    "SparseResponses",
+    "StoppingRule",
+    "assemble_paper",
+    "blueprint_violations",
+    "calibrate",
+    "conditional_standard_error",
+    "estimate_ability",
+    "item_fit",
+    "item_information",
+    "mean_sigma",
+    "pairwise_overlap",
+    "probability",
+    "s_x2",
+    "select_next_item",
+    "stocking_lord",
+    "subscores",
+    "test_information",
+    "transform_bank",
+]

@@ -1,0 +1,526 @@
+"""Computerised adaptive testing: ability update, item selection under a blueprint, stopping.
+
+Selection is the shadow-test approach (van der Linden & Reese 1998): before each item a full
+test of ``blueprint.length`` items that contains every administered item, meets the blueprint
+and maximises information at the current theta is assembled as a 0-1 program
+(:func:`adaptive.irt.blueprint.solve_assembly`), and the best free item of that shadow test is
+given. Because the shadow test always contains the administered items and is feasible, every test
+that runs to full length meets the blueprint; a test stopped early by the SE rule is only
+stopped once its administered items already meet every minimum (maxima and enemies hold at
+every step).
+
+Why it is fast (< 1 ms median per step on 2,000 items):
+
+* every item's log-probabilities and information are tabulated once on a theta grid
+  (:class:`PreparedBank`), so the EAP update after a response is one row addition over the grid
+  and "information at theta" is a row lookup;
+* the shadow test is re-solved only when needed: when it no longer contains every
+  administered item, or when theta has moved more than ``resolve_threshold`` (or the
+  progressive weight by 0.25) since the last solve *and* some allowed item outside the shadow
+  test now beats its best free item. Otherwise the best free item of the current shadow test
+  is taken, which keeps the blueprint feasible (the shadow test itself is a feasible
+  completion). Solves stop within 1 % of the optimum (``mip_rel_gap``);
+* each solve is a small program restricted to the top items of every content constraint plus
+  the administered ones, falling back to the whole bank when that restricted program is
+  infeasible.
+
+Exposure control: the progressive method (Revuelta & Ponsoda 1998) weights the objective
+``(1 - s) * R_i + s * I_i(theta)`` with ``R_i ~ U(0, max I)`` drawn per examinee and ``s`` the
+share of the test given (with an SE target: the larger of that and the share of the target
+information gathered, Barrada et al. 2008); the "randomesque" method (Kingsbury & Zara 1989)
+draws among the top items. Either can be combined with Sympson-Hetter eligibility (Sympson &
+Hetter 1985) estimated on line (van der Linden & Veldkamp 2004): an item is eligible for a new
+examinee with probability ``min(1, r_max / P(administered | eligible))``, and not at all once one
+more administration would lift its exposure rate above ``r_max``; ineligible items are left out
+of the shadow test (unless the blueprint cannot be met without them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .blueprint import Blueprint, BlueprintInfeasibleError, solve_assembly
+from .models import FloatArray, ItemBank, category_log_probabilities, item_information
+
+__all__ = [
+    "CatSession",
+    "ExposureControl",
+    "PreparedBank",
+    "Selection",
+    "ShadowTest",
+    "StoppingRule",
+    "select_next_item",
+]
+
+SelectionMethod = Literal["fisher", "kl"]
+
+
+@dataclass(frozen=True)
+class PreparedBank:
+    """A bank with log-probabilities and information tabulated on a theta grid.
+
+    grid: (n_grid,) evenly spaced thetas
+    log_prob: (n_grid, n_items, max_categories) log P(x = k | theta)
+    information: (n_grid, n_items) Fisher information
+    """
+
+    bank: ItemBank
+    grid: FloatArray
+    log_prob: FloatArray
+    information: FloatArray
+
+    @classmethod
+    def from_bank(cls, bank: ItemBank, grid: ArrayLike | None = None) -> PreparedBank:
+        g = np.linspace(-5.0, 5.0, 201) if grid is None else np.asarray(grid, dtype=float)
+        lp = np.maximum(category_log_probabilities(g, bank), -1e4)
+        return cls(bank, g, np.ascontiguousarray(lp), item_information(g, bank))
+
+    def grid_index(self, theta: float) -> int:
+        # Plain Python arithmetic: numpy scalar calls would dominate a CAT step.
+        g0, g1, n = float(self.grid[0]), float(self.grid[1]), int(self.grid.size)
+        return min(max(int(round((theta - g0) / (g1 - g0))), 0), n - 1)
+
+
+@dataclass(frozen=True)
+class StoppingRule:
+    """Stop at ``max_length`` (default the blueprint length), or once at least ``min_length``
+    items are given, the standard error is at most ``se_target`` and the blueprint's minima are
+    met."""
+
+    se_target: float | None = 0.3
+    min_length: int = 1
+    max_length: int | None = None
+
+
+@dataclass
+class ExposureControl:
+    """Exposure control shared by the sessions of one delivery (one bank, one centre).
+
+    method: "progressive" (Revuelta & Ponsoda 1998), "randomesque" (Kingsbury & Zara 1989)
+        or "none"
+    max_rate: target maximum exposure rate for Sympson-Hetter eligibility, None for none
+    counts / eligible_counts: (n_items,) administrations, and tests in which each item was
+        eligible, so far
+    """
+
+    n_items: int
+    method: Literal["progressive", "randomesque", "none"] = "progressive"
+    max_rate: float | None = 0.2
+    randomesque_size: int = 5
+    counts: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    eligible_counts: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    n_tests: int = 0
+
+    def __post_init__(self) -> None:
+        if self.counts.size == 0:
+            self.counts = np.zeros(self.n_items, dtype=np.int64)
+        if self.eligible_counts.size == 0:
+            self.eligible_counts = np.zeros(self.n_items, dtype=np.int64)
+
+    def eligibility_probability(self) -> FloatArray:
+        """(n_items,) Sympson-Hetter probabilities ``min(1, r_max / P(A | E))`` (a 5 % margin
+        below ``max_rate`` absorbs the estimate's noise)."""
+        if self.max_rate is None:
+            return np.ones(self.n_items)
+        # One pseudo-administration in one pseudo-eligible test keeps the estimate conservative
+        # while few tests have been seen.
+        p_given_e = (self.counts + 1.0) / (self.eligible_counts + 1.0)
+        target = 0.95 * self.max_rate
+        with np.errstate(divide="ignore"):
+            return np.asarray(np.minimum(1.0, target / p_given_e))
+
+    def draw_eligible(self, rng: np.random.Generator) -> NDArray[np.bool_]:
+        """Sympson-Hetter lottery, plus a hard cap once ``1 / max_rate`` tests are done: an item
+        whose next administration would lift its exposure rate above ``max_rate`` is not
+        eligible, so the rate never exceeds the target after the first few tests."""
+        eligible = rng.random(self.n_items) < self.eligibility_probability()
+        if self.max_rate is not None and self.n_tests >= int(np.ceil(1.0 / self.max_rate)):
+            eligible &= (self.counts + 1) <= self.max_rate * (self.n_tests + 1)
+        return np.asarray(eligible)
+
+    def record_test(self, administered: Sequence[int], eligible: NDArray[np.bool_]) -> None:
+        self.counts[np.asarray(administered, dtype=np.int64)] += 1
+        self.eligible_counts += eligible
+        self.n_tests += 1
+
+    @property
+    def exposure_rates(self) -> FloatArray:
+        return np.asarray(self.counts / max(self.n_tests, 1))
+
+
+@dataclass(frozen=True)
+class ShadowTest:
+    """The current shadow test (bank indices), where it was solved, and the examinee's
+    progressive-method random weights ``noise`` (n_items,)."""
+
+    items: NDArray[np.int64]
+    theta: float
+    progress: float
+    noise: FloatArray
+    eligible: NDArray[np.bool_]
+    solves: int = 1
+
+    mask: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def __post_init__(self) -> None:
+        if self.mask.size != self.noise.size:  # (n_items,) membership, built once per solve
+            m = np.zeros(self.noise.size, dtype=bool)
+            m[self.items] = True
+            object.__setattr__(self, "mask", m)
+
+
+@dataclass(frozen=True)
+class Selection:
+    item: int
+    theta: float
+    standard_error: float
+    shadow: ShadowTest
+
+
+def _posterior(
+    prep: PreparedBank, loglik: FloatArray, prior: tuple[float, float]
+) -> tuple[float, float]:
+    """EAP and posterior sd on the grid (Bock & Mislevy 1982)."""
+    g = prep.grid
+    L = loglik - 0.5 * ((g - prior[0]) / prior[1]) ** 2
+    p = np.exp(L - L.max())
+    total = float(p.sum())
+    m = float(p @ g) / total
+    return m, math.sqrt(max(float(p @ (g * g)) / total - m * m, 1e-12))
+
+
+def _loglik(
+    prep: PreparedBank, administered: Sequence[int], responses: Sequence[float]
+) -> FloatArray:
+    out = np.zeros(prep.grid.size)
+    for i, r in zip(administered, responses, strict=True):
+        out += prep.log_prob[:, i, int(r)]
+    return out
+
+
+def _criterion(
+    prep: PreparedBank, theta: float, n_given: int, method: SelectionMethod
+) -> FloatArray:
+    """(n_items,) Fisher information at theta, or Kullback-Leibler information integrated over
+    ``theta +- 3/sqrt(n)`` (Chang & Ying 1996)."""
+    gi = prep.grid_index(theta)
+    if method == "fisher":
+        return prep.information[gi]
+    step = prep.grid[1] - prep.grid[0]
+    half = int(np.ceil(3.0 / np.sqrt(max(n_given, 1)) / step))
+    lo, hi = max(0, gi - half), min(prep.grid.size, gi + half + 1)
+    lp_hat = prep.log_prob[gi]  # (n_items, K)
+    p_hat = np.exp(lp_hat)
+    window = prep.log_prob[lo:hi]  # (w, n_items, K)
+    kl = np.einsum("jk,wjk->j", p_hat, lp_hat[None] - window)
+    return np.asarray(kl * step)
+
+
+def _restricted_candidates(
+    score: FloatArray,
+    allowed: NDArray[np.bool_],
+    blueprint: Blueprint,
+    administered: Sequence[int] | NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Top items of every content constraint and overall (plus the administered ones)."""
+    s = np.where(allowed, score, -np.inf)
+    keep = [np.asarray(administered, dtype=np.int64)]
+    top = min(2 * blueprint.length, s.size)
+    keep.append(np.argpartition(-s, top - 1)[:top])
+    for c in blueprint.constraints:
+        idx = np.asarray(c.items, dtype=np.int64)
+        k = min(idx.size, max(6, 2 * int(np.ceil(c.minimum))))
+        keep.append(idx[np.argpartition(-s[idx], k - 1)[:k]])
+    cand = np.unique(np.concatenate(keep))
+    return cand[np.isfinite(s[cand]) | np.isin(cand, administered)]
+
+
+def _solve_shadow(
+    objective: FloatArray,
+    blueprint: Blueprint,
+    administered: Sequence[int] | NDArray[np.int64],
+    excluded: NDArray[np.bool_],
+    eligible: NDArray[np.bool_],
+) -> NDArray[np.int64]:
+    adm = np.asarray(administered, dtype=np.int64)
+    allowed = ~excluded & eligible
+    allowed[adm] = True
+    attempts: list[tuple[NDArray[np.bool_], bool]] = [(allowed, True), (allowed, False)]
+    relaxed = ~excluded.copy()
+    relaxed[adm] = True
+    attempts.append((relaxed, False))  # drop exposure eligibility rather than fail the test
+    last: Exception | None = None
+    for ok, restrict in attempts:
+        forbidden = np.flatnonzero(~ok)
+        cand = _restricted_candidates(objective, ok, blueprint, adm) if restrict else None
+        try:
+            # A shadow test within 1 % of the best is as good for picking the next item, and
+            # branch-and-bound stops much sooner.
+            return solve_assembly(
+                objective,
+                blueprint,
+                forced=adm,
+                forbidden=forbidden,
+                candidates=cand,
+                relative_gap=0.01,
+            )
+        except BlueprintInfeasibleError as exc:
+            last = exc
+    raise BlueprintInfeasibleError(f"no shadow test meets the blueprint: {last}")
+
+
+def select_next_item(
+    bank: ItemBank | PreparedBank,
+    administered: Sequence[int],
+    responses: Sequence[float],
+    blueprint: Blueprint,
+    *,
+    excluded: Sequence[int] = (),
+    method: SelectionMethod = "fisher",
+    exposure: ExposureControl | None = None,
+    shadow: ShadowTest | None = None,
+    prior: tuple[float, float] = (0.0, 1.0),
+    resolve_threshold: float = 0.3,
+    se_target: float | None = None,
+    rng: np.random.Generator | None = None,
+) -> Selection:
+    """Next item for one examinee, without hidden state (shadow-test CAT).
+
+    administered / responses: bank indices given so far and the scores received
+    excluded: items the candidate must not see (e.g. seen in an earlier attempt)
+    exposure: shared :class:`ExposureControl` (its method and eligibility), None for none
+    shadow: the :class:`ShadowTest` returned by the previous call for this examinee, so the
+        0-1 program is re-solved only when needed; None on the first call
+    se_target: once the SE is below it, prefer items that fill unmet blueprint minima
+    Returns the item, the current EAP theta and its standard error, and the shadow test.
+    """
+    prep = bank if isinstance(bank, PreparedBank) else PreparedBank.from_bank(bank)
+    gen = rng if rng is not None else np.random.default_rng()
+    theta, se = _posterior(prep, _loglik(prep, administered, responses), prior)
+    return _select(
+        prep,
+        theta,
+        se,
+        administered,
+        blueprint,
+        excluded,
+        method,
+        exposure,
+        shadow,
+        resolve_threshold,
+        gen,
+        se_target,
+    )
+
+
+def _select(
+    prep: PreparedBank,
+    theta: float,
+    se: float,
+    administered: Sequence[int],
+    blueprint: Blueprint,
+    excluded: Sequence[int] | NDArray[np.bool_],
+    method: SelectionMethod,
+    exposure: ExposureControl | None,
+    shadow: ShadowTest | None,
+    resolve_threshold: float,
+    rng: np.random.Generator,
+    se_target: float | None = None,
+) -> Selection:
+    n_items = prep.bank.n_items
+    n_given = len(administered)
+    if n_given >= blueprint.length:
+        raise ValueError("the test is already at the blueprint length")
+    excl = np.zeros(n_items, dtype=bool)
+    if isinstance(excluded, np.ndarray) and excluded.dtype == bool:
+        excl = excluded
+    elif len(excluded):
+        excl[np.asarray(excluded, dtype=np.int64)] = True
+    info = _criterion(prep, theta, n_given, method)
+    style = "none" if exposure is None else exposure.method
+    if shadow is None:
+        noise = rng.random(n_items)
+        eligible = (
+            exposure.draw_eligible(rng) if exposure is not None else np.ones(n_items, dtype=bool)
+        )
+    else:
+        noise, eligible = shadow.noise, shadow.eligible
+    progress = n_given / blueprint.length
+    if se_target is not None:
+        # Variable-length test: measure progress by the share of the target information already
+        # gathered (Barrada et al. 2008's adaptation of the progressive method), so the
+        # randomisation fades as the SE approaches its target rather than the maximum length.
+        progress = max(progress, min(1.0, (se_target / max(se, 1e-9)) ** 2))
+    info_max = float(info.max())
+
+    def objective(idx: NDArray[np.int64] | slice = slice(None)) -> FloatArray:
+        if style == "progressive":
+            return np.asarray((1.0 - progress) * noise[idx] * info_max + progress * info[idx])
+        return np.asarray(info[idx])
+
+    adm = np.asarray(administered, dtype=np.int64)
+    adm_mask = np.zeros(n_items, dtype=bool)
+    adm_mask[adm] = True
+    free = np.zeros(0, dtype=np.int64)
+    need = shadow is None
+    if shadow is not None:
+        free = np.flatnonzero(shadow.mask & ~adm_mask)
+        need = not bool(shadow.mask[adm].all()) or bool(excl[free].any())
+    if (
+        not need
+        and shadow is not None
+        and (
+            abs(theta - shadow.theta) > resolve_threshold or abs(progress - shadow.progress) >= 0.25
+        )
+    ):
+        # Theta (or the progressive weight) moved: re-solve only if the shadow test is no longer
+        # the best place to pick from, i.e. some allowed item outside it now beats its best
+        # free item. Otherwise the re-solved shadow test would start with the same item, and
+        # the check is armed again from the current theta.
+        outside = ~shadow.mask & ~excl & eligible
+        best_out = float(objective()[outside].max()) if outside.any() else -np.inf
+        need = best_out > float(objective(free).max())
+        if not need:
+            shadow = replace(shadow, theta=theta, progress=progress)
+    if need:
+        items = _solve_shadow(objective(), blueprint, adm, excl, eligible)
+        shadow = ShadowTest(
+            items, theta, progress, noise, eligible, (shadow.solves + 1) if shadow else 1
+        )
+        free = np.flatnonzero(shadow.mask & ~adm_mask)
+    assert shadow is not None
+    if se_target is not None and se <= se_target:
+        # Precise enough but a blueprint minimum is still short: give the free shadow item that
+        # covers the most unmet minima, so the test can stop as soon as possible.
+        helps = _deficit_cover(blueprint, n_items, adm, free)
+        if helps.max() > 0:
+            free = free[helps == helps.max()]
+    if style == "randomesque":
+        k = min(exposure.randomesque_size if exposure else 1, free.size)
+        top = free[np.argsort(-info[free])[:k]]
+        item = int(rng.choice(top))
+    else:
+        item = int(free[np.argmax(objective(free))])
+    return Selection(item, theta, se, shadow)
+
+
+def _deficit_cover(
+    blueprint: Blueprint, n_items: int, administered: NDArray[np.int64], free: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """(len(free),) number of constraints with an unmet minimum each free item counts for."""
+    W, lo, _ = blueprint.dense_matrix(n_items)
+    totals = W[:, administered].sum(axis=1)
+    unmet = totals < lo - 1e-9
+    unmet[0] = False  # the length row
+    return np.asarray((W[unmet][:, free] > 0).sum(axis=0), dtype=np.int64)
+
+
+def _meets_blueprint_so_far(blueprint: Blueprint, n_items: int, administered: list[int]) -> bool:
+    """Vectorised ``blueprint_violations`` for a test that stops now (length row aside)."""
+    W, lo, hi = blueprint.dense_matrix(n_items)
+    totals = W[1:, administered].sum(axis=1)
+    return bool(np.all(totals >= lo[1:] - 1e-9) and np.all(totals <= hi[1:] + 1e-9))
+
+
+class CatSession:
+    """One examinee's adaptive test, for delivery or simulation.
+
+    Holds the running log-likelihood over the grid, so each step costs one row addition, an
+    EAP on the grid and (usually) a lookup in the current shadow test.
+    """
+
+    def __init__(
+        self,
+        bank: ItemBank | PreparedBank,
+        blueprint: Blueprint,
+        *,
+        stopping: StoppingRule | None = None,
+        method: SelectionMethod = "fisher",
+        exposure: ExposureControl | None = None,
+        excluded: Sequence[int] = (),
+        prior: tuple[float, float] = (0.0, 1.0),
+        resolve_threshold: float = 0.3,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        self.prepared = bank if isinstance(bank, PreparedBank) else PreparedBank.from_bank(bank)
+        self.blueprint = blueprint
+        self.stopping = stopping or StoppingRule()
+        self.method: SelectionMethod = method
+        self.exposure = exposure
+        self.excluded = np.zeros(self.prepared.bank.n_items, dtype=bool)
+        if len(excluded):
+            self.excluded[np.asarray(excluded, dtype=np.int64)] = True
+        self.prior = prior
+        self.resolve_threshold = resolve_threshold
+        self.rng = rng if rng is not None else np.random.default_rng()
+        self.administered: list[int] = []
+        self.responses: list[float] = []
+        self.loglik = np.zeros(self.prepared.grid.size)
+        self.theta, self.standard_error = _posterior(self.prepared, self.loglik, prior)
+        self.shadow: ShadowTest | None = None
+        self.stop_reason: str | None = None
+        self._recorded = False
+
+    @property
+    def max_length(self) -> int:
+        m = self.stopping.max_length
+        return self.blueprint.length if m is None else min(m, self.blueprint.length)
+
+    @property
+    def finished(self) -> bool:
+        n = len(self.administered)
+        if n >= self.max_length:
+            self.stop_reason = "max_length"
+            return True
+        rule = self.stopping
+        if (
+            rule.se_target is not None
+            and n >= rule.min_length
+            and self.standard_error <= rule.se_target
+            and _meets_blueprint_so_far(
+                self.blueprint, self.prepared.bank.n_items, self.administered
+            )
+        ):
+            self.stop_reason = "se_target"
+            return True
+        return False
+
+    def next_item(self) -> int | None:
+        """The next item to give, or None when the test is finished."""
+        if self.finished:
+            self._finish()
+            return None
+        sel = _select(
+            self.prepared,
+            self.theta,
+            self.standard_error,
+            self.administered,
+            self.blueprint,
+            self.excluded,
+            self.method,
+            self.exposure,
+            self.shadow,
+            self.resolve_threshold,
+            self.rng,
+            self.stopping.se_target,
+        )
+        self.shadow = sel.shadow
+        return sel.item
+
+    def record(self, item: int, response: float) -> None:
+        """Store a response and update the EAP estimate."""
+        self.administered.append(int(item))
+        self.responses.append(float(response))
+        self.loglik += self.prepared.log_prob[:, int(item), int(response)]
+        self.theta, self.standard_error = _posterior(self.prepared, self.loglik, self.prior)
+
+    def _finish(self) -> None:
+        if self.exposure is not None and not self._recorded and self.shadow is not None:
+            self.exposure.record_test(self.administered, self.shadow.eligible)
+            self._recorded = True

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from adaptive.irt import (
+    LinkingConstants,
+    calibrate,
+    item_fit,
+    mean_sigma,
+    s_x2,
+    stocking_lord,
+    transform_bank,
+)
+
+from .helpers import dichotomous_bank, simulate
+
+
+def test_linking_recovers_a_known_linear_transformation_exactly_without_noise():
+    rng = np.random.default_rng(40)
+    base = dichotomous_bank(rng, 20, guessing=True)
+    truth = LinkingConstants(1.3, -0.4)
+    moved = transform_bank(base, truth)  # the same items expressed on another scale
+    for method in (mean_sigma, stocking_lord):
+        link = method(base, moved)
+        assert link.slope == pytest.approx(1.3, abs=1e-4)
+        assert link.intercept == pytest.approx(-0.4, abs=1e-4)
+
+
+def test_linking_two_calibrations_recovers_the_population_shift():
+    # Group 2 is N(0.6, 1.3^2) on group 1's scale; each calibration fixes its own group at
+    # N(0, 1), so theta_1 = 1.3 theta_2 + 0.6. 15 common items at n = 2500: SE of the
+    # constants ~0.04, tolerance 0.12.
+    rng = np.random.default_rng(41)
+    bank = dichotomous_bank(rng, 15)
+    r1 = calibrate(simulate(rng, bank, rng.normal(0, 1, 2500)), "2pl", standard_errors=False)
+    r2 = calibrate(simulate(rng, bank, rng.normal(0.6, 1.3, 2500)), "2pl", standard_errors=False)
+    for method in (mean_sigma, stocking_lord):
+        link = method(r2.bank, r1.bank)
+        assert link.slope == pytest.approx(1.3, abs=0.12)
+        assert link.intercept == pytest.approx(0.6, abs=0.12)
+
+
+def test_infit_and_outfit_are_near_one_for_fitting_items_and_flag_a_misfit():
+    rng = np.random.default_rng(42)
+    bank = dichotomous_bank(rng, 20)
+    theta = rng.normal(0, 1, 2000)
+    y = simulate(rng, bank, theta)
+    y[:, 0] = rng.random(2000) < 0.5  # item 0 is pure noise
+    fit = item_fit(y, bank, theta)
+    assert np.all(np.abs(fit.infit[1:] - 1) < 0.1) and np.all(np.abs(fit.outfit[1:] - 1) < 0.2)
+    assert fit.outfit[0] > 1.3 and fit.infit[0] > 1.2
+    np.testing.assert_array_equal(fit.n, 2000)
+
+
+def test_s_x2_does_not_reject_fitting_items_but_rejects_a_misfit():
+    rng = np.random.default_rng(43)
+    bank = dichotomous_bank(rng, 12)
+    y = simulate(rng, bank, rng.normal(0, 1, 3000))
+    y[:, 0] = (rng.random(3000) < 0.5).astype(float)
+    stat, df, p = s_x2(y, bank)
+    assert np.all(df == 9)
+    assert p[0] < 1e-6
+    assert np.mean(p[1:] < 0.01) <= 0.2
+
+
+def test_s_x2_needs_complete_dichotomous_data():
+    bank = dichotomous_bank(np.random.default_rng(1), 3)
+    with pytest.raises(ValueError):
+        s_x2(np.array([[1.0, np.nan, 0.0]]), bank)
