@@ -43,8 +43,11 @@ demo: venv
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
+# Reference packages (girth, catsim, mirt) live in their own virtualenv, never in .venv.
 bench:
-	$(BIN)/python benchmarks/irt_bench.py
+	test -x .venv-bench/bin/python || { $(PYTHON) -m venv .venv-bench && \
+	  .venv-bench/bin/pip install -q -r benchmarks/requirements.txt; }
+	PYTHONPATH=. .venv-bench/bin/python benchmarks/irt_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 .pytest_cache
