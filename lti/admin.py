@@ -1,0 +1,165 @@
+"""Admin for registrations (editable), keys (read-only), links, batches and grade deliveries.
+
+A failed grade delivery is visible here with its error and can be sent again.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+
+from . import services
+from .models import (
+    Batch,
+    BatchMembership,
+    DynamicRegistrationInvite,
+    LaunchTarget,
+    LineItem,
+    PlatformRegistration,
+    PlatformUser,
+    ResourceLink,
+    ScorePost,
+    ToolKey,
+)
+
+
+class PlatformRegistrationForm(forms.ModelForm):
+    class Meta:
+        model = PlatformRegistration
+        fields = [
+            "name",
+            "issuer",
+            "client_id",
+            "auth_login_url",
+            "auth_token_url",
+            "key_set_url",
+            "auth_audience",
+            "deployment_ids",
+            "is_active",
+        ]
+
+    def clean_deployment_ids(self):
+        value = self.cleaned_data["deployment_ids"]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise forms.ValidationError('Enter a JSON list of deployment ids, e.g. ["1"].')
+        return value
+
+
+@admin.register(PlatformRegistration)
+class PlatformRegistrationAdmin(admin.ModelAdmin):
+    form = PlatformRegistrationForm
+    list_display = ["__str__", "issuer", "client_id", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "issuer", "client_id"]
+
+
+@admin.register(ToolKey)
+class ToolKeyAdmin(admin.ModelAdmin):
+    list_display = ["kid", "status", "created_at", "activated_at", "retire_after"]
+    readonly_fields = ["kid", "public_jwk", "status", "created_at", "activated_at", "retire_after"]
+    exclude = ["private_key_pem"]
+
+    def has_add_permission(self, request):
+        return False  # keys are made and rotated by `manage.py lti_keys`
+
+
+@admin.register(LaunchTarget)
+class LaunchTargetAdmin(admin.ModelAdmin):
+    list_display = ["target_type", "target_key", "title"]
+    list_filter = ["target_type"]
+    search_fields = ["target_key", "title"]
+
+
+@admin.register(ResourceLink)
+class ResourceLinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "registration", "target", "batch"]
+    list_filter = ["registration"]
+    search_fields = ["resource_link_id", "title"]
+
+
+class BatchMembershipInline(admin.TabularInline):
+    model = BatchMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ["name", "qualification_pack_code", "registration", "roster_synced_at"]
+    inlines = [BatchMembershipInline]
+    actions = ["sync_roster"]
+
+    @admin.action(description="Sync the roster from the platform (NRPS)", permissions=["change"])
+    def sync_roster(self, request, queryset):
+        for batch in queryset:
+            try:
+                counts = services.batch_roster_sync(batch=batch)
+                self.message_user(request, f"{batch}: {counts}")
+            except (services.ServiceTemporaryError, services.ServicePermanentError) as exc:
+                self.message_user(request, f"{batch}: {exc}", level=messages.ERROR)
+
+
+@admin.register(ScorePost)
+class ScorePostAdmin(admin.ModelAdmin):
+    list_display = [
+        "attempt_key",
+        "user",
+        "resource_link",
+        "score_given",
+        "score_maximum",
+        "status",
+        "tries",
+        "last_error",
+        "sent_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["attempt_key", "user__username"]
+    readonly_fields = [f.name for f in ScorePost._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send the selected failed scores again", permissions=["change"])
+    def retry(self, request, queryset):
+        failed = queryset.filter(status=ScorePost.Status.FAILED)
+        for post in failed:
+            services.score_post_retry(score_post_id=post.pk)
+        self.message_user(request, f"{failed.count()} score(s) queued again.")
+
+
+@admin.register(DynamicRegistrationInvite)
+class DynamicRegistrationInviteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "registration_url", "expires_at", "used_at", "registration"]
+    fields = ["name", "expires_at", "registration_url", "used_at", "registration"]
+    readonly_fields = ["registration_url", "used_at", "registration"]
+
+    def get_changeform_initial_data(self, request):
+        return {"expires_at": timezone.now() + timezone.timedelta(days=7)}
+
+    def save_model(self, request, obj, form, change):
+        if not obj.token:
+            obj.token = secrets.token_urlsafe(32)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="URL to paste into the platform")
+    def registration_url(self, obj):
+        if not obj.pk or not obj.token:
+            return "(shown after saving)"
+        return self._request.build_absolute_uri(reverse("lti:register", args=[obj.token]))
+
+    def get_form(self, request, obj=None, **kwargs):
+        self._request = request
+        return super().get_form(request, obj, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        self._request = request
+        return super().changelist_view(request, extra_context)
+
+
+admin.site.register(PlatformUser)
+admin.site.register(LineItem)

@@ -1,0 +1,255 @@
+"""Every check of the 1EdTech Security Framework, each proved by a launch that breaks it.
+
+A refused launch answers 4xx with a page that says what was wrong, and creates nothing.
+"""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+
+from lti.models import Batch, PlatformUser, ResourceLink
+
+from .conftest import launch
+from .platform import KeyPair, LaunchSpec
+
+pytestmark = pytest.mark.django_db
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+def assert_refused(response, text: str, status: int = 403):
+    body = response.content.decode()
+    assert response.status_code == status, body[:500]
+    assert text in body
+    assert not PlatformUser.objects.exists()
+    assert not Batch.objects.exists()
+    assert not ResourceLink.objects.exists()
+
+
+def mutate(platform, fn):
+    def apply(claims):
+        fn(claims)
+        return claims
+
+    platform.mutate_claims = apply
+
+
+def test_signature_by_a_key_the_platform_did_not_publish_is_refused(client, platform, registration):
+    forger = KeyPair.generate()
+    platform.sign_with = forger
+    platform.header_kid = platform.signing_key.kid  # claims to be the platform's key
+    assert_refused(launch(client, platform), "signature is invalid")
+
+
+def test_unknown_kid_refreshes_the_jwks_once_then_refuses(client, platform, registration):
+    launch(client, platform)  # caches the JWKS
+    PlatformUser.objects.all().delete()
+    Batch.objects.all().delete()
+    ResourceLink.objects.all().delete()
+    fetches = platform.jwks_fetches
+    platform.sign_with = KeyPair.generate()
+    response = launch(client, platform)
+    assert_refused(response, "has no key with kid")
+    assert platform.jwks_fetches == fetches + 1
+
+
+def test_platform_key_rotation_is_followed_with_one_refresh(client, platform, registration):
+    assert launch(client, platform).status_code == 302
+    assert platform.jwks_fetches == 1
+    platform.rotate_key()
+    assert launch(client, platform, LaunchSpec(sub="user-2")).status_code == 302
+    assert platform.jwks_fetches == 2
+    assert launch(client, platform, LaunchSpec(sub="user-3")).status_code == 302
+    assert platform.jwks_fetches == 2  # cached again
+
+
+def test_alg_none_or_hmac_is_refused(client, platform, registration):
+    def unsigned(fields):
+        claims = jwt.decode(fields["id_token"], options={"verify_signature": False})
+        fields["id_token"] = jwt.encode(
+            claims,
+            "secret-guess-0123456789-abcdefghijkl",
+            algorithm="HS256",
+            headers={"kid": platform.signing_key.kid},
+        )
+        return fields
+
+    assert_refused(launch(client, platform, tamper=unsigned), "not signed with RS256")
+
+
+def test_wrong_issuer_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update(iss="https://evil.example"))
+    assert_refused(launch(client, platform), "issuer (iss)")
+
+
+def test_audience_without_our_client_id_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update(aud="someone-else", azp="someone-else"))
+    assert_refused(launch(client, platform), "audience (aud)")
+
+
+def test_several_audiences_without_azp_are_refused(client, platform, registration):
+    def several(c):
+        c["aud"] = [platform.client_id, "other-client"]
+        del c["azp"]
+
+    mutate(platform, several)
+    assert_refused(launch(client, platform), "several audiences but no azp")
+
+
+def test_azp_other_than_our_client_id_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update(aud=[platform.client_id, "other"], azp="other"))
+    assert_refused(launch(client, platform), "azp is not our client id")
+
+
+def test_several_audiences_with_our_azp_are_accepted(client, platform, registration):
+    mutate(platform, lambda c: c.update(aud=[platform.client_id, "other"], azp=platform.client_id))
+    assert launch(client, platform).status_code == 302
+
+
+def test_expired_token_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update(iat=int(time.time()) - 600, exp=int(time.time()) - 120))
+    assert_refused(launch(client, platform), "expired (exp)")
+
+
+def test_token_expired_within_the_leeway_is_accepted(client, platform, registration):
+    mutate(platform, lambda c: c.update(exp=int(time.time()) - 10))
+    assert launch(client, platform).status_code == 302
+
+
+def test_token_issued_in_the_future_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update(iat=int(time.time()) + 300, exp=int(time.time()) + 900))
+    assert_refused(launch(client, platform), "issued in the future (iat)")
+
+
+def test_small_clock_skew_on_iat_is_accepted(client, platform, registration):
+    mutate(platform, lambda c: c.update(iat=int(time.time()) + 10))
+    assert launch(client, platform).status_code == 302
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat"])
+def test_token_without_exp_or_iat_is_refused(client, platform, registration, claim):
+    mutate(platform, lambda c: c.pop(claim))
+    assert_refused(launch(client, platform), f"has no {claim} claim")
+
+
+def test_reposted_launch_is_refused(client, platform, registration):
+    first = launch(client, platform)
+    assert first.status_code == 302
+    replay = client.post("/lti/launch/", first.posted)
+    assert replay.status_code == 403
+    assert "Unknown or expired state" in replay.content.decode()
+    assert PlatformUser.objects.count() == 1
+
+
+def test_nonce_used_once_even_with_a_fresh_state(client, platform, registration):
+    first = launch(client, platform)
+    used_nonce = jwt.decode(first.posted["id_token"], options={"verify_signature": False})["nonce"]
+    PlatformUser.objects.all().delete()
+    Batch.objects.all().delete()
+    ResourceLink.objects.all().delete()
+    mutate(platform, lambda c: c.update(nonce=used_nonce))
+    assert_refused(launch(client, platform), "nonce does not match")
+
+
+def test_nonce_other_than_the_login_nonce_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update(nonce="nonce-made-up"))
+    assert_refused(launch(client, platform), "nonce does not match")
+
+
+def test_missing_state_is_refused(client, platform, registration):
+    response = launch(client, platform, tamper=lambda f: {"id_token": f["id_token"]})
+    assert_refused(response, "has no state", status=400)
+
+
+def test_unknown_state_is_refused(client, platform, registration):
+    response = launch(client, platform, tamper=lambda f: {**f, "state": "state-forged"})
+    assert_refused(response, "Unknown or expired state")
+
+
+def test_state_cookie_of_another_login_is_refused(client, platform, registration):
+    def other_cookie(fields):
+        client.cookies[f"lti1p3-{fields['state']}"] = "state-other"
+        return fields
+
+    assert_refused(launch(client, platform, tamper=other_cookie), "does not match this browser")
+
+
+def test_missing_state_cookie_falls_back_to_server_side_state(client, platform, registration):
+    def no_cookies(fields):
+        client.cookies.clear()  # what a browser blocking third-party cookies sends
+        return fields
+
+    assert launch(client, platform, tamper=no_cookies).status_code == 302
+
+
+def test_unregistered_deployment_is_refused(client, platform, registration):
+    response = launch(client, platform, LaunchSpec(deployment_id="dep-unknown"))
+    assert_refused(response, "Deployment dep-unknown is not registered")
+
+
+def test_second_registered_deployment_is_accepted(client, platform, registration):
+    registration.deployment_ids = ["dep-1", "dep-2"]
+    registration.save()
+    assert launch(client, platform, LaunchSpec(deployment_id="dep-2")).status_code == 302
+
+
+def test_deployment_other_than_the_login_one_is_refused(client, platform, registration):
+    registration.deployment_ids = ["dep-1", "dep-2"]
+    registration.save()
+    mutate(platform, lambda c: c.update({CLAIM + "deployment_id": "dep-2"}))
+    assert_refused(launch(client, platform), "differs from the one given at login")
+
+
+def test_unsupported_message_type_is_refused(client, platform, registration):
+    response = launch(client, platform, LaunchSpec(message_type="LtiSubmissionReviewRequest"))
+    assert_refused(response, "Unsupported message type")
+
+
+def test_wrong_lti_version_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update({CLAIM + "version": "1.1.0"}))
+    assert_refused(launch(client, platform), "Unsupported LTI version")
+
+
+def test_resource_link_launch_without_resource_link_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.pop(CLAIM + "resource_link"))
+    assert_refused(launch(client, platform), "Missing Resource Link Id")
+
+
+def test_target_link_uri_other_than_the_login_one_is_refused(client, platform, registration):
+    mutate(platform, lambda c: c.update({CLAIM + "target_link_uri": "https://evil.example/x"}))
+    assert_refused(launch(client, platform), "target_link_uri is not the one")
+
+
+def test_token_of_an_inactive_registration_is_refused_at_login(client, platform, registration):
+    registration.is_active = False
+    registration.save()
+    response = client.get("/lti/login/", platform.login_params())
+    assert response.status_code == 403
+    assert "Could not find registration" in response.content.decode()
+
+
+def test_login_for_a_foreign_target_link_uri_is_refused(client, platform, registration):
+    params = platform.login_params(target_link_uri="https://evil.example/lti/launch/")
+    response = client.get("/lti/login/", params)
+    assert response.status_code == 400
+    assert "target_link_uri does not point to this tool" in response.content.decode()
+
+
+def test_login_without_login_hint_is_refused(client, platform, registration):
+    params = platform.login_params()
+    del params["login_hint"]
+    assert client.get("/lti/login/", params).status_code == 400
+
+
+def test_id_token_that_is_not_a_jwt_is_refused(client, platform, registration):
+    response = launch(client, platform, tamper=lambda f: {**f, "id_token": "not.a-jwt"})
+    assert_refused(response, "JWT must contain 3 parts")
+
+
+def test_refusals_are_logged(client, platform, registration, caplog):
+    mutate(platform, lambda c: c.update(iss="https://evil.example"))
+    with caplog.at_level("WARNING", logger="lti.views"):
+        launch(client, platform)
+    assert any("LTI launch rejected" in r.getMessage() for r in caplog.records)
