@@ -1,0 +1,57 @@
+"""Who may show our pages in a frame.
+
+Learners meet Kaushal inside their LMS's iframe (Moodle, Blackboard), so learner pages must be
+frameable by the registered platforms, and by nobody else (clickjacking). Django's
+``X-Frame-Options`` can only say DENY or SAMEORIGIN, so for pages outside the admin this
+middleware replaces it with ``Content-Security-Policy: frame-ancestors 'self' <platform
+origins>``, the origins being those of the active platform registrations. Admin pages (Wagtail's
+and Django's) may be framed by our own origin only, which Wagtail's live preview needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse
+
+from .models import PlatformRegistration
+
+ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def platform_origins() -> list[str]:
+    """Origins of the active platforms (issuer and OIDC login URL: the LMS's own site)."""
+    origins: set[str] = set()
+    for issuer, login in PlatformRegistration.objects.filter(is_active=True).values_list(
+        "issuer", "auth_login_url"
+    ):
+        origins.update(o for o in (_origin(issuer), _origin(login)) if o)
+    return sorted(origins)
+
+
+class PlatformFramingMiddleware:
+    """Place before ``XFrameOptionsMiddleware`` in MIDDLEWARE so it sees that header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" in response.headers:
+            return response
+        if request.path.startswith(ADMIN_PREFIXES):
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+            return response
+        response.headers.pop("X-Frame-Options", None)
+        ancestors = " ".join(["'self'", *platform_origins()])
+        response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+        return response
