@@ -1,0 +1,116 @@
+"""StreamField blocks of a lesson body.
+
+Text, media and structure blocks are plain Wagtail blocks. ``KnowledgeCheckBlock`` stores no
+questions itself: at render time it draws approved items from the question bank for the
+performance criteria, knowledge items and generic skills the lesson is tagged with, so a lesson
+always shows the bank's current approved versions.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        label=_("Alternative text"),
+        help_text=_(
+            "What the image shows, for people who cannot see it. Leave empty only if "
+            "the image is purely decorative."
+        ),
+        required=False,
+        max_length=250,
+    )
+    caption = blocks.CharBlock(required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        template = "content/blocks/image.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    video = EmbedBlock(help_text=_("Link to the video (YouTube, Vimeo...)."))
+    title = blocks.CharBlock(
+        max_length=200, help_text=_("Names the video for screen readers and the page outline.")
+    )
+    transcript = blocks.RichTextBlock(features=TEXT_FEATURES, required=False)
+
+    class Meta:
+        icon = "media"
+        template = "content/blocks/video.html"
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock()
+    description = blocks.CharBlock(required=False, max_length=250)
+
+    class Meta:
+        icon = "doc-full"
+        template = "content/blocks/document.html"
+
+
+class CalloutBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        choices=[("tip", _("Tip")), ("important", _("Important")), ("safety", _("Safety"))],
+        default="tip",
+    )
+    title = blocks.CharBlock(required=False, max_length=200)
+    text = blocks.RichTextBlock(features=TEXT_FEATURES)
+
+    class Meta:
+        icon = "warning"
+        template = "content/blocks/callout.html"
+
+
+class WorkedExampleBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=200)
+    situation = blocks.RichTextBlock(features=TEXT_FEATURES)
+    steps = blocks.ListBlock(blocks.TextBlock(), min_num=1)
+    outcome = blocks.RichTextBlock(features=TEXT_FEATURES, required=False)
+
+    class Meta:
+        icon = "list-ol"
+        template = "content/blocks/worked_example.html"
+
+
+class KnowledgeCheckBlock(blocks.StructBlock):
+    """Formative questions drawn from the bank for what the lesson teaches."""
+
+    title = blocks.CharBlock(max_length=200, default=_("Check your understanding"))
+    number_of_questions = blocks.IntegerBlock(min_value=1, max_value=10, default=3)
+
+    class Meta:
+        icon = "help"
+        template = "content/blocks/knowledge_check.html"
+
+    def get_context(self, value, parent_context=None):
+        from .selectors import knowledge_check_questions
+
+        context = super().get_context(value, parent_context=parent_context)
+        page = (parent_context or {}).get("page")
+        questions: list[dict] = []
+        if page is not None and hasattr(page, "knowledge_items"):
+            questions = knowledge_check_questions(
+                lesson=page, limit=value["number_of_questions"], language=get_language() or "en"
+            )
+        context["questions"] = questions
+        context["lesson"] = page
+        return context
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(features=TEXT_FEATURES, icon="pilcrow")
+    image = ImageBlock()
+    video = VideoBlock()
+    document = DocumentBlock()
+    callout = CalloutBlock()
+    worked_example = WorkedExampleBlock()
+    knowledge_check = KnowledgeCheckBlock()

@@ -1,0 +1,78 @@
+"""``create_course`` and ``load_demo_content`` against the real seed documents."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import GroupPagePermission, Locale
+
+from accounts.roles import Role
+from content.demo_lessons import DEMO_LESSONS
+from content.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from question_bank.services import documents_import
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeds_imported(seeds_dir):
+    paths = [next(seeds_dir.glob("000_*.txt")), next(seeds_dir.glob("002_*.txt"))]
+    documents_import(documents=[(p.name, p.read_text(encoding="utf-8")) for p in paths])
+
+
+def test_create_course_builds_modules_in_qp_order(seeds_imported):
+    call_command("create_course", "SSC/Q2211")
+    course = CoursePage.objects.get(qualification_pack__code="SSC/Q2211")
+    links = course.qualification_pack.nos_links.order_by("position")
+    assert [m.specific.nos for m in course.get_children()] == [link.nos for link in links]
+    assert len(links) == 3
+
+
+def test_create_course_for_an_unknown_code_fails_clearly(seeds_imported):
+    with pytest.raises(CommandError, match="XYZ/Q0001"):
+        call_command("create_course", "XYZ/Q0001")
+    assert not CoursePage.objects.exists()
+
+
+def test_demo_content_has_written_tagged_lessons_in_english_and_hindi_and_is_idempotent(
+    seeds_imported,
+):
+    call_command("load_demo_content")
+    call_command("load_demo_content")
+    english = Locale.get_default()
+    course = CoursePage.objects.get(qualification_pack__code="ASC/Q0202", locale=english)
+    modules = list(ModulePage.objects.child_of(course).specific())
+    assert len(modules) == 6
+    for module in modules:
+        lessons = LessonPage.objects.child_of(module).live().specific()
+        assert lessons.count() == len(DEMO_LESSONS[module.nos.code]) >= 1
+        for lesson in lessons:
+            words = " ".join(str(block.value) for block in lesson.body).split()
+            assert len(words) > 150, lesson.title
+            assert "lorem" not in " ".join(words).lower()
+            assert lesson.knowledge_items.exists() and lesson.generic_skills.exists()
+            assert all(k.nos_id == module.nos_id for k in lesson.knowledge_items.all())
+    skeleton = CoursePage.objects.get(qualification_pack__code="SSC/Q2211", locale=english)
+    assert skeleton.get_children().count() == 3
+    assert not LessonPage.objects.descendant_of(skeleton).exists()
+    assert CoursePage.objects.filter(locale=english).count() == 2
+
+    # The same course in Hindi: every page mirrored, one lesson translated.
+    hindi = Locale.objects.get(language_code="hi")
+    index = CourseIndexPage.objects.get(locale=Locale.get_default())
+    for page in index.get_descendants(inclusive=True):
+        translated = page.get_translation_or_none(hindi)
+        assert translated is not None and translated.live, page
+    editors_on_hindi_index = GroupPagePermission.objects.filter(
+        page=index.get_translation(hindi), group__name=Role.CONTENT_EDITOR.value
+    )
+    assert editors_on_hindi_index.exists()
+    lessons = LessonPage.objects.filter(locale=hindi)
+    assert lessons.count() == sum(len(v) for v in DEMO_LESSONS.values())
+    (own,) = lessons.filter(alias_of__isnull=True)  # the rest mirror the English text
+    assert own.title == "अपने कार्यदिवस की योजना बनाना"
+    assert own.knowledge_items.exists()
+    assert (
+        own.translation_key
+        == LessonPage.objects.get(slug=own.slug, locale=index.locale).translation_key
+    )

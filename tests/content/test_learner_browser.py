@@ -1,0 +1,126 @@
+"""A learner, in a real browser: opens the course, navigates to a module and a lesson, answers a
+knowledge check, sees feedback, marks the lesson complete and sees progress on module and course.
+Also checks the pages work with the keyboard and on a phone-sized screen."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+from wagtail.models import Collection, Locale, Page, Site
+
+from content.services import LessonTags, course_create, lesson_create_or_update
+
+from .factories import Role, UserFactory, approved_item_create, framework_build
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _wagtail_basics_ensure():
+    """Wagtail's locale, root and home pages, site and root collection come from migrations; an
+    earlier transactional test in the same worker may have flushed them, so put them back.
+    (serialized_rollback cannot: the roles' post_migrate groups would be inserted twice.)"""
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Site.objects.exists():
+        home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
+        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+@pytest.fixture
+def course_with_lesson():
+    _wagtail_basics_ensure()
+    qualification_pack = framework_build()
+    course = course_create(qualification_pack=qualification_pack)
+    module = course.get_children().specific().first()
+    lesson = lesson_create_or_update(
+        module=module,
+        slug="reading-the-standard",
+        title="Reading the standard",
+        summary="What the standard asks of you.",
+        body=[
+            {"type": "text", "value": "<p>Every standard lists what you must be able to do.</p>"},
+            {"type": "knowledge_check", "value": {"title": "Try it", "number_of_questions": 1}},
+        ],
+        tags=LessonTags(knowledge_items=("KU1",)),
+    )
+    nos = module.nos
+    approved_item_create(
+        performance_criterion=nos.performance_criteria.get(code="PC1"),
+        knowledge_items=[nos.knowledge_items.get(code="KU1")],
+        stem="Which option is right?",
+    )
+    return course, module, lesson
+
+
+def _log_in(page, base_url, next_path):
+    UserFactory(username="lata", role=Role.LEARNER)
+    page.goto(f"{base_url}{next_path}")
+    expect(page).to_have_url(f"{base_url}/accounts/login/?next={next_path}")
+    page.get_by_label("Username").fill("lata")
+    page.get_by_label("Password").fill("pw-for-tests-1")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_learner_studies_a_lesson_answers_a_check_and_sees_progress(
+    live_server, page, course_with_lesson
+):
+    course, module, lesson = course_with_lesson
+    page.set_viewport_size({"width": 375, "height": 740})  # a phone
+    _log_in(page, live_server.url, course.url)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
+    expect(page.get_by_text("0 of 1 lessons complete")).to_be_visible()
+    page.get_by_role("link", name=module.title).click()
+    expect(page.get_by_text("Not completed yet")).to_be_visible()
+    page.get_by_role("link", name="Reading the standard").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reading the standard")
+
+    # Answer wrongly with the keyboard only: feedback and the right answer appear in place.
+    group = page.get_by_role("group", name="Question 1")
+    expect(group).to_contain_text("Which option is right?")
+    page.get_by_label("The wrong one").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_label("The wrong one")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    status = page.get_by_role("status").filter(has_text="Not quite.")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("No, think again.")
+    expect(status).to_contain_text("The right answer: The right one")
+    expect(page).to_have_url(f"{live_server.url}{lesson.url}")  # no page load
+
+    # Then right.
+    page.get_by_label("The right one").check()
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.get_by_role("status").filter(has_text="Correct.")).to_be_visible()
+
+    page.get_by_role("button", name="Mark lesson as complete").click()
+    expect(page.get_by_text("You have completed this lesson.")).to_be_visible()
+    page.get_by_role("link", name="Back to the module").click()
+    expect(page.get_by_text("✓ Completed")).to_be_visible()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=course.title).click()
+    expect(page.get_by_text("1 of 1 lessons complete")).to_be_visible()
+    # Nothing wider than the phone's screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    # The learner switches the interface to Hindi.
+    page.get_by_label("Language").select_option("hi")
+    page.get_by_role("button", name="Change language").click()
+    expect(page.get_by_text("1 में से 1 पाठ पूरे")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "hi")
+
+    from adaptive.models import Response
+
+    assert list(Response.objects.values_list("mode", "is_correct").order_by("pk")) == [
+        ("practice", False),
+        ("practice", True),
+    ]
