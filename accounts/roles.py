@@ -36,15 +36,9 @@ _FRAMEWORK_IMPORT = [
     "question_bank.import_qualificationpack",
 ]
 
-# Content (Wagtail pages are granted per page tree by content.services.content_permissions_grant;
-# these are the model-wide rights editors need around them: media, the coverage report).
-_CONTENT_AUTHORING = [
-    "wagtailimages.add_image",
-    "wagtailimages.choose_image",
-    "wagtaildocs.add_document",
-    "wagtaildocs.choose_document",
-    "content.view_coverage_report",
-]
+# Content: Wagtail page and media rights are granted per page tree / collection by
+# content.services.content_permissions_grant; this is the model-wide right around them.
+_CONTENT_AUTHORING = ["content.view_coverage_report"]
 
 _ITEMS_VIEW = [
     "question_bank.view_item",
@@ -60,6 +54,22 @@ _ITEMS_CURATE = [
     "question_bank.import_item",
 ]
 
+_CALIBRATION = ["adaptive.view_calibrationrun", "adaptive.run_calibration"]
+
+# The LTI tool (lti app): registrations, keys, batches, grade deliveries (retry needs change).
+_LTI_ADMINISTER = [
+    "lti.view_platformregistration",
+    "lti.add_platformregistration",
+    "lti.change_platformregistration",
+    "lti.view_dynamicregistrationinvite",
+    "lti.add_dynamicregistrationinvite",
+    "lti.view_toolkey",
+    "lti.view_batch",
+    "lti.change_batch",
+    "lti.view_scorepost",
+    "lti.change_scorepost",
+]
+
 # Permissions per role, as "app_label.codename". Extended by each app as it grows.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.SSC_CURATOR: [
@@ -69,6 +79,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtailadmin.access_admin",
         *_CONTENT_AUTHORING,
         "content.create_course",
+        *_CALIBRATION,
     ],
     Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin", *_CONTENT_AUTHORING],
     Role.TRAINER: ["question_bank.view_qualificationpack"],
@@ -81,6 +92,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtailadmin.access_admin",
         *_CONTENT_AUTHORING,
         "content.create_course",
+        *_CALIBRATION,
+        *_LTI_ADMINISTER,
     ],
 }
 

@@ -1,3 +1,6 @@
 """Wagtail admin registrations of the question bank."""
 
-from . import admin_framework  # noqa: F401  (registers its hooks on import)
+from . import (
+    admin_framework,  # noqa: F401  (registers its hooks on import)
+    admin_items,  # noqa: F401,E402  (the item bank's pages)
+)

@@ -1,0 +1,123 @@
+"""Delivery records: an Attempt (one sitting: a practice set or a summative paper) and the
+Responses given in it, each pointing to the exact ItemVersion shown.
+
+Practice and summative responses live in the same table on the same score scale; ``mode`` keeps
+them apart so practice never leaks into summative results, while item statistics may use both.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Mode(models.TextChoices):
+    PRACTICE = "practice", _("practice")
+    SUMMATIVE = "summative", _("summative")
+
+
+class Attempt(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PRACTICE)
+    qualification_pack_code = models.CharField(max_length=64, blank=True, db_index=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} of {self.user_id} ({self.mode})"
+
+
+class Response(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
+    )
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.CASCADE, related_name="responses"
+    )
+    item = models.ForeignKey(
+        "question_bank.Item", on_delete=models.PROTECT, related_name="responses"
+    )
+    item_version = models.ForeignKey(
+        "question_bank.ItemVersion", on_delete=models.PROTECT, related_name="responses"
+    )
+    mode = models.CharField(max_length=16, choices=Mode.choices, db_index=True)
+    language = models.CharField(max_length=8, default="en")
+    answer = models.JSONField(help_text=_("Chosen option keys (list) or the number given."))
+    score = models.FloatField()
+    is_correct = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "item"],
+                condition=models.Q(attempt__isnull=False),
+                name="response_once_per_item_per_attempt",
+            )
+        ]
+        indexes = [models.Index(fields=["item_version", "mode"])]
+
+    def __str__(self) -> str:
+        return f"response {self.pk} to {self.item_version_id}"
+
+
+class CalibrationRun(models.Model):
+    """One calibration of a QP's bank from recorded responses, with progress for the admin page.
+
+    ``mode``: "anchored" keeps already calibrated items fixed and puts new (pretest) items on
+    their scale (Kim 2006 fixed-parameter calibration), so the bank grows without moving the
+    scale; "full" re-estimates every item on a N(0, 1) ability scale.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    class CalibrationMode(models.TextChoices):
+        ANCHORED = "anchored", _("new items onto the existing scale")
+        FULL = "full", _("recalibrate every item")
+
+    qualification_pack_code = models.CharField(max_length=64, db_index=True)
+    model = models.CharField(
+        max_length=8, choices=[("1pl", "1PL"), ("2pl", "2PL"), ("3pl", "3PL")], default="2pl"
+    )
+    calibration_mode = models.CharField(
+        max_length=16, choices=CalibrationMode.choices, default=CalibrationMode.ANCHORED
+    )
+    min_responses = models.PositiveIntegerField(default=30)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("percent done"))
+    stage = models.CharField(max_length=255, blank=True)
+    n_persons = models.PositiveIntegerField(default=0)
+    n_items = models.PositiveIntegerField(default=0)
+    n_responses = models.PositiveIntegerField(default=0)
+    n_anchors = models.PositiveIntegerField(default=0)
+    skipped_items = models.JSONField(default=list, blank=True)
+    log_likelihood = models.FloatField(null=True, blank=True)
+    iterations = models.PositiveIntegerField(default=0)
+    converged = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("run_calibration", "Can start a calibration of a bank")]
+
+    def __str__(self) -> str:
+        return f"{self.qualification_pack_code} {self.model} calibration ({self.status})"

@@ -1,0 +1,81 @@
+"""Writes of the adaptive app: recording responses.
+
+A response points to the exact ItemVersion shown; its score comes from
+``question_bank.api.response_evaluate`` so practice and summative responses share one scale, and
+``mode`` keeps them apart. An attempt accepts one answer per item: a second one is rejected.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from question_bank.api import item_exposure_record, response_evaluate
+from question_bank.models import ItemStatus, ItemVersion
+
+from .models import Attempt, Mode, Response
+
+
+class DuplicateResponseError(ValidationError):
+    """The same attempt already has an answer to this item."""
+
+
+@transaction.atomic
+def attempt_start(*, user, mode: str = Mode.PRACTICE, qualification_pack_code: str = "") -> Attempt:
+    if mode not in Mode.values:
+        raise ValidationError(f"unknown mode {mode!r}")
+    return Attempt.objects.create(
+        user=user, mode=mode, qualification_pack_code=qualification_pack_code
+    )
+
+
+def response_record(
+    *,
+    user,
+    item_version: ItemVersion,
+    answer,
+    mode: str = Mode.PRACTICE,
+    attempt: Attempt | None = None,
+    language: str = "en",
+) -> Response:
+    """Score and store one answer. Raises DuplicateResponseError if ``attempt`` already answered the
+    item, ValidationError for a bad answer, an unapproved version, or a mode/user mismatch."""
+    if mode not in Mode.values:
+        raise ValidationError(f"unknown mode {mode!r}")
+    if item_version.status != ItemStatus.APPROVED and mode == Mode.SUMMATIVE:
+        raise ValidationError("summative responses need an approved item version")
+    if attempt is not None:
+        if attempt.user_id != user.pk:
+            raise ValidationError("this attempt belongs to another user")
+        if attempt.mode != mode:
+            raise ValidationError(f"this is a {attempt.mode} attempt, not {mode}")
+        if attempt.finished_at is not None:
+            raise ValidationError("this attempt is finished")
+    evaluation = response_evaluate(item_version=item_version, answer=answer, language=language)
+    duplicate = DuplicateResponseError("this item was already answered in this attempt")
+    if (
+        attempt is not None
+        and Response.objects.filter(attempt=attempt, item_id=item_version.item_id).exists()
+    ):
+        raise duplicate
+    try:
+        with transaction.atomic():
+            # An answered item was shown: it counts towards the item's exposure.
+            item_exposure_record(item=item_version.item)
+            return Response.objects.create(
+                user=user,
+                attempt=attempt,
+                item_id=item_version.item_id,
+                item_version=item_version,
+                mode=mode,
+                language=language,
+                answer=answer
+                if isinstance(answer, list)
+                else [answer]
+                if isinstance(answer, str)
+                else answer,
+                score=evaluation["score"],
+                is_correct=evaluation["correct"],
+            )
+    except IntegrityError as exc:  # a concurrent double submit lost the race
+        raise duplicate from exc

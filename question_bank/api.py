@@ -1,0 +1,149 @@
+"""The public surface of the question bank for other apps (content, adaptive, lms).
+
+Contract: ``approved_items_for`` returns approved ItemVersions tagged to any of the given PCs,
+KU or GS items (in the requested language where a translation exists, falling back to English).
+``item_for_learner`` is the only shape of an item that may reach a learner's browser before they
+answer: id, type, stem and options (key + html) — never which option is correct, never feedback.
+``response_evaluate`` scores an answer (a list of option keys, one key, or a number for numeric
+items) and returns what may be shown AFTER answering: correct, score in [0, 1], general and
+per-option feedback and the correct keys. Recording the response (with practice/summative mode
+and the double-submission guard) is ``adaptive.services.response_record``, which calls this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from .items.selectors import qualification_pack_nos
+from .items.services import item_exposure_record
+from .models import (
+    GenericSkill,
+    ItemStatus,
+    ItemType,
+    ItemVersion,
+    KnowledgeItem,
+    PerformanceCriterion,
+)
+
+__all__ = [
+    "approved_items_for",
+    "item_exposure_record",
+    "item_for_learner",
+    "qualification_pack_nos",
+    "response_evaluate",
+]
+
+
+def _ids(objects: Iterable) -> list[int]:
+    return [getattr(o, "pk", o) for o in objects]
+
+
+def approved_items_for(
+    *,
+    performance_criteria: Iterable[PerformanceCriterion | int] = (),
+    knowledge_items: Iterable[KnowledgeItem | int] = (),
+    generic_skills: Iterable[GenericSkill | int] = (),
+    language: str = "en",
+    limit: int = 5,
+) -> list[ItemVersion]:
+    """Approved versions tagged to any of the given framework rows; those translated into
+    ``language`` first, least exposed first (spreads exposure across lessons)."""
+    pcs, kus, gss = _ids(performance_criteria), _ids(knowledge_items), _ids(generic_skills)
+    if not (pcs or kus or gss):
+        return []
+    tags = Q()
+    if pcs:
+        tags |= Q(item__performance_criterion__in=pcs)
+    if kus:
+        tags |= Q(item__knowledge_items__in=kus)
+    if gss:
+        tags |= Q(item__generic_skills__in=gss)
+    versions = list(
+        ItemVersion.objects.filter(tags, status=ItemStatus.APPROVED)
+        .distinct()
+        .select_related("item")
+        .prefetch_related("options", "translations")
+        .order_by("item__exposure_count", "item_id")[: max(limit * 4, limit)]
+    )
+    versions.sort(key=lambda v: language not in v.languages)
+    return versions[:limit]
+
+
+def item_for_learner(*, item_version: ItemVersion, language: str = "en") -> dict:
+    """What a learner may see before answering. No answer key and no feedback, by construction."""
+    translation = item_version.translation(language)
+    if translation is None:
+        raise ValidationError("this item has no text")
+    options = []
+    if item_version.item_type != ItemType.NUMERIC:
+        options = [
+            {"key": o.key, "html": translation.options.get(o.key, {}).get("html", "")}
+            for o in item_version.options.all()
+        ]
+    return {
+        "id": item_version.pk,
+        "type": item_version.item_type,
+        "language": translation.language,
+        "stem_html": translation.stem_html,
+        "options": options,
+    }
+
+
+def _chosen_keys(answer) -> list[str]:
+    if answer is None:
+        return []
+    if isinstance(answer, str):
+        return [answer]
+    if isinstance(answer, list | tuple | set):
+        return [str(a) for a in answer]
+    raise ValidationError("the answer must be an option key or a list of option keys")
+
+
+def response_evaluate(*, item_version: ItemVersion, answer, language: str = "en") -> dict:
+    """Score ``answer`` and return the feedback to show after answering (see module doc)."""
+    translation = item_version.translation(language)
+    options = list(item_version.options.all())
+    correct_keys = [o.key for o in options if o.fraction > 0]
+    if item_version.item_type == ItemType.NUMERIC:
+        try:
+            given = Decimal(str(answer).strip())
+        except (InvalidOperation, TypeError) as exc:
+            raise ValidationError(f"{answer!r} is not a number") from exc
+        if not given.is_finite():
+            raise ValidationError(f"{answer!r} is not a number")
+        tolerance = item_version.numeric_tolerance or Decimal(0)
+        correct = abs(given - item_version.numeric_answer) <= tolerance
+        score = 1.0 if correct else 0.0
+        chosen: list[str] = []
+        correct_keys = [str(item_version.numeric_answer.normalize())]
+    else:
+        chosen = _chosen_keys(answer)
+        fractions = {o.key: o.fraction for o in options}
+        unknown = [k for k in chosen if k not in fractions]
+        if unknown:
+            raise ValidationError(f"unknown option(s): {', '.join(unknown)}")
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError("an option was chosen twice")
+        if item_version.item_type != ItemType.MULTIPLE_RESPONSE and len(chosen) > 1:
+            raise ValidationError("choose one option")
+        total = sum((fractions[k] for k in chosen), Decimal(0))
+        score = float(min(Decimal(1), max(Decimal(0), total)))
+        correct = sorted(chosen) == sorted(correct_keys)
+    option_feedback = {}
+    if translation is not None:
+        option_feedback = {
+            key: value.get("feedback_html", "")
+            for key, value in translation.options.items()
+            if key in chosen and value.get("feedback_html")
+        }
+    return {
+        "correct": bool(correct),
+        "score": score,
+        "feedback_html": translation.general_feedback_html if translation else "",
+        "option_feedback": option_feedback,
+        "correct_keys": correct_keys,
+    }

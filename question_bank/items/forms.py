@@ -1,0 +1,175 @@
+"""Forms of the curators' item pages. They only collect input; the services validate and write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from ..models import (
+    GenericSkill,
+    ItemStatus,
+    ItemType,
+    KnowledgeItem,
+    NationalOccupationalStandard,
+    PerformanceCriterion,
+)
+from ..models.items import ITEM_LANGUAGES
+from .content import ItemContent, OptionText, Translation
+
+OPTION_KEYS = "ABCDEF"
+
+
+class ItemFilterForm(forms.Form):
+    qp = forms.CharField(required=False, label="QP code")
+    nos = forms.ModelChoiceField(
+        NationalOccupationalStandard.objects.filter(is_current=True), required=False, label="NOS"
+    )
+    pc = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    ku = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    gs = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    type = forms.ChoiceField(choices=[("", "any type"), *ItemType.choices], required=False)
+    language = forms.ChoiceField(choices=[("", "any language"), *ITEM_LANGUAGES], required=False)
+    status = forms.ChoiceField(choices=[("", "any status"), *ItemStatus.choices], required=False)
+    author = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(required=False, label="Search")
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("submit", "Submit for review"), ("approve", "Approve"), ("retire", "Retire")]
+    )
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
+    comment = forms.CharField(required=False)
+
+
+class ItemForm(forms.Form):
+    """One item: tags, type, the answer key and the text in English and (optionally) Hindi."""
+
+    performance_criterion = forms.ModelChoiceField(PerformanceCriterion.objects.none())
+    knowledge_items = forms.ModelMultipleChoiceField(KnowledgeItem.objects.none(), required=False)
+    generic_skills = forms.ModelMultipleChoiceField(GenericSkill.objects.none(), required=False)
+    item_type = forms.ChoiceField(choices=ItemType.choices)
+    difficulty_estimate = forms.TypedChoiceField(
+        choices=[("", "-"), *[(str(i), str(i)) for i in range(1, 6)]],
+        coerce=int, empty_value=None, required=False,
+    )  # fmt: skip
+    numeric_answer = forms.DecimalField(required=False, max_digits=18, decimal_places=6)
+    numeric_tolerance = forms.DecimalField(required=False, max_digits=18, decimal_places=6)
+    comment = forms.CharField(required=False, label="Comment for the audit trail")
+
+    def __init__(self, *args, nos_list=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        nos_ids = [n.pk for n in nos_list]
+        self.fields["performance_criterion"].queryset = PerformanceCriterion.objects.filter(
+            nos_id__in=nos_ids
+        ).select_related("nos")
+        self.fields["performance_criterion"].label_from_instance = lambda pc: (
+            f"{pc.nos.code} {pc.code}: {pc.text[:90]}"
+        )
+        self.fields["knowledge_items"].queryset = KnowledgeItem.objects.filter(nos_id__in=nos_ids)
+        self.fields["generic_skills"].queryset = GenericSkill.objects.filter(nos_id__in=nos_ids)
+        for field in ("knowledge_items", "generic_skills"):
+            self.fields[field].label_from_instance = lambda t: (
+                f"{t.nos.code} {t.code}: {t.text[:70]}"
+            )
+        for key in OPTION_KEYS:
+            self.fields[f"fraction_{key}"] = forms.DecimalField(
+                required=False, max_digits=6, decimal_places=4, label=f"Fraction {key}",
+                help_text="1 = correct, 0 = wrong; parts for multiple response",
+            )  # fmt: skip
+        for lang, name in ITEM_LANGUAGES:
+            required = lang == "en"
+            self.fields[f"{lang}_stem_html"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 4}), required=required, label=f"Stem ({name})"
+            )
+            self.fields[f"{lang}_general_feedback_html"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                label=f"General feedback ({name})",
+            )  # fmt: skip
+            for key in OPTION_KEYS:
+                self.fields[f"{lang}_option_{key}"] = forms.CharField(
+                    required=False, label=f"Option {key} ({name})"
+                )
+                self.fields[f"{lang}_feedback_{key}"] = forms.CharField(
+                    required=False, label=f"Feedback {key} ({name})"
+                )
+
+    def content(self) -> ItemContent:
+        data = self.cleaned_data
+        item_type = data["item_type"]
+        if item_type == ItemType.TRUE_FALSE:
+            keys = ["true", "false"]
+            source = dict(zip(keys, OPTION_KEYS, strict=False))  # form rows A, B hold true/false
+        elif item_type == ItemType.NUMERIC:
+            keys, source = [], {}
+        else:
+            keys = [
+                k for k in OPTION_KEYS
+                if data.get(f"en_option_{k}") or data.get(f"fraction_{k}") is not None
+            ]  # fmt: skip
+            source = {k: k for k in keys}
+        translations = {}
+        for lang, _ in ITEM_LANGUAGES:
+            if not data.get(f"{lang}_stem_html"):
+                continue
+            translations[lang] = Translation(
+                stem_html=data[f"{lang}_stem_html"],
+                general_feedback_html=data.get(f"{lang}_general_feedback_html", ""),
+                options={
+                    key: OptionText(
+                        data.get(f"{lang}_option_{source[key]}", ""),
+                        data.get(f"{lang}_feedback_{source[key]}", ""),
+                    )
+                    for key in keys
+                },
+            )
+        return ItemContent(
+            item_type=item_type,
+            translations=translations,
+            options=[(key, data.get(f"fraction_{source[key]}") or Decimal(0)) for key in keys],
+            numeric_answer=data.get("numeric_answer"),
+            numeric_tolerance=data.get("numeric_tolerance"),
+            difficulty_estimate=data.get("difficulty_estimate"),
+        )
+
+    @staticmethod
+    def initial_from(*, item, content: ItemContent) -> dict:
+        initial = {
+            "performance_criterion": item.performance_criterion_id,
+            "knowledge_items": list(item.knowledge_items.values_list("pk", flat=True)),
+            "generic_skills": list(item.generic_skills.values_list("pk", flat=True)),
+            "item_type": content.item_type,
+            "difficulty_estimate": content.difficulty_estimate,
+            "numeric_answer": content.numeric_answer,
+            "numeric_tolerance": content.numeric_tolerance,
+        }
+        rows = dict(zip([k for k, _ in content.options], OPTION_KEYS, strict=False))
+        for key, fraction in content.options:
+            initial[f"fraction_{rows[key]}"] = fraction
+        for lang, t in content.translations.items():
+            initial[f"{lang}_stem_html"] = t.stem_html
+            initial[f"{lang}_general_feedback_html"] = t.general_feedback_html
+            for key, option in t.options.items():
+                initial[f"{lang}_option_{rows[key]}"] = option.html
+                initial[f"{lang}_feedback_{rows[key]}"] = option.feedback_html
+        return initial
+
+
+class ItemImportForm(forms.Form):
+    qp = forms.CharField(label="QP code", help_text="e.g. ASC/Q0202")
+    file = forms.FileField(help_text="Moodle XML, GIFT (.gift/.txt), QTI 3.0 package (.zip) or CSV")
+    format = forms.ChoiceField(
+        choices=[("", "guess from the file"), ("moodle", "Moodle XML"), ("gift", "GIFT"),
+                 ("qti", "QTI 3.0 package"), ("csv", "CSV")],
+        required=False,
+    )  # fmt: skip
+
+
+class ItemExportForm(forms.Form):
+    qp = forms.CharField(label="QP code")
+    format = forms.ChoiceField(
+        choices=[("moodle", "Moodle XML"), ("gift", "GIFT"), ("qti", "QTI 3.0 package"),
+                 ("csv", "CSV")]
+    )  # fmt: skip
+    status = forms.ChoiceField(choices=[("", "all"), *ItemStatus.choices], required=False)

@@ -1,0 +1,91 @@
+# ruff: noqa: F811, E501  (pytest fixtures are imported from tests.question_bank.factories)
+"""Each interchange format: export a bank, import it into an empty bank, get equal items."""
+
+from __future__ import annotations
+
+import pytest
+
+from question_bank.interchange import FORMATS, items_export, items_import_file
+from question_bank.interchange.common import item_records_for_export
+from question_bank.items.services import item_enemies_set
+from question_bank.models import Item, ItemStatus, ItemVersion, PerformanceCriterion
+
+from .factories import (  # noqa: F401
+    asc_q0202,
+    content_multiple,
+    content_numeric,
+    content_single,
+    content_true_false,
+    curator,
+    item_make,
+    second_curator,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _bank(curator, second_curator) -> list:
+    nos = "ASC/N0003"
+    ku = Item._meta.get_field("knowledge_items").related_model.objects.filter(nos__code=nos)[:2]
+    gs = Item._meta.get_field("generic_skills").related_model.objects.filter(nos__code=nos)[:1]
+    a = item_make(nos=nos, pc="PC4", author=curator, content=content_single(hindi=True, difficulty=3),
+                  knowledge_items=ku, generic_skills=gs, approver=second_curator)  # fmt: skip
+    b = item_make(
+        nos=nos, pc="PC4", author=curator, content=content_multiple(), approver=second_curator
+    )
+    item_make(nos=nos, pc="PC6", author=curator, content=content_true_false(correct="false"))
+    item_make(
+        nos="ASC/N0001",
+        pc="PC8",
+        author=curator,
+        content=content_numeric(),
+        approver=second_curator,
+    )
+    # the second PC6 of ASC/N0004 (the document lists the code twice)
+    second_pc6 = PerformanceCriterion.objects.filter(nos__code="ASC/N0004", code="PC6").order_by(
+        "position"
+    )[1]
+    from question_bank.items.services import item_create
+
+    tricky = content_single(
+        "Is 5 = 5 {always}? Use a ~tilde~ #hash: colon\\backslash\nnewline & <b>bold</b>"
+    )
+    item_create(performance_criterion=second_pc6, content=tricky, author=curator)
+    item_enemies_set(item=a, enemies=[b], user=curator)
+    return item_records_for_export(qualification_pack_code="ASC/Q0202")
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_export_then_import_into_an_empty_bank_gives_equal_items(
+    name, asc_q0202, curator, second_curator
+):
+    before = _bank(curator, second_curator)
+    assert len(before) == 5
+    assert {r.status for r in before} == {ItemStatus.APPROVED, ItemStatus.DRAFT}
+    data = items_export(qualification_pack_code="ASC/Q0202", format=name)
+    ItemVersion.objects.all().delete()
+    Item.objects.all().delete()
+    result = items_import_file(
+        data=data, qualification_pack_code="ASC/Q0202", format=name, keep_status=True, user=curator
+    )
+    assert (result.created, result.new_versions, result.unchanged) == (5, 0, 0)
+    after = item_records_for_export(qualification_pack_code="ASC/Q0202")
+    assert [r.comparable() for r in after] == [r.comparable() for r in before]
+    # importing the same file again changes nothing
+    again = items_import_file(
+        data=data, qualification_pack_code="ASC/Q0202", format=name, keep_status=True
+    )
+    assert (again.created, again.new_versions, again.unchanged) == (0, 0, 5)
+
+
+def test_reimport_of_changed_approved_item_makes_a_new_version(asc_q0202, curator, second_curator):
+    _bank(curator, second_curator)
+    data = items_export(qualification_pack_code="ASC/Q0202", format="csv").decode()
+    changed = data.replace("<p>Wrong answer</p>", "<p>A clearly wrong answer</p>", 1)
+    result = items_import_file(
+        data=changed.encode(), qualification_pack_code="ASC/Q0202", format="csv"
+    )
+    assert (result.new_versions, result.unchanged) == (1, 4)
+    item = Item.objects.get(versions__number=2)
+    assert item.versions.get(number=1).status == ItemStatus.APPROVED
+    assert item.versions.get(number=2).status == ItemStatus.DRAFT
