@@ -48,6 +48,7 @@ bench:
 	test -x .venv-bench/bin/python || { $(PYTHON) -m venv .venv-bench && \
 	  .venv-bench/bin/pip install -q -r benchmarks/requirements.txt; }
 	PYTHONPATH=. .venv-bench/bin/python benchmarks/irt_bench.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/bank_bench.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 .pytest_cache

@@ -10,6 +10,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 
+from lms.celery import app as project_app
 from lms.tasks import ping
 
 
@@ -28,8 +29,14 @@ def test_a_worker_runs_a_task_sent_through_the_broker():
     app = Celery("kaushal-broker-test", broker=broker, backend=backend, set_as_current=False)
     app.conf.update(task_always_eager=False, worker_hijack_root_logger=False)
     app.task(name="lms.ping")(ping.run)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        result = app.send_task("lms.ping", args=["through the broker"])
-        outcome = result.get(timeout=20)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            result = app.send_task("lms.ping", args=["through the broker"])
+            outcome = result.get(timeout=20)
+    finally:
+        # start_worker makes its app the current and default one; later tests in this process
+        # must get the project's (eager) app back, or their tasks would wait in a queue.
+        project_app.set_current()
+        project_app.set_default()
     assert outcome["payload"] == "through the broker"
     assert outcome["database"] == connection.vendor

@@ -9,6 +9,7 @@ import os
 import pytest
 
 from lti.models import PlatformRegistration, PlatformUser
+from tests.conftest import CHROMIUM
 
 from .platform import TestPlatform
 
@@ -28,9 +29,7 @@ BLOCK_THIRD_PARTY_COOKIES = ["--test-third-party-cookie-phaseout"]
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("blocked", [True, False], ids=["cookies-blocked", "cookies-allowed"])
-def test_launch_in_a_cross_site_iframe(live_server, tmp_path, blocked):
-    from playwright.sync_api import sync_playwright
-
+def test_launch_in_a_cross_site_iframe(live_server, tmp_path, blocked, playwright_driver):
     platform = TestPlatform()
     try:
         platform.connect_tool(live_server.url)  # tool on localhost, platform on 127.0.0.1
@@ -49,30 +48,29 @@ def test_launch_in_a_cross_site_iframe(live_server, tmp_path, blocked):
                 }
             )
         )
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                str(profile),
-                executable_path="/usr/bin/chromium",
-                headless=True,
-                args=CHROMIUM_ARGS + (BLOCK_THIRD_PARTY_COOKIES if blocked else []),
-            )
-            try:
-                page = context.new_page()
-                page.goto(f"{platform.url}/frame")
-                frame = page.frame_locator("#tool")
-                heading = frame.locator("#lti-launched")
-                heading.wait_for(timeout=15000)
-                assert heading.inner_text() == "Welcome, Asha Verma"
-                names = {c["name"] for c in context.cookies([live_server.url])}
-                if blocked:
-                    # The tool could not keep any cookie in the iframe; the launch needed none.
-                    assert names == set()
-                else:
-                    # Control: with third-party cookies allowed, our SameSite=None; Secure state
-                    # cookie is kept, so the empty jar above is the blocking at work.
-                    assert any(n.startswith("lti1p3-state-") for n in names), names
-            finally:
-                context.close()
+        context = playwright_driver.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS + (BLOCK_THIRD_PARTY_COOKIES if blocked else []),
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{platform.url}/frame")
+            frame = page.frame_locator("#tool")
+            heading = frame.locator("#lti-launched")
+            heading.wait_for(timeout=15000)
+            assert heading.inner_text() == "Welcome, Asha Verma"
+            names = {c["name"] for c in context.cookies([live_server.url])}
+            if blocked:
+                # The tool could not keep any cookie in the iframe; the launch needed none.
+                assert names == set()
+            else:
+                # Control: with third-party cookies allowed, our SameSite=None; Secure state
+                # cookie is kept, so the empty jar above is the blocking at work.
+                assert any(n.startswith("lti1p3-state-") for n in names), names
+        finally:
+            context.close()
         assert PlatformUser.objects.filter(sub="user-1").exists()
     finally:
         platform.close()
