@@ -13,7 +13,9 @@ from .document import (
     ParsedGenericSkill,
     ParsedKnowledgeItem,
     ParsedNos,
+    ParsedNosReference,
     ParsedPerformanceCriterion,
+    ParsedQualificationPack,
 )
 from .text import Line
 
@@ -190,3 +192,43 @@ def require_pcs(nos: ParsedNos) -> None:
             "truncated or garbled",
             line=nos.line,
         )
+
+
+def listed_nos_check(
+    qp: ParsedQualificationPack,
+    refs: list[ParsedNosReference],
+    units: Sequence[ParsedNos],
+    findings: list[Finding],
+) -> list[ParsedNosReference]:
+    """Compare the QP's list of NOS with the NOS bodies found; return the list to keep.
+
+    A listed NOS without a body means the document was cut: an error. A body the QP does not
+    list is only a finding; with no list at all, the bodies make the list.
+    """
+    by_code = {u.code: u for u in units}
+    if not refs:
+        findings.append(
+            Finding(
+                qp.line, "warning", "missing-nos-list", "the QP lists no NOS; taken from the bodies"
+            )
+        )
+        refs = [ParsedNosReference(u.code, u.title, u.line) for u in units]
+    for ref in refs:
+        if ref.code not in by_code:
+            raise DocumentError(
+                f"NOS {ref.code} ({ref.title}) is listed in the QP but has no body in the "
+                "document; the document looks truncated",
+                line=ref.line,
+            )
+    listed = {r.code for r in refs}
+    for u in units:
+        if u.code not in listed:
+            findings.append(
+                Finding(
+                    u.line,
+                    "warning",
+                    "nos-unlisted",
+                    f"NOS {u.code} has a body but the QP does not list it",
+                )
+            )
+    return refs

@@ -296,33 +296,7 @@ def parse(text: str) -> ParsedDocument:
             line=lines[-1].no,
         )
 
-    by_code = {u.code: u for u in units}
-    if not refs:
-        findings.append(
-            Finding(
-                qp.line, "warning", "missing-nos-list", "the QP lists no NOS; taken from the bodies"
-            )
-        )
-        refs = [ParsedNosReference(u.code, u.title, u.line) for u in units]
-    for ref in refs:
-        if ref.code not in by_code:
-            raise DocumentError(
-                f"NOS {ref.code} ({ref.title}) is listed in the QP but has no body in the "
-                "document; the document looks truncated",
-                line=ref.line,
-            )
-    listed = {r.code for r in refs}
-    for u in units:
-        if u.code not in listed:
-            findings.append(
-                Finding(
-                    u.line,
-                    "warning",
-                    "nos-unlisted",
-                    f"NOS {u.code} has a body but the QP does not list it",
-                )
-            )
-    qp.nos = refs
+    qp.nos = common.listed_nos_check(qp, refs, units, findings)
 
     # Assessment guidelines and weightage
     tail = lines[tail_idx:]
