@@ -86,4 +86,7 @@ class Command(BaseCommand):
         for username, full_name, role in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role.value:<15} {username:<10} {full_name}")
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000/admin/ (authoring, curation) or /dashboard/.")
+        self.stdout.write(
+            "Then open /admin/ (authoring, curation), /courses/ or /dashboard/ on the server "
+            "(make demo serves http://127.0.0.1:8000 by default)."
+        )
