@@ -6,9 +6,11 @@ A failed grade delivery is visible here with its error and can be sent again.
 from __future__ import annotations
 
 import secrets
+from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,6 +134,9 @@ class ScorePostAdmin(admin.ModelAdmin):
         self.message_user(request, f"{failed.count()} score(s) queued again.")
 
 
+_admin_request: ContextVar[HttpRequest | None] = ContextVar("lti_admin_request", default=None)
+
+
 @admin.register(DynamicRegistrationInvite)
 class DynamicRegistrationInviteAdmin(admin.ModelAdmin):
     list_display = ["__str__", "registration_url", "expires_at", "used_at", "registration"]
@@ -150,14 +155,18 @@ class DynamicRegistrationInviteAdmin(admin.ModelAdmin):
     def registration_url(self, obj):
         if not obj.pk or not obj.token:
             return "(shown after saving)"
-        return self._request.build_absolute_uri(reverse("lti:register", args=[obj.token]))
+        path = reverse("lti:register", args=[obj.token])
+        request = _admin_request.get()
+        return request.build_absolute_uri(path) if request is not None else path
 
+    # The admin object is shared by all requests: the request being served is kept in a
+    # context variable (per thread / task), never on ``self``.
     def get_form(self, request, obj=None, **kwargs):
-        self._request = request
+        _admin_request.set(request)
         return super().get_form(request, obj, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
-        self._request = request
+        _admin_request.set(request)
         return super().changelist_view(request, extra_context)
 
 
