@@ -99,3 +99,30 @@ def test_jwks_publishes_our_signing_key(client, db):
     response = client.get("/lti/jwks/")
     keys = response.json()["keys"]
     assert len(keys) == 1 and keys[0]["alg"] == "RS256" and "d" not in keys[0]
+
+
+def test_launch_opens_the_real_course_and_module_pages(client, platform, registration):
+    from content.models import ModulePage
+    from content.services import course_create_for_code
+    from tests.question_bank.factories import ASC, seed_import
+
+    seed_import(ASC)
+    course = course_create_for_code(code="ASC/Q0202")
+    module = ModulePage.objects.live().get(nos__code="ASC/N0004")
+
+    response = launch(
+        client, platform, LaunchSpec(custom={"target_type": "course", "target_key": "ASC/Q0202"})
+    )
+    assert response["Location"].split("?")[0] == course.get_url()
+    response = launch(
+        client,
+        platform,
+        LaunchSpec(
+            resource_link_id="rl-2",
+            custom={"target_type": "module", "target_key": "ASC/N0004"},
+        ),
+    )
+    assert response["Location"].split("?")[0] == module.get_url()
+    page = client.get(response["Location"], follow=True)
+    assert page.status_code == 200
+    assert "Manage customer relationship" in page.content.decode()
