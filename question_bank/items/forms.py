@@ -16,6 +16,7 @@ from ..models import (
 )
 from ..models.items import ITEM_LANGUAGES
 from .content import ItemContent, OptionText, Translation
+from .widgets import RichHtmlTextarea
 
 OPTION_KEYS = "ABCDEF"
 
@@ -81,18 +82,18 @@ class ItemForm(forms.Form):
         for lang, name in ITEM_LANGUAGES:
             required = lang == "en"
             self.fields[f"{lang}_stem_html"] = forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 4}), required=required, label=f"Stem ({name})"
+                widget=RichHtmlTextarea({"rows": 4}), required=required, label=f"Stem ({name})"
             )
             self.fields[f"{lang}_general_feedback_html"] = forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                widget=RichHtmlTextarea({"rows": 2}), required=False,
                 label=f"General feedback ({name})",
             )  # fmt: skip
             for key in OPTION_KEYS:
                 self.fields[f"{lang}_option_{key}"] = forms.CharField(
-                    required=False, label=f"Option {key} ({name})"
+                    required=False, label=f"Option {key} ({name})", widget=RichHtmlTextarea()
                 )
                 self.fields[f"{lang}_feedback_{key}"] = forms.CharField(
-                    required=False, label=f"Feedback {key} ({name})"
+                    required=False, label=f"Feedback {key} ({name})", widget=RichHtmlTextarea()
                 )
 
     def content(self) -> ItemContent:
