@@ -72,3 +72,40 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def _wagtail_basics_ensure(sender, using="default", **kwargs) -> None:
+    """Put back Wagtail's locale, root collection, root and home pages and site after a flush.
+
+    They come from Wagtail's data migrations, which a transactional test's flush removes; Django
+    then sends post_migrate (which also re-creates our role groups), and this receiver restores
+    the rest, so tests that run after it in the same process find the database as migrated.
+    """
+    from django.apps import apps
+    from django.conf import settings
+
+    with_models = [a for a in apps.get_app_configs() if a.models_module is not None]
+    if sender.label != with_models[-1].label:
+        return
+    from wagtail.models import Collection, Locale, Page, Site
+
+    locale, _ = Locale.objects.using(using).get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Site.objects.using(using).exists():
+        home = root.add_child(
+            instance=Page(title="Welcome to your new Wagtail site!", slug="home", locale=locale)
+        )
+        Site.objects.using(using).create(hostname="localhost", root_page=home, is_default_site=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_wagtail_basics_after_flush():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_wagtail_basics_ensure, dispatch_uid="tests.wagtail_basics_ensure")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.wagtail_basics_ensure")

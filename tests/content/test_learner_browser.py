@@ -7,9 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
-from wagtail.models import Collection, Locale, Page, Site
 
 from content.services import LessonTags, course_create, lesson_create_or_update
 
@@ -20,24 +18,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _wagtail_basics_ensure():
-    """Wagtail's locale, root and home pages, site and root collection come from migrations; an
-    earlier transactional test in the same worker may have flushed them, so put them back.
-    (serialized_rollback cannot: the roles' post_migrate groups would be inserted twice.)"""
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if not Site.objects.exists():
-        home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-
-
 @pytest.fixture
 def course_with_lesson():
-    _wagtail_basics_ensure()
     qualification_pack = framework_build()
     course = course_create(qualification_pack=qualification_pack)
     module = course.get_children().specific().first()
