@@ -3,7 +3,9 @@ really talking to PostgreSQL and Redis, so a misconfigured CI cannot pass on SQL
 
 from __future__ import annotations
 
+import copy
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,17 @@ def _restore_wagtail_basics_after_flush():
     post_migrate.connect(_wagtail_basics_ensure, dispatch_uid="tests.wagtail_basics_ensure")
     yield
     post_migrate.disconnect(dispatch_uid="tests.wagtail_basics_ensure")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Every test gets a cache namespace of its own: nothing cached by an earlier test (Wagtail's
+    site root paths, LTI nonces, tokens) can leak into it, whether the cache is local memory or
+    a Redis shared with other test processes and kept between runs. (Never cache.clear(): on
+    Redis that would flush the keys of the other test processes.)"""
+    conf = copy.deepcopy(settings.CACHES)
+    tag = uuid.uuid4().hex[:12]
+    conf["default"]["KEY_PREFIX"] = f"{conf['default'].get('KEY_PREFIX', '')}-{tag}"
+    if "locmem" in conf["default"]["BACKEND"].lower():
+        conf["default"]["LOCATION"] = f"test-{tag}"
+    settings.CACHES = conf

@@ -3,9 +3,7 @@ that runs the whole OIDC login -> auth -> launch flow with real HTTP to the plat
 
 from __future__ import annotations
 
-import copy
 import re
-import uuid
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -16,18 +14,6 @@ from lti.keys import tool_jwks
 from lti.models import PlatformRegistration, ToolKey
 
 from .platform import KeyPair, LaunchSpec, TestPlatform
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    """A cache namespace of this test's own (never cache.clear(): with Redis that would flush
-    keys of other test processes and of the Celery broker)."""
-    conf = copy.deepcopy(settings.CACHES)
-    tag = uuid.uuid4().hex[:10]
-    conf["default"]["KEY_PREFIX"] = f"{conf['default'].get('KEY_PREFIX', '')}-lti-{tag}"
-    if "locmem" in conf["default"]["BACKEND"].lower():
-        conf["default"]["LOCATION"] = f"lti-{tag}"
-    settings.CACHES = conf
 
 
 @pytest.fixture
