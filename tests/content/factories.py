@@ -6,14 +6,14 @@ import factory
 
 from accounts.models import User
 from accounts.roles import Role, user_assign_role
-from question_bank.models import (
-    Element,
-    GenericSkill,
-    KnowledgeItem,
-    NationalOccupationalStandard,
-    PerformanceCriterion,
-    QualificationPack,
-    QualificationPackNos,
+from question_bank.models import QualificationPack, QualificationPackNos
+from tests.question_bank.framework_factories import (
+    ElementFactory,
+    GenericSkillFactory,
+    KnowledgeItemFactory,
+    NosFactory,
+    PerformanceCriterionFactory,
+    QualificationPackFactory,
 )
 
 
@@ -31,67 +31,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if extracted:
             user_assign_role(user=self, role=extracted)
-
-
-class NosFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = NationalOccupationalStandard
-
-    code = factory.Sequence(lambda n: f"TST/N{n:04d}")
-    title = factory.Sequence(lambda n: f"Test standard {n}")
-    description = "What this standard is about."
-    version = "1.0"
-    content_checksum = factory.Sequence(lambda n: f"nos-checksum-{n}")
-
-
-class ElementFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Element
-
-    nos = factory.SubFactory(NosFactory)
-    position = factory.Sequence(int)
-    title = "An element"
-
-
-class PerformanceCriterionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PerformanceCriterion
-
-    element = factory.SubFactory(ElementFactory)
-    nos = factory.SelfAttribute("element.nos")
-    position = factory.Sequence(int)
-    code = factory.Sequence(lambda n: f"PC{n}")
-    text = "do the work as agreed"
-
-
-class KnowledgeItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = KnowledgeItem
-
-    nos = factory.SubFactory(NosFactory)
-    position = factory.Sequence(int)
-    code = factory.Sequence(lambda n: f"KU{n}")
-    text = "why the work matters"
-
-
-class GenericSkillFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = GenericSkill
-
-    nos = factory.SubFactory(NosFactory)
-    position = factory.Sequence(int)
-    code = factory.Sequence(lambda n: f"GS{n}")
-    text = "communicate clearly"
-
-
-class QualificationPackFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = QualificationPack
-
-    code = factory.Sequence(lambda n: f"TST/Q{n:04d}")
-    title = factory.Sequence(lambda n: f"Test qualification {n}")
-    version = "1.0"
-    source_checksum = factory.Sequence(lambda n: f"qp-checksum-{n}")
 
 
 def framework_build(*, nos_count: int = 2, per_kind: int = 2) -> QualificationPack:
