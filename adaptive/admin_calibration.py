@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from accounts.permissions import PermissionMenuItem, permission_require
 from question_bank.models import QualificationPack
 
 from .calibration import calibration_overview, calibration_run_start
@@ -20,13 +19,8 @@ VIEW_PERMISSION = "adaptive.view_calibrationrun"
 RUN_PERMISSION = "adaptive.run_calibration"
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def calibration_index(request: HttpRequest) -> HttpResponse:
-    _require(request, VIEW_PERMISSION)
+    permission_require(request, VIEW_PERMISSION)
     packs = [
         {"pack": pack, **calibration_overview(qualification_pack_code=pack.code)}
         for pack in QualificationPack.objects.filter(is_current=True).order_by("code")
@@ -40,7 +34,7 @@ def calibration_index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def calibration_start(request: HttpRequest) -> HttpResponse:
-    _require(request, RUN_PERMISSION)
+    permission_require(request, RUN_PERMISSION)
     try:
         run = calibration_run_start(
             qualification_pack_code=request.POST.get("qualification_pack_code", ""),
@@ -55,13 +49,13 @@ def calibration_start(request: HttpRequest) -> HttpResponse:
 
 
 def calibration_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, VIEW_PERMISSION)
+    permission_require(request, VIEW_PERMISSION)
     run = get_object_or_404(CalibrationRun, pk=pk)
     return render(request, "adaptive/calibration/run.html", {"run": run})
 
 
 def calibration_run_status(request: HttpRequest, pk: int) -> JsonResponse:
-    _require(request, VIEW_PERMISSION)
+    permission_require(request, VIEW_PERMISSION)
     run = get_object_or_404(CalibrationRun, pk=pk)
     return JsonResponse(
         {
@@ -88,13 +82,12 @@ def register_calibration_urls():
     return [path("calibration/", include((urlpatterns, "calibration"), namespace="calibration"))]
 
 
-class _CalibrationMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(VIEW_PERMISSION)
-
-
 @hooks.register("register_admin_menu_item")
 def register_calibration_menu_item():
-    return _CalibrationMenuItem(
-        "Calibration", reverse("calibration:index"), icon_name="cogs", order=260
+    return PermissionMenuItem(
+        "Calibration",
+        reverse("calibration:index"),
+        icon_name="cogs",
+        order=270,
+        permission=VIEW_PERMISSION,
     )

@@ -3,7 +3,8 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from accounts.permissions import PermissionMenuItem
 
 from . import admin_views
 
@@ -25,13 +26,12 @@ def content_admin_urls():
     ]
 
 
-class CoverageMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("content.view_coverage_report")
-
-
 @hooks.register("register_admin_menu_item")
 def coverage_menu_item():
-    return CoverageMenuItem(
-        _("Course coverage"), reverse("content_coverage_index"), icon_name="table", order=250
+    return PermissionMenuItem(
+        _("Course coverage"),
+        reverse("content_coverage_index"),
+        icon_name="table",
+        order=255,
+        permission="content.view_coverage_report",
     )

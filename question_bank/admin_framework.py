@@ -7,12 +7,12 @@ from ``services``; the permission is checked on every view.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from accounts.permissions import PermissionMenuItem, permission_require
 
 from . import selectors
 from .forms import DocumentUploadForm
@@ -23,13 +23,8 @@ VIEW_PERMISSION = "question_bank.view_qualificationpack"
 IMPORT_PERMISSION = "question_bank.import_qualificationpack"
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 def framework_index(request: HttpRequest) -> HttpResponse:
-    _require(request, VIEW_PERMISSION)
+    permission_require(request, VIEW_PERMISSION)
     query = request.GET.get("q", "").strip()
     return render(
         request,
@@ -44,7 +39,7 @@ def framework_index(request: HttpRequest) -> HttpResponse:
 
 
 def qualification_pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, VIEW_PERMISSION)
+    permission_require(request, VIEW_PERMISSION)
     pack = get_object_or_404(QualificationPack.objects.select_related("sector"), pk=pk)
     return render(
         request,
@@ -59,7 +54,7 @@ def qualification_pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def nos_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, VIEW_PERMISSION)
+    permission_require(request, VIEW_PERMISSION)
     try:
         nos = selectors.nos_detail(pk=pk)
     except NationalOccupationalStandard.DoesNotExist as exc:
@@ -68,7 +63,7 @@ def nos_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def document_import_view(request: HttpRequest) -> HttpResponse:
-    _require(request, IMPORT_PERMISSION)
+    permission_require(request, IMPORT_PERMISSION)
     reports = None
     error = None
     if request.method == "POST":
@@ -106,13 +101,12 @@ def register_framework_urls():
     return [path("framework/", include((urlpatterns, "framework"), namespace="framework"))]
 
 
-class _FrameworkMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(VIEW_PERMISSION)
-
-
 @hooks.register("register_admin_menu_item")
 def register_framework_menu_item():
-    return _FrameworkMenuItem(
-        "Qualifications", reverse("framework:index"), icon_name="list-ul", order=250
+    return PermissionMenuItem(
+        "Qualifications",
+        reverse("framework:index"),
+        icon_name="list-ul",
+        order=250,
+        permission=VIEW_PERMISSION,
     )

@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
 from django.views.decorators.http import require_POST
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+
+from accounts.permissions import PermissionMenuItem, permission_require
 
 from .interchange import FORMATS, ItemImportError, csv_format, items_export, items_import_file
 from .items import selectors, services
@@ -44,17 +45,12 @@ APPROVE = "question_bank.approve_item"
 IMPORT = "question_bank.import_item"
 
 
-def _require(request: HttpRequest, *permissions: str) -> None:
-    if not all(request.user.has_perm(p) for p in permissions):
-        raise PermissionDenied
-
-
 def _packs():
     return QualificationPack.objects.filter(is_current=True).order_by("code")
 
 
 def item_index(request: HttpRequest) -> HttpResponse:
-    _require(request, VIEW)
+    permission_require(request, VIEW)
     form = ItemFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     versions = selectors.item_version_list(
@@ -104,14 +100,14 @@ def item_index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def item_bulk(request: HttpRequest) -> HttpResponse:
-    _require(request, VIEW)
+    permission_require(request, VIEW)
     form = BulkActionForm(request.POST)
     ids = [int(i) for i in request.POST.getlist("version") if i.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, "Choose an action and at least one item.")
         return redirect(request.POST.get("next") or reverse("items:index"))
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
-    _require(request, CHANGE if action == "submit" else APPROVE)
+    permission_require(request, CHANGE if action == "submit" else APPROVE)
     done, failed = 0, []
     for version in ItemVersion.objects.filter(pk__in=ids).select_related("item"):
         try:
@@ -147,7 +143,7 @@ def _version_or_404(pk: int) -> ItemVersion:
 
 
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, VIEW)
+    permission_require(request, VIEW)
     item = get_object_or_404(Item.objects.select_related("nos", "performance_criterion"), pk=pk)
     versions = list(
         item.versions.select_related("author", "approved_by").prefetch_related(
@@ -206,7 +202,7 @@ def _nos_list_for(request: HttpRequest, item: Item | None = None):
 
 
 def item_create(request: HttpRequest) -> HttpResponse:
-    _require(request, ADD)
+    permission_require(request, ADD)
     nos_list = _nos_list_for(request)
     if not nos_list:
         return render(request, "question_bank/items/choose_qp.html", {"packs": _packs()})
@@ -239,7 +235,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
 
 
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, CHANGE)
+    permission_require(request, CHANGE)
     item = get_object_or_404(Item, pk=pk)
     latest = item.versions.prefetch_related("options", "translations").order_by("-number")[0]
     initial = ItemForm.initial_from(item=item, content=item_content_of(latest))
@@ -290,13 +286,13 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     comment = request.POST.get("comment", "")
     try:
         if action == "comment":
-            _require(request, REVIEW)
+            permission_require(request, REVIEW)
             services.item_comment_add(
                 item=version.item, version=version, user=request.user, comment=comment
             )
         elif action in WORKFLOW:
             permission, service = WORKFLOW[action]
-            _require(request, permission)
+            permission_require(request, permission)
             service(version=version, user=request.user, comment=comment)
         else:
             raise Http404("No such action")
@@ -326,7 +322,7 @@ def _item_by_reference(reference: str) -> Item | None:
 @require_POST
 def item_enemies(request: HttpRequest, pk: int) -> HttpResponse:
     """Add or remove an enemy: two items that must never appear in the same paper."""
-    _require(request, CHANGE)
+    permission_require(request, CHANGE)
     item = get_object_or_404(Item, pk=pk)
     enemies = set(item.enemies.all())
     if request.POST.get("remove"):
@@ -343,7 +339,7 @@ def item_enemies(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def coverage(request: HttpRequest) -> HttpResponse:
-    _require(request, VIEW)
+    permission_require(request, VIEW)
     code = request.GET.get("qp", "")
     pack = selectors.qualification_pack_current(code=code) if code else None
     nos_coverage = selectors.qualification_pack_coverage(code=code) if pack else []
@@ -365,7 +361,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 def item_import(request: HttpRequest) -> HttpResponse:
-    _require(request, IMPORT, ADD)
+    permission_require(request, IMPORT, ADD)
     problems, result = None, None
     form = ItemImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -407,7 +403,7 @@ CONTENT_TYPES = {
 
 
 def item_export(request: HttpRequest) -> HttpResponse:
-    _require(request, IMPORT)
+    permission_require(request, IMPORT)
     form = ItemExportForm(request.GET)
     if not form.is_valid():
         raise Http404("Choose a QP and a format")
@@ -443,11 +439,8 @@ def register_item_urls():
     return [path("items/", include((urlpatterns, "items"), namespace="items"))]
 
 
-class _ItemsMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(VIEW)
-
-
 @hooks.register("register_admin_menu_item")
 def register_items_menu_item():
-    return _ItemsMenuItem("Item bank", reverse("items:index"), icon_name="help", order=260)
+    return PermissionMenuItem(
+        "Item bank", reverse("items:index"), icon_name="help", order=260, permission=VIEW
+    )
