@@ -56,6 +56,14 @@ _ITEMS_CURATE = [
 
 _CALIBRATION = ["adaptive.view_calibrationrun", "adaptive.run_calibration"]
 
+# Graded assessments: set them up (blueprint from the QP, CAT or LOFT) and read the results.
+_ASSESSMENTS = [
+    "adaptive.view_assessment",
+    "adaptive.add_assessment",
+    "adaptive.change_assessment",
+    "adaptive.view_results",
+]
+
 # The LTI tool (lti app): registrations, keys, batches, grade deliveries (retry needs change).
 _LTI_ADMINISTER = [
     "lti.view_platformregistration",
@@ -83,7 +91,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin", *_CONTENT_AUTHORING],
     Role.TRAINER: ["question_bank.view_qualificationpack"],
-    Role.ASSESSOR: [*_FRAMEWORK_VIEW, *_ITEMS_VIEW],
+    Role.ASSESSOR: [*_FRAMEWORK_VIEW, *_ITEMS_VIEW, "wagtailadmin.access_admin", *_ASSESSMENTS],
     Role.LEARNER: [],
     Role.ADMINISTRATOR: [
         *_FRAMEWORK_VIEW,
@@ -93,6 +101,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_CONTENT_AUTHORING,
         "content.create_course",
         *_CALIBRATION,
+        *_ASSESSMENTS,
         *_LTI_ADMINISTER,
     ],
 }
@@ -140,7 +149,8 @@ def user_assign_role(*, user, role: Role) -> None:
     """Put a user in a role's group (creating the groups if migrations have not yet)."""
     group = Group.objects.filter(name=role.value).first() or roles_sync()[role]
     user.groups.add(group)
-    if role in (Role.ADMINISTRATOR, Role.SSC_CURATOR, Role.CONTENT_EDITOR) and not user.is_staff:
+    staff_roles = (Role.ADMINISTRATOR, Role.SSC_CURATOR, Role.CONTENT_EDITOR, Role.ASSESSOR)
+    if role in staff_roles and not user.is_staff:
         # Wagtail's admin and the bank pages need staff status in addition to the permission.
         user.is_staff = True
         user.save(update_fields=["is_staff"])

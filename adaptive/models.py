@@ -17,17 +17,114 @@ class Mode(models.TextChoices):
     SUMMATIVE = "summative", _("summative")
 
 
+class Delivery(models.TextChoices):
+    CAT = "cat", _("adaptive (CAT)")
+    LOFT = "loft", _("unique fixed paper per candidate (LOFT)")
+
+
+class Assessment(models.Model):
+    """A graded theory assessment of one QP: how papers are made and scored.
+
+    One Assessment is one assessment event (e.g. a batch at a training centre): papers issued
+    under it are the "papers already issued at the same centre" whose overlap LOFT caps, and its
+    exposure counters drive CAT exposure control. The blueprint is derived from the QP's theory
+    marks per PC and per NOS (``adaptive.papers``), so a paper follows the marks of the QP.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=_("Key used in LMS links."))
+    title = models.CharField(max_length=255)
+    qualification_pack_code = models.CharField(max_length=64, db_index=True)
+    centre = models.CharField(
+        max_length=255, blank=True, help_text=_("Training centre or batch this event is for.")
+    )
+    delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.LOFT)
+    length = models.PositiveSmallIntegerField(
+        default=30, help_text=_("Questions in a paper (LOFT), or the most a CAT may give.")
+    )
+    min_length = models.PositiveSmallIntegerField(
+        default=15, help_text=_("CAT only: the fewest questions before the test may stop.")
+    )
+    se_target = models.FloatField(
+        default=0.3, help_text=_("CAT only: stop once the ability's standard error is this small.")
+    )
+    max_exposure = models.FloatField(
+        default=0.2, help_text=_("CAT only: target maximum share of candidates seeing an item.")
+    )
+    max_overlap = models.FloatField(
+        default=0.15, help_text=_("LOFT only: share of a paper it may have in common with another.")
+    )
+    pass_percentage = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Blank: the QP's pass percentage (or 50 if the QP gives none)."),
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_attempts = models.PositiveSmallIntegerField(default=1)
+    is_active = models.BooleanField(default=True)
+    # Shared CAT exposure control: per item id [administrations, tests eligible], tests so far.
+    exposure_state = models.JSONField(default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["qualification_pack_code", "title"]
+        permissions = [("view_results", "Can see candidates' assessment results")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.qualification_pack_code})"
+
+
 class Attempt(models.Model):
+    """One sitting. For an assessment: the frozen pool of item versions it draws from (bank
+    indices below refer to it), the LOFT paper or the CAT shadow-test state, the question on
+    screen, and, once finished, the scores."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
     mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.PRACTICE)
     qualification_pack_code = models.CharField(max_length=64, blank=True, db_index=True)
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField(default=1)
+    pool = models.JSONField(default=list, blank=True, help_text=_("Item version ids."))
+    paper = models.JSONField(default=list, blank=True, help_text=_("LOFT: pool indices."))
+    state = models.JSONField(default=dict, blank=True)
+    current_item_version = models.ForeignKey(
+        "question_bank.ItemVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=32, blank=True)
+    theta = models.FloatField(null=True, blank=True)
+    standard_error = models.FloatField(null=True, blank=True)
+    raw_score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(null=True, blank=True)
+    percent = models.FloatField(
+        null=True, blank=True, help_text=_("The reported score, 0-100 (graded to the LMS).")
+    )
+    passed = models.BooleanField(null=True, blank=True)
+    subscores = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "user", "number"],
+                condition=models.Q(assessment__isnull=False),
+                name="attempt_number_unique_per_assessment",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"attempt {self.pk} of {self.user_id} ({self.mode})"

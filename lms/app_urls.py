@@ -14,4 +14,5 @@ urlpatterns = [
     path("me/progress/", reports.my_mastery, name="my_mastery"),
     path("lti/", include("lti.urls")),
     path("learn/", include("content.urls")),
+    path("assess/", include("adaptive.urls")),
 ]

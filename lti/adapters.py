@@ -36,11 +36,18 @@ def target_url(target_type: str, target_key: str) -> str | None:
     names = getattr(settings, "LTI_TARGET_URL_NAMES", {}).get(target_type) or (
         DEFAULT_TARGET_URL_NAMES.get(target_type, [])
     )
+    if target_type == "assessment" and not _assessment_exists(target_key):
+        return None  # a link made before its assessment (or to a deleted one): our own page
     for name in names:
         url = _reverse(name, target_key)
         if url:
             return url
     return _wagtail_page_url(target_type, target_key)
+
+
+def _assessment_exists(slug: str) -> bool:
+    model = _model("adaptive.Assessment")
+    return model is None or model.objects.filter(slug=slug).exists()
 
 
 def _reverse(name: str, target_key: str) -> str | None:
@@ -101,7 +108,10 @@ def catalogue(target_type: str) -> list[CatalogueEntry]:
         if assessment is not None and {"slug", "title"} <= {
             f.name for f in assessment._meta.get_fields()
         }:
-            for slug, title in assessment.objects.values_list("slug", "title"):
+            rows = assessment.objects.all()
+            if "is_active" in {f.name for f in assessment._meta.get_fields()}:
+                rows = rows.filter(is_active=True)
+            for slug, title in rows.values_list("slug", "title"):
                 entries[slug] = CatalogueEntry("assessment", slug, title, True)
         launch_target = _model("lti.LaunchTarget")
         for key, title in launch_target.objects.filter(target_type="assessment").values_list(

@@ -55,3 +55,29 @@ class PlatformFramingMiddleware:
         ancestors = " ".join(["'self'", *platform_origins()])
         response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
         return response
+
+
+class LaunchWindowMiddleware:
+    """A launched page that arrives without our session cookie was blocked from keeping it (a
+    browser that blocks third-party cookies in the LMS's iframe). Rather than a login page in
+    the frame, show a page offering to continue in a window of its own, where our cookies are
+    first-party: ``/lti/continue/<launch id>/`` signs the launch's user in there, once.
+
+    Place after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        launch_id = request.GET.get("lti_launch")
+        if (
+            launch_id
+            and request.method == "GET"
+            and not request.user.is_authenticated
+            and not request.path.startswith("/lti/")
+        ):
+            from .views import open_in_window
+
+            return open_in_window(request, launch_id)
+        return self.get_response(request)

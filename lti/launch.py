@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from urllib.parse import urlsplit
 
 import jwt
@@ -112,6 +113,24 @@ class ToolCookieService(DjangoCookieService):
 
 def launch_data_get(launch_id: str) -> dict | None:
     return cache.get(_key("launch", launch_id))
+
+
+HANDOFF_SECONDS = 600  # a launch may be continued in a new window this long after it was issued
+
+
+def launch_handoff_claims(launch_id: str) -> dict | None:
+    """The launch's claims for continuing it in a window of its own, or None: only once per
+    launch, and only within HANDOFF_SECONDS of the id_token's ``iat`` (a leaked launch id soon
+    stops being worth anything)."""
+    claims = launch_data_get(launch_id)
+    if not claims:
+        return None
+    issued = claims.get("iat")
+    if not isinstance(issued, int | float) or time.time() - issued > HANDOFF_SECONDS:
+        return None
+    if not cache.add(_key("handoff-used", launch_id), 1, LAUNCH_TTL):
+        return None
+    return claims
 
 
 def launch_data_forget(launch_id: str) -> None:

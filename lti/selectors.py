@@ -5,11 +5,18 @@ from __future__ import annotations
 from . import adapters
 from .connector import RESULTS_MEDIA, SCOPE_RESULT_READ, CachedServiceConnector, with_path
 from .launch import CLAIM
-from .models import LineItem, PlatformRegistration, ResourceLink
+from .models import LineItem, PlatformRegistration, PlatformUser, ResourceLink
 
 
 def registration_get(*, issuer: str, client_id: str) -> PlatformRegistration:
     return PlatformRegistration.objects.get(issuer=issuer, client_id=client_id, is_active=True)
+
+
+def platform_user_for(*, issuer: str, sub: str) -> PlatformUser | None:
+    """The local identity a platform user was mapped to at launch (None if never launched)."""
+    if not issuer or not sub:
+        return None
+    return PlatformUser.objects.select_related("user").filter(issuer=issuer, sub=sub).first()
 
 
 def launch_summary(*, claims: dict) -> dict:

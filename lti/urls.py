@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.oidc_login, name="login"),
     path("launch/", views.launch, name="launch"),
     path("launch/<str:launch_id>/", views.launched, name="launched"),
+    path("continue/<str:launch_id>/", views.continue_in_window, name="continue"),
     path("deep-link/<str:launch_id>/", views.deep_link, name="deep_link"),
     path("jwks/", views.jwks, name="jwks"),
     path("config/", views.configuration, name="configuration"),

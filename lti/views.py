@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +32,7 @@ from .launch import (
     ToolMessageLaunch,
     launch_data_forget,
     launch_data_get,
+    launch_handoff_claims,
     oidc_login_redirect,
 )
 from .models import DynamicRegistrationInvite, LaunchTarget
@@ -114,6 +116,66 @@ def launched(request: HttpRequest, launch_id: str) -> HttpResponse:
             status=404,
         )
     return render(request, "lti/launched.html", selectors.launch_summary(claims=claims))
+
+
+def open_in_window(request: HttpRequest, launch_id: str) -> HttpResponse:
+    """Shown in the LMS's frame when the browser refused our cookie (see
+    ``lti.framing.LaunchWindowMiddleware``): a button opens the page in its own window."""
+    claims = launch_data_get(launch_id)
+    if not claims:
+        return _expired(request)
+    query = request.GET.copy()
+    query.pop("lti_launch", None)
+    next_url = request.path + (f"?{query.urlencode()}" if query else "")
+    continue_url = reverse("lti:continue", args=[launch_id]) + "?" + urlencode({"next": next_url})
+    return render(
+        request,
+        "lti/open_in_window.html",
+        {"continue_url": continue_url, **selectors.launch_summary(claims=claims)},
+    )
+
+
+def _expired(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "lti/error.html",
+        {
+            "reason": "This launch has expired; open the link in your course again.",
+            "stage": "launch",
+        },
+        status=404,
+    )
+
+
+@require_GET
+def continue_in_window(request: HttpRequest, launch_id: str) -> HttpResponse:
+    """A launch continued in a window of its own (first-party: our cookies work): signs in the
+    launch's user, once per launch and only shortly after it, then opens the launched page."""
+    claims = launch_handoff_claims(launch_id)
+    identity = (
+        selectors.platform_user_for(issuer=claims.get("iss", ""), sub=claims.get("sub", ""))
+        if claims
+        else None
+    )
+    if identity is None or not identity.user.is_active:
+        logger.warning("LTI window hand-off refused for launch %s", launch_id[:40])
+        return render(
+            request,
+            "lti/error.html",
+            {
+                "reason": "This link can be used once, soon after the launch. Open the activity "
+                "in your course again.",
+                "stage": "launch",
+            },
+            status=403,
+        )
+    login(request, identity.user, backend="django.contrib.auth.backends.ModelBackend")
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("dashboard")
+    return redirect(next_url)
 
 
 def _deep_link_claims(launch_id: str) -> dict:

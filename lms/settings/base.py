@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # frame-ancestors for the registered LMS platforms; must come before XFrameOptionsMiddleware
     "lti.framing.PlatformFramingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a launched page without our (blocked third-party) cookie offers its own window instead
+    "lti.framing.LaunchWindowMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -12,6 +12,8 @@ import requests
 
 from lti.keys import tool_jwks
 from lti.models import PlatformRegistration, ToolKey
+from tests.adaptive.assessment_factories import approver, small_bank  # noqa: F401  (fixtures)
+from tests.question_bank.factories import asc_q0202  # noqa: F401  (fixture)
 
 from .platform import KeyPair, LaunchSpec, TestPlatform
 

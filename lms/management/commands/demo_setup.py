@@ -43,7 +43,7 @@ class Command(BaseCommand):
     def handle(self, *args, seeds: Path, **options) -> None:
         self._import_seeds(seeds)
         self._create_accounts()
-        for loader in ("load_demo_bank", "load_demo_content"):
+        for loader in ("load_demo_bank", "load_demo_content", "load_demo_assessments"):
             if loader in get_commands():
                 self.stdout.write(f"Running {loader} ...")
                 call_command(loader, stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,182 @@
+"""Wagtail admin for assessments: assessors create them (the form refuses a blueprint the bank
+cannot meet, saying which PC or NOS is short) and read candidates' results."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from accounts.permissions import permission_require
+from adaptive.irt import BlueprintInfeasibleError, assemble_paper
+from question_bank.models import QualificationPack
+
+from .delivery import attempt_grade_resend
+from .models import Assessment, Attempt, Delivery
+from .papers import bank_build, blueprint_build, blueprint_shortfalls
+
+RESULTS_PERMISSION = "adaptive.view_results"
+
+
+class AssessmentForm(WagtailAdminModelForm):
+    qualification_pack_code = forms.ChoiceField(label="Qualification pack")
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "title",
+            "slug",
+            "qualification_pack_code",
+            "centre",
+            "delivery",
+            "length",
+            "min_length",
+            "se_target",
+            "max_exposure",
+            "max_overlap",
+            "pass_percentage",
+            "time_limit_minutes",
+            "max_attempts",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["qualification_pack_code"].choices = [
+            (code, f"{code} {title}")
+            for code, title in QualificationPack.objects.filter(is_current=True)
+            .order_by("code")
+            .values_list("code", "title")
+        ]
+
+    def clean(self):
+        data = super().clean()
+        code, length = data.get("qualification_pack_code"), data.get("length")
+        if not code or not length:
+            return data
+        min_length = data.get("min_length") or length
+        if data.get("delivery") == Delivery.CAT and min_length > length:
+            raise ValidationError("The shortest CAT cannot be longer than the longest.")
+        for name in ("max_exposure", "max_overlap"):
+            value = data.get(name)
+            if value is not None and not 0 < value <= 1:
+                self.add_error(name, "Give a share between 0 and 1, e.g. 0.2.")
+        bank = bank_build(qualification_pack_code=code)
+        if not bank.items:
+            raise ValidationError(f"{code} has no approved questions tagged to its theory PCs.")
+        cat = data.get("delivery") == Delivery.CAT
+        blueprint = blueprint_build(bank, length=length, min_length=min_length if cat else None)
+        problems = blueprint_shortfalls(bank, blueprint)
+        if not problems:
+            try:
+                assemble_paper(bank.irt, blueprint, rng=np.random.default_rng(0))
+            except BlueprintInfeasibleError:
+                problems = ["no paper meets the blueprint together with the enemy rules"]
+        if problems:
+            raise ValidationError(
+                "The bank cannot make this paper: " + "; ".join(problems[:5]) + "."
+            )
+        if bank.unassessable_pcs:
+            # Allowed, but said: their marks are spread over the PCs that have questions.
+            self.unassessable_pcs = bank.unassessable_pcs
+        return data
+
+
+class AssessmentViewSet(ModelViewSet):
+    model = Assessment
+    icon = "tasks"
+    menu_label = "Assessments"
+    menu_order = 275
+    add_to_admin_menu = True
+    list_display = [
+        "title",
+        TitleColumn(
+            "slug",
+            label="Results",
+            get_url=lambda obj: reverse("assessment_results", args=[obj.pk]),
+        ),
+        "qualification_pack_code",
+        "centre",
+        "delivery",
+        "is_active",
+    ]
+    list_filter = ["delivery", "is_active", "qualification_pack_code"]
+    search_fields = ["title", "slug", "qualification_pack_code", "centre"]
+
+    def get_form_class(self, for_update: bool = False):
+        return AssessmentForm
+
+
+assessment_viewset = AssessmentViewSet("assessments")
+
+
+@hooks.register("register_admin_viewset")
+def register_assessment_viewset():
+    return assessment_viewset
+
+
+def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every attempt of an assessment with its scores; ``?format=csv`` downloads them."""
+    permission_require(request, RESULTS_PERMISSION)
+    assessment = get_object_or_404(Assessment, pk=pk)
+    attempts = (
+        Attempt.objects.filter(assessment=assessment)
+        .select_related("user")
+        .order_by("user__username", "number")
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{assessment.slug}-results.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["candidate", "name", "attempt", "started", "finished", "questions", "marks",
+             "percent", "passed", "theta", "standard_error", "stop_reason", "overlap_cap"]
+        )  # fmt: skip
+        for a in attempts:
+            writer.writerow(
+                [a.user.username, a.user.get_full_name(), a.number, a.started_at.isoformat(),
+                 a.finished_at.isoformat() if a.finished_at else "", a.max_score, a.raw_score,
+                 a.percent, a.passed, a.theta, a.standard_error, a.stop_reason,
+                 a.state.get("overlap_cap", "")]
+            )  # fmt: skip
+        return response
+    return render(
+        request,
+        "adaptive/admin/results.html",
+        {"assessment": assessment, "attempts": attempts},
+    )
+
+
+@require_POST
+def attempt_grade_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    permission_require(request, RESULTS_PERMISSION, "adaptive.change_assessment")
+    attempt = get_object_or_404(Attempt, pk=pk, assessment__isnull=False)
+    try:
+        attempt_grade_resend(attempt)
+        messages.success(request, f"The grade of attempt {attempt.number} was queued again.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("assessment_results", pk=attempt.assessment_id)
+
+
+@hooks.register("register_admin_urls")
+def register_results_urls():
+    return [
+        path("assessment-results/<int:pk>/", assessment_results, name="assessment_results"),
+        path(
+            "assessment-results/attempts/<int:pk>/grade/",
+            attempt_grade_send_again,
+            name="assessment_attempt_grade",
+        ),
+    ]

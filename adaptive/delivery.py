@@ -1,0 +1,463 @@
+"""Delivering a graded assessment: start (or resume) an attempt, serve one question at a time,
+record answers, stop, score, and hand the grade to the LMS.
+
+LOFT: at start the whole paper is assembled (``adaptive.irt.assemble_paper``) to meet the
+blueprint exactly, peaked at the pass cut, with at most ``max_overlap`` of it shared with any
+paper already issued under the same assessment (the centre). When the bank is too small for that
+cap the cap is raised step by step and the attempt records the cap it got, so an assessor sees it
+rather than the candidate being turned away. CAT: each next question is chosen by the shadow-test
+method under the blueprint with progressive + Sympson-Hetter exposure control
+(``adaptive.irt.select_next_item``); the shadow test is stored with the attempt between requests.
+
+Either way: items the candidate saw in an earlier summative attempt of the QP are excluded; the
+candidate can only answer the question on their screen, once; a finished attempt is scored by
+EAP (Bock & Mislevy 1982) and, for the reported percent, by the expected percent of the QP's
+theory marks at that ability (CAT) or by marks earned on the paper (LOFT); the grade is enqueued
+by task name (``lti.tasks.attempt_grade_publish``) once, after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import numpy as np
+from celery import current_app
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from adaptive.irt import (
+    BlueprintInfeasibleError,
+    CatSession,
+    ExposureControl,
+    PreparedBank,
+    ShadowTest,
+    StoppingRule,
+    assemble_paper,
+    estimate_ability,
+    subscores,
+)
+from question_bank.models import ItemVersion
+
+from .models import Assessment, Attempt, Delivery, Mode, Response
+from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
+from .services import DuplicateResponseError, response_record
+
+logger = logging.getLogger(__name__)
+
+OVERLAP_STEPS = (0.25, 0.35, 0.5, 0.75, 1.0)  # caps tried after the assessment's own
+
+
+class AssessmentUnavailableError(ValidationError):
+    """The candidate cannot start (or continue) this assessment; the message says why."""
+
+
+def pass_percentage(assessment: Assessment) -> float:
+    if assessment.pass_percentage is not None:
+        return float(assessment.pass_percentage)
+    from question_bank.models import QualificationPack
+
+    qp = QualificationPack.objects.filter(
+        code=assessment.qualification_pack_code, is_current=True
+    ).first()
+    return float(qp.pass_percentage) if qp and qp.pass_percentage is not None else 50.0
+
+
+def attempt_in_progress(*, user, assessment: Assessment) -> Attempt | None:
+    return (
+        Attempt.objects.filter(user=user, assessment=assessment, finished_at__isnull=True)
+        .order_by("-number")
+        .first()
+    )
+
+
+def attempts_used(*, user, assessment: Assessment) -> int:
+    return Attempt.objects.filter(user=user, assessment=assessment).count()
+
+
+def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
+    return set(
+        Response.objects.filter(
+            user=user,
+            mode=Mode.SUMMATIVE,
+            attempt__qualification_pack_code=qualification_pack_code,
+        ).values_list("item_id", flat=True)
+    )
+
+
+def _exposure_for(assessment: Assessment, bank: AssessmentBank) -> ExposureControl:
+    state = assessment.exposure_state or {}
+    counts = state.get("items", {})
+    n = len(bank.items)
+    return ExposureControl(
+        n_items=n,
+        method="progressive",
+        max_rate=assessment.max_exposure if assessment.max_exposure else None,
+        counts=np.array([counts.get(str(p.item_id), [0, 0])[0] for p in bank.items], dtype=int)
+        if n
+        else np.zeros(0, dtype=np.int64),
+        eligible_counts=np.array(
+            [counts.get(str(p.item_id), [0, 0])[1] for p in bank.items], dtype=int
+        )
+        if n
+        else np.zeros(0, dtype=np.int64),
+        n_tests=int(state.get("tests", 0)),
+    )
+
+
+def _shadow_dump(shadow: ShadowTest) -> dict:
+    return {
+        "items": [int(i) for i in shadow.items],
+        "theta": float(shadow.theta),
+        "progress": float(shadow.progress),
+        "noise": [float(x) for x in shadow.noise],
+        "ineligible": [int(i) for i in np.flatnonzero(~shadow.eligible)],
+        "solves": int(shadow.solves),
+    }
+
+
+def _shadow_load(data: dict, n_items: int) -> ShadowTest:
+    eligible = np.ones(n_items, dtype=bool)
+    eligible[np.asarray(data["ineligible"], dtype=np.int64)] = False
+    return ShadowTest(
+        items=np.asarray(data["items"], dtype=np.int64),
+        theta=float(data["theta"]),
+        progress=float(data["progress"]),
+        noise=np.asarray(data["noise"], dtype=float),
+        eligible=eligible,
+        solves=int(data["solves"]),
+    )
+
+
+def _given(attempt: Attempt, bank: AssessmentBank) -> tuple[list[int], list[float], list[Response]]:
+    """Pool indices administered so far, their 0/1 results for IRT, and the responses."""
+    index = {p.version_id: i for i, p in enumerate(bank.items)}
+    responses = list(attempt.responses.order_by("created_at", "id"))
+    return (
+        [index[r.item_version_id] for r in responses],
+        [1.0 if r.is_correct else 0.0 for r in responses],
+        responses,
+    )
+
+
+def _cat_session(
+    attempt: Attempt, assessment: Assessment, bank: AssessmentBank, rng: np.random.Generator
+) -> CatSession:
+    blueprint = blueprint_build(bank, length=assessment.length, min_length=assessment.min_length)
+    session = CatSession(
+        PreparedBank.from_bank(bank.irt),
+        blueprint,
+        stopping=StoppingRule(
+            se_target=assessment.se_target or None,
+            min_length=assessment.min_length,
+            max_length=assessment.length,
+        ),
+        exposure=_exposure_for(assessment, bank),
+        excluded=attempt.state.get("excluded", []),
+        rng=rng,
+    )
+    administered, results, _ = _given(attempt, bank)
+    for i, r in zip(administered, results, strict=True):
+        session.record(i, r)
+    if attempt.state.get("shadow"):
+        session.shadow = _shadow_load(attempt.state["shadow"], len(bank.items))
+    return session
+
+
+def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> None:
+    """Put the next question on screen, or finish the attempt."""
+    if assessment.delivery == Delivery.LOFT:
+        answered = set(_given(attempt, bank)[0])
+        remaining = [i for i in attempt.paper if i not in answered]
+        if remaining:
+            attempt.current_item_version_id = bank.items[remaining[0]].version_id
+            return
+        _finish(attempt, assessment, bank, reason="paper_complete")
+        return
+    session = _cat_session(attempt, assessment, bank, np.random.default_rng())
+    try:
+        item = session.next_item()
+    except BlueprintInfeasibleError:
+        logger.exception("CAT attempt %s: no shadow test; stopping", attempt.pk)
+        item = None
+        session.stop_reason = "bank_exhausted"
+    if item is None:
+        _finish(attempt, assessment, bank, reason=session.stop_reason or "max_length")
+        return
+    attempt.state = {**attempt.state, "shadow": _shadow_dump(session.shadow)}
+    attempt.current_item_version_id = bank.items[item].version_id
+
+
+@transaction.atomic
+def attempt_start(*, user, assessment: Assessment) -> Attempt:
+    """Resume the candidate's unfinished attempt, or start a new one with its first question.
+
+    Raises AssessmentUnavailableError (inactive, no attempts left, bank too small)."""
+    # One start at a time per assessment: LOFT overlap caps and CAT exposure read what earlier
+    # starts wrote.
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not assessment.is_active:
+        raise AssessmentUnavailableError("This assessment is closed.")
+    current = attempt_in_progress(user=user, assessment=assessment)
+    if current is not None:
+        if attempt_expire_if_due(current):
+            current.refresh_from_db()
+        else:
+            return current
+    used = attempts_used(user=user, assessment=assessment)
+    if used >= assessment.max_attempts:
+        raise AssessmentUnavailableError(
+            f"You have used all {assessment.max_attempts} attempt(s) of this assessment."
+        )
+    bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
+    if not bank.items:
+        raise AssessmentUnavailableError("This assessment has no approved questions yet.")
+    seen = _seen_item_ids(user=user, qualification_pack_code=assessment.qualification_pack_code)
+    excluded = bank.index_of_items(seen)
+    rng = np.random.default_rng()
+    attempt = Attempt(
+        user=user,
+        mode=Mode.SUMMATIVE,
+        qualification_pack_code=assessment.qualification_pack_code,
+        assessment=assessment,
+        number=used + 1,
+        pool=bank.version_ids,
+        state={"excluded": excluded},
+    )
+    if assessment.time_limit_minutes:
+        attempt.deadline = timezone.now() + timedelta(minutes=assessment.time_limit_minutes)
+    if assessment.delivery == Delivery.LOFT:
+        attempt.paper, cap = _loft_paper(assessment, bank, excluded, rng)
+        attempt.state["overlap_cap"] = cap
+    else:
+        blueprint = blueprint_build(
+            bank, length=assessment.length, min_length=assessment.min_length
+        )
+        problems = blueprint_shortfalls(bank, blueprint, excluded)
+        if problems:
+            raise AssessmentUnavailableError(_unavailable(problems, bool(excluded)))
+    attempt.save()
+    _advance(attempt, assessment, bank)
+    if attempt.finished_at is None and attempt.current_item_version_id is None:
+        raise AssessmentUnavailableError("No question could be chosen for this assessment.")
+    attempt.save()
+    return attempt
+
+
+def _unavailable(problems: list[str], reassessment: bool) -> str:
+    why = "; ".join(problems[:3])
+    if reassessment:
+        return (
+            "There are not enough questions you have not seen before for a new paper "
+            f"({why}). Please tell your assessor."
+        )
+    return f"The question bank cannot make a paper for this assessment yet ({why})."
+
+
+def _loft_paper(
+    assessment: Assessment, bank: AssessmentBank, excluded: list[int], rng: np.random.Generator
+) -> tuple[list[int], float]:
+    blueprint = blueprint_build(bank, length=assessment.length)
+    problems = blueprint_shortfalls(bank, blueprint, excluded)
+    if problems:
+        raise AssessmentUnavailableError(_unavailable(problems, bool(excluded)))
+    index = {p.item_id: i for i, p in enumerate(bank.items)}
+    papers = [
+        [pool[i] for i in paper]
+        for pool, paper in Attempt.objects.filter(assessment=assessment).values_list(
+            "pool", "paper"
+        )
+    ]
+    item_of = dict(
+        ItemVersion.objects.filter(pk__in={v for p in papers for v in p}).values_list(
+            "pk", "item_id"
+        )
+    )
+    issued = [[index[item_of[v]] for v in p if item_of.get(v) in index] for p in papers]
+    target = [bank.theta_for_percent(pass_percentage(assessment))]
+    caps = [assessment.max_overlap, *(c for c in OVERLAP_STEPS if c > assessment.max_overlap)]
+    for cap in caps:
+        try:
+            paper = assemble_paper(
+                bank.irt,
+                blueprint,
+                target_thetas=target,
+                issued_papers=issued if cap < 1.0 else (),
+                max_overlap=cap,
+                excluded=excluded,
+                rng=rng,
+            )
+        except BlueprintInfeasibleError:
+            continue
+        if cap > assessment.max_overlap:
+            logger.warning(
+                "assessment %s: overlap cap raised to %.0f%% (bank too small for %d papers)",
+                assessment.slug,
+                100 * cap,
+                len(issued) + 1,
+            )
+        return [int(i) for i in paper], float(cap)
+    raise AssessmentUnavailableError(
+        _unavailable(["no paper meets the blueprint with the enemy rules"], bool(excluded))
+    )
+
+
+def attempt_expire_if_due(attempt: Attempt) -> bool:
+    """Finish an attempt whose time is up (unanswered questions score nothing); True if so."""
+    if attempt.finished_at is not None or attempt.deadline is None:
+        return False
+    if timezone.now() < attempt.deadline:
+        return False
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.finished_at is None:
+            assessment = locked.assessment
+            bank = bank_build(
+                qualification_pack_code=locked.qualification_pack_code, version_ids=locked.pool
+            )
+            _finish(locked, assessment, bank, reason="time_limit")
+            locked.save()
+    return True
+
+
+def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, language="en"):
+    """Record the answer to the question on screen and move on; returns the updated attempt.
+
+    Raises DuplicateResponseError for a re-submitted answer, AssessmentUnavailableError for a
+    question that is not the one on screen, an attempt of someone else, or one that is over;
+    ValidationError for a malformed answer. Nothing is written in any of those cases."""
+    if attempt.user_id != user.pk:
+        raise AssessmentUnavailableError("This attempt belongs to another candidate.")
+    if attempt_expire_if_due(attempt):
+        raise AssessmentUnavailableError("Time is up: this answer came too late to count.")
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.finished_at is not None:
+            raise AssessmentUnavailableError("This attempt is finished.")
+        if attempt.current_item_version_id != item_version_id:
+            if attempt.responses.filter(item_version_id=item_version_id).exists():
+                raise DuplicateResponseError("This answer was already recorded.")
+            raise AssessmentUnavailableError("That is not the question on your screen.")
+        version = ItemVersion.objects.get(pk=item_version_id)
+        response_record(
+            user=user,
+            item_version=version,
+            answer=answer,
+            mode=Mode.SUMMATIVE,
+            attempt=attempt,
+            language=language,
+        )
+        bank = bank_build(
+            qualification_pack_code=attempt.qualification_pack_code, version_ids=attempt.pool
+        )
+        _advance(attempt, attempt.assessment, bank)
+        attempt.save()
+    return attempt
+
+
+def _finish(attempt: Attempt, assessment: Assessment, bank: AssessmentBank, *, reason: str):
+    """Score the attempt, update CAT exposure counts, and enqueue the grade after commit."""
+    administered, results, responses = _given(attempt, bank)
+    y = np.full(len(bank.items), np.nan)
+    y[administered] = results
+    estimate = estimate_ability(y, bank.irt, "eap")
+    theta, se = float(estimate.theta[0]), float(estimate.standard_error[0])
+    raw = float(sum(r.score for r in responses))
+    if assessment.delivery == Delivery.LOFT:
+        maximum = float(len(attempt.paper))
+        percent = 100.0 * raw / maximum if maximum else 0.0
+    else:
+        maximum = float(len(responses))
+        percent = bank.expected_percent(theta)
+    attempt.theta, attempt.standard_error = theta, se
+    attempt.raw_score, attempt.max_score = raw, maximum
+    attempt.percent = round(percent, 2)
+    attempt.passed = attempt.percent >= pass_percentage(assessment)
+    attempt.subscores = _nos_subscores(bank, administered, responses, y)
+    attempt.stop_reason = reason
+    attempt.finished_at = timezone.now()
+    attempt.current_item_version = None
+    if assessment.delivery == Delivery.CAT:
+        _exposure_record(assessment, bank, administered, attempt.state.get("shadow"))
+    payload = {
+        "user_id": attempt.user_id,
+        "assessment_key": assessment.slug,
+        "score_given": attempt.percent,
+        "score_maximum": 100.0,
+        "attempt_key": f"adaptive-attempt-{attempt.pk}",
+    }
+    transaction.on_commit(lambda: _grade_enqueue(payload))
+
+
+def _grade_enqueue(payload: dict) -> None:
+    """By task name: adaptive may not import lti. A broker outage must not lose the result page;
+    the attempt is stored and an admin can resend (``attempt_grade_resend``)."""
+    try:
+        current_app.signature("lti.tasks.attempt_grade_publish", kwargs=payload).delay()
+    except Exception:  # noqa: BLE001 - logged; the attempt itself is already committed
+        logger.exception("could not enqueue the grade of %s", payload["attempt_key"])
+
+
+def attempt_grade_resend(attempt: Attempt) -> None:
+    """Enqueue a finished attempt's grade again (the LTI side keeps it exactly once)."""
+    if attempt.finished_at is None or attempt.assessment is None or attempt.percent is None:
+        raise ValidationError("Only finished assessment attempts have a grade.")
+    _grade_enqueue(
+        {
+            "user_id": attempt.user_id,
+            "assessment_key": attempt.assessment.slug,
+            "score_given": attempt.percent,
+            "score_maximum": 100.0,
+            "attempt_key": f"adaptive-attempt-{attempt.pk}",
+        }
+    )
+
+
+def _nos_subscores(bank, administered, responses, y) -> list[dict]:
+    if not administered:
+        return []
+    areas = [p.nos_code for p in bank.items]
+    by_nos = subscores(np.atleast_2d(y), bank.irt, areas, "eap")
+    given: dict[str, list[Response]] = {}
+    for i, r in zip(administered, responses, strict=True):
+        given.setdefault(bank.items[i].nos_code, []).append(r)
+    out = []
+    for nos, title in bank.nos_titles.items():
+        if nos not in by_nos:
+            continue
+        rows = given.get(nos, [])
+        idx = [i for i, p in enumerate(bank.items) if p.nos_code == nos]
+        theta = float(by_nos[nos].theta[0])
+        out.append(
+            {
+                "nos_code": nos,
+                "nos_title": title,
+                "questions": len(rows),
+                "marks": float(sum(r.score for r in rows)),
+                "theta": round(theta, 3),
+                "standard_error": round(float(by_nos[nos].standard_error[0]), 3),
+                "expected_percent": round(bank.expected_percent(theta, idx), 1),
+            }
+        )
+    return out
+
+
+def _exposure_record(assessment, bank, administered, shadow) -> None:
+    """Count this test in the assessment's shared exposure state (Sympson-Hetter needs
+    administrations and eligibility per item, and the number of tests)."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    state = locked.exposure_state or {}
+    items = state.setdefault("items", {})
+    ineligible = set(shadow["ineligible"]) if shadow else set()
+    given = set(administered)
+    for i, p in enumerate(bank.items):
+        row = items.setdefault(str(p.item_id), [0, 0])
+        if i in given:
+            row[0] += 1
+        if i not in ineligible:
+            row[1] += 1
+    state["tests"] = int(state.get("tests", 0)) + 1
+    locked.exposure_state = state
+    locked.save(update_fields=["exposure_state"])
+    assessment.exposure_state = state

@@ -1,0 +1,254 @@
+"""From a QP and its question bank to what the IRT core needs: the pool, its ItemBank and the
+blueprint that makes a paper follow the QP's theory marks per PC and per NOS.
+
+The pool of an assessment is every approved item version tagged to a PC of the QP's NOS that
+carries theory marks (every PC, when the QP gives no theory marks at all). Bank index ``i``
+means ``pool[i]``; an attempt freezes its pool so indices stay valid while it runs.
+
+Blueprint (the SSC rule "a unique paper per candidate that follows the marks per PC"): each PC's
+share of the theory marks, ``w_pc``, times the paper length ``L`` is the number of questions it
+should get; a paper has between ``floor(L w_pc)`` and ``ceil(L w_pc)`` questions of each PC and
+likewise per NOS, so the marks per PC hold as closely as whole questions allow. A CAT's blueprint
+keeps the maxima at its longest length and puts the NOS minima at its shortest, so a test that
+stops early on the SE rule still covers every NOS in proportion.
+
+Items not yet calibrated get ``a = 1``, ``c = 0`` and ``b`` from the author's difficulty
+estimate (1..5 -> -2..2), so a new bank is usable on day one and improves as calibration runs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Q
+
+from adaptive.irt import Blueprint, Constraint, ItemBank, probability
+from question_bank.api import qualification_pack_nos
+from question_bank.models import Item, ItemStatus, ItemVersion
+
+# Author's difficulty estimate (1 very easy .. 5 very hard) -> IRT difficulty b.
+ESTIMATE_DIFFICULTY = {1: -2.0, 2: -1.0, 3: 0.0, 4: 1.0, 5: 2.0}
+
+
+@dataclass(frozen=True)
+class PoolItem:
+    version_id: int
+    item_id: int
+    nos_code: str
+    pc_id: int
+    pc_code: str
+
+
+@dataclass
+class AssessmentBank:
+    """A frozen pool with its IRT parameters and theory-mark weights."""
+
+    items: list[PoolItem]
+    irt: ItemBank
+    pc_weight: dict[int, float]  # share of the theory marks (sums to 1 over PCs in the pool)
+    nos_weight: dict[str, float]
+    nos_titles: dict[str, str]
+    enemies: tuple[tuple[int, int], ...] = ()
+    unassessable_pcs: list[str] = field(default_factory=list)  # PCs with marks but no items
+
+    @property
+    def version_ids(self) -> list[int]:
+        return [p.version_id for p in self.items]
+
+    def index_of_items(self, item_ids) -> list[int]:
+        wanted = set(item_ids)
+        return [i for i, p in enumerate(self.items) if p.item_id in wanted]
+
+    def expected_percent(self, theta: float, items: list[int] | None = None) -> float:
+        """Percent of the theory marks a candidate at ``theta`` is expected to earn: each PC's
+        mean probability of success over its pool items, weighted by the PC's marks (a true
+        score on the QP's own mark scheme, so it is comparable between CAT tests of any
+        length and between LOFT papers of different difficulty)."""
+        idx = list(range(len(self.items))) if items is None else list(items)
+        if not idx:
+            return 0.0
+        p = probability(np.array([float(theta)]), self.irt.subset(idx))[0]
+        by_pc: dict[int, list[float]] = defaultdict(list)
+        for k, i in enumerate(idx):
+            by_pc[self.items[i].pc_id].append(float(p[k]))
+        total_w = sum(self.pc_weight[pc] for pc in by_pc)
+        return (
+            100.0
+            * sum(self.pc_weight[pc] * float(np.mean(v)) for pc, v in by_pc.items())
+            / (total_w or 1.0)
+        )
+
+    def theta_for_percent(self, percent: float) -> float:
+        """The ability whose expected percent is ``percent`` (the pass cut on the theta scale),
+        by bisection: expected percent increases with theta."""
+        lo, hi = -6.0, 6.0
+        for _ in range(50):
+            mid = 0.5 * (lo + hi)
+            if self.expected_percent(mid) < percent:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
+
+
+def pool_versions(*, qualification_pack_code: str) -> list[ItemVersion]:
+    """Approved item versions that may appear in a theory paper of this QP, in NOS/PC order."""
+    nos_list = qualification_pack_nos(code=qualification_pack_code)
+    if not nos_list:
+        return []
+    versions = (
+        ItemVersion.objects.filter(
+            status=ItemStatus.APPROVED, item__performance_criterion__nos__in=nos_list
+        )
+        .select_related("item__performance_criterion__nos")
+        .order_by("item__nos__code", "item__performance_criterion__position", "item_id")
+    )
+    with_marks = versions.filter(item__performance_criterion__theory_marks__gt=0)
+    has_theory = any(
+        nos.performance_criteria.filter(theory_marks__gt=0).exists() for nos in nos_list
+    )
+    return list(with_marks if has_theory else versions)
+
+
+def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = None):
+    """The AssessmentBank of a QP: its current pool, or the frozen ``version_ids`` of an
+    attempt (in that order)."""
+    nos_list = qualification_pack_nos(code=qualification_pack_code)
+    if version_ids is None:
+        versions = pool_versions(qualification_pack_code=qualification_pack_code)
+    else:
+        by_id = {
+            v.pk: v
+            for v in ItemVersion.objects.filter(pk__in=version_ids).select_related(
+                "item__performance_criterion__nos"
+            )
+        }
+        versions = [by_id[pk] for pk in version_ids if pk in by_id]
+    items = [
+        PoolItem(
+            version_id=v.pk,
+            item_id=v.item_id,
+            nos_code=v.item.performance_criterion.nos.code,
+            pc_id=v.item.performance_criterion_id,
+            pc_code=v.item.performance_criterion.code,
+        )
+        for v in versions
+    ]
+    a, b, c = [], [], []
+    for v in versions:
+        item = v.item
+        if item.discrimination is not None and item.difficulty is not None:
+            a.append(float(item.discrimination))
+            b.append(float(item.difficulty))
+            c.append(float(item.guessing or 0.0))
+        else:
+            a.append(1.0)
+            b.append(ESTIMATE_DIFFICULTY.get(v.difficulty_estimate or 3, 0.0))
+            c.append(0.0)
+    irt = ItemBank.from_irt(a, b, c, ids=[str(p.version_id) for p in items])
+
+    marks: dict[int, float] = {}
+    nos_of_pc: dict[int, str] = {}
+    unassessable: list[str] = []
+    pcs_in_pool = {p.pc_id for p in items}
+    any_theory = False
+    for nos in nos_list:
+        for pc in nos.performance_criteria.all():
+            theory = float(pc.theory_marks or 0)
+            any_theory = any_theory or theory > 0
+            marks[pc.pk] = theory
+            nos_of_pc[pc.pk] = nos.code
+            if theory > 0 and pc.pk not in pcs_in_pool:
+                unassessable.append(f"{nos.code} {pc.code}")
+    if not any_theory:  # the QP gives no theory marks: every PC with items counts the same
+        marks = {pc: 1.0 for pc in pcs_in_pool}
+    for p in items:  # items of PCs the frozen pool still has but the QP no longer weighs
+        marks.setdefault(p.pc_id, 0.0)
+        nos_of_pc.setdefault(p.pc_id, p.nos_code)
+    pool_marks = {pc: marks[pc] for pc in pcs_in_pool}
+    total = sum(pool_marks.values())
+    if total <= 0:
+        pool_marks = {pc: 1.0 for pc in pcs_in_pool}
+        total = float(len(pcs_in_pool)) or 1.0
+    pc_weight = {pc: m / total for pc, m in pool_marks.items()}
+    nos_weight: dict[str, float] = defaultdict(float)
+    for pc, w in pc_weight.items():
+        nos_weight[nos_of_pc[pc]] += w
+
+    index_of_item = {p.item_id: i for i, p in enumerate(items)}
+    enemies: set[tuple[int, int]] = set()
+    if items:
+        for from_id, to_id in Item.enemies.through.objects.filter(
+            Q(from_item_id__in=index_of_item) & Q(to_item_id__in=index_of_item)
+        ).values_list("from_item_id", "to_item_id"):
+            i, j = index_of_item[from_id], index_of_item[to_id]
+            if i != j:
+                enemies.add((min(i, j), max(i, j)))
+    return AssessmentBank(
+        items=items,
+        irt=irt,
+        pc_weight=pc_weight,
+        nos_weight=dict(nos_weight),
+        nos_titles={nos.code: nos.title for nos in nos_list},
+        enemies=tuple(sorted(enemies)),
+        unassessable_pcs=unassessable,
+    )
+
+
+def blueprint_build(
+    bank: AssessmentBank, *, length: int, min_length: int | None = None
+) -> Blueprint:
+    """Questions per PC and per NOS in proportion to theory marks (see module doc).
+
+    ``min_length`` (CAT): NOS minima are taken at this length, maxima at ``length``; PCs get
+    maxima only. Without it (LOFT) both bounds are at ``length``.
+    """
+    constraints: list[Constraint] = []
+    by_pc: dict[int, list[int]] = defaultdict(list)
+    by_nos: dict[str, list[int]] = defaultdict(list)
+    pc_name: dict[int, str] = {}
+    for i, p in enumerate(bank.items):
+        by_pc[p.pc_id].append(i)
+        by_nos[p.nos_code].append(i)
+        pc_name[p.pc_id] = f"{p.nos_code} {p.pc_code}"
+    low_length = length if min_length is None else min_length
+    for nos, idx in by_nos.items():
+        w = bank.nos_weight.get(nos, 0.0)
+        constraints.append(
+            Constraint(
+                tuple(idx),
+                minimum=math.floor(low_length * w + 1e-9),
+                maximum=math.ceil(length * w - 1e-9),
+                name=nos,
+            )
+        )
+    for pc, idx in by_pc.items():
+        w = bank.pc_weight.get(pc, 0.0)
+        constraints.append(
+            Constraint(
+                tuple(idx),
+                minimum=0 if min_length is not None else math.floor(length * w + 1e-9),
+                maximum=math.ceil(length * w - 1e-9),
+                name=pc_name[pc],
+            )
+        )
+    return Blueprint(length=length, constraints=tuple(constraints), enemies=bank.enemies)
+
+
+def blueprint_shortfalls(bank: AssessmentBank, blueprint: Blueprint, excluded=()) -> list[str]:
+    """Constraints whose minimum the pool (less ``excluded``) cannot reach, as sentences."""
+    out = []
+    banned = set(excluded)
+    if len(bank.items) - len(banned) < blueprint.length:
+        out.append(
+            f"the bank has {len(bank.items) - len(banned)} usable questions; "
+            f"a paper needs {blueprint.length}"
+        )
+    for c in blueprint.constraints:
+        available = sum(1 for i in c.items if i not in banned)
+        if available < c.minimum:
+            out.append(f"{c.name} needs {c.minimum:g} questions, the bank has {available}")
+    return out

@@ -1,0 +1,153 @@
+"""Candidate pages of a graded assessment: the list, the start page, one question at a time,
+and the result. Thin: the work is in ``adaptive.delivery``.
+
+Only learners take assessments; a candidate only ever reaches their own attempts (someone else's
+is a 404, so attempt numbers reveal nothing). The question page is built from
+``question_bank.api.item_for_learner`` (no answer key), and the result page shows marks and
+abilities, never which options were correct: it is a summative test whose items are reused.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, user_has_role
+from question_bank.api import item_for_learner
+
+from . import delivery
+from .models import Assessment, Attempt
+
+
+def _require_learner(request: HttpRequest) -> None:
+    if not user_has_role(request.user, Role.LEARNER):
+        raise PermissionDenied(_("Only learners take assessments."))
+
+
+def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
+    return get_object_or_404(
+        Attempt.objects.select_related("assessment"),
+        pk=pk,
+        user=request.user,
+        assessment__isnull=False,
+    )
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    _require_learner(request)
+    assessments = Assessment.objects.filter(is_active=True).order_by("title")
+    return render(request, "adaptive/assessment_list.html", {"assessments": assessments})
+
+
+@login_required
+def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: what the assessment is and the candidate's attempts; POST: start or resume."""
+    _require_learner(request)
+    assessment = get_object_or_404(Assessment, slug=slug)
+    if request.method == "POST":
+        try:
+            attempt = delivery.attempt_start(user=request.user, assessment=assessment)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("adaptive:assessment_start", slug=slug)
+        return redirect("adaptive:attempt", pk=attempt.pk)
+    attempts = Attempt.objects.filter(user=request.user, assessment=assessment).order_by("number")
+    in_progress = next((a for a in attempts if a.finished_at is None), None)
+    return render(
+        request,
+        "adaptive/assessment_start.html",
+        {
+            "assessment": assessment,
+            "attempts": attempts,
+            "in_progress": in_progress,
+            "can_start": assessment.is_active
+            and (in_progress is not None or len(attempts) < assessment.max_attempts),
+            "pass_percentage": delivery.pass_percentage(assessment),
+        },
+    )
+
+
+@login_required
+def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows the question on screen; POST records its answer (then redirects: PRG)."""
+    _require_learner(request)
+    attempt = _own_attempt(request, pk)
+    delivery.attempt_expire_if_due(attempt)
+    attempt.refresh_from_db()
+    if attempt.finished_at is not None:
+        return redirect("adaptive:attempt_result", pk=attempt.pk)
+    language = get_language() or "en"
+    if request.method == "POST":
+        answer = [a for a in request.POST.getlist("answer") if a.strip()]
+        try:
+            item_version_id = int(request.POST.get("item_version", ""))
+        except ValueError:
+            messages.error(request, _("Unknown question."))
+            return redirect("adaptive:attempt", pk=attempt.pk)
+        if not answer:
+            messages.error(request, _("Choose an answer first."))
+            return redirect("adaptive:attempt", pk=attempt.pk)
+        try:
+            attempt = delivery.attempt_answer(
+                attempt=attempt,
+                user=request.user,
+                item_version_id=item_version_id,
+                answer=answer if len(answer) > 1 else answer[0],
+                language=language,
+            )
+        except delivery.DuplicateResponseError as exc:
+            messages.info(request, exc.messages[0])
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        attempt.refresh_from_db()
+        if attempt.finished_at is not None:
+            return redirect("adaptive:attempt_result", pk=attempt.pk)
+        return redirect("adaptive:attempt", pk=attempt.pk)
+    assessment = attempt.assessment
+    assert assessment is not None and attempt.current_item_version is not None
+    answered = attempt.responses.count()
+    total = len(attempt.paper) if attempt.paper else assessment.length
+    seconds_left = (
+        max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+        if attempt.deadline
+        else None
+    )
+    return render(
+        request,
+        "adaptive/attempt_question.html",
+        {
+            "attempt": attempt,
+            "assessment": assessment,
+            "question": item_for_learner(
+                item_version=attempt.current_item_version, language=language
+            ),
+            "number": answered + 1,
+            "total": total,
+            "is_adaptive": not attempt.paper,
+            "seconds_left": seconds_left,
+        },
+    )
+
+
+@login_required
+def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_learner(request)
+    attempt = _own_attempt(request, pk)
+    if attempt.finished_at is None:
+        return redirect("adaptive:attempt", pk=attempt.pk)
+    return render(
+        request,
+        "adaptive/attempt_result.html",
+        {
+            "attempt": attempt,
+            "assessment": attempt.assessment,
+            "pass_percentage": delivery.pass_percentage(attempt.assessment),
+        },
+    )

@@ -1,0 +1,58 @@
+"""A small calibrated bank for ASC/Q0202 and assessments on it, for delivery tests.
+
+Four theory PCs (two per NOS) with five approved single-choice items each (key "A"), with known
+2PL parameters, so a 4-question paper has one question per PC and many distinct papers exist.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.roles import Role
+from adaptive.models import Assessment, Delivery
+from tests.question_bank.factories import item_make, user_in
+
+BANK_PCS = [("ASC/N0001", "PC1"), ("ASC/N0001", "PC2"), ("ASC/N0002", "PC1"), ("ASC/N0002", "PC2")]
+ITEMS_PER_PC = 5
+
+
+def bank_make(approver, per_pc: int = ITEMS_PER_PC) -> list:
+    items = []
+    for k, (nos, pc) in enumerate(BANK_PCS):
+        for j in range(per_pc):
+            item = item_make(nos=nos, pc=pc, approver=approver)
+            item.discrimination = 0.8 + 0.2 * j
+            item.difficulty = -1.0 + 0.5 * j - 0.1 * k
+            item.guessing = 0.0
+            item.save()
+            items.append(item)
+    return items
+
+
+def assessment_make(**kwargs) -> Assessment:
+    defaults = {
+        "slug": "asc-theory",
+        "title": "ASC theory",
+        "qualification_pack_code": "ASC/Q0202",
+        "delivery": Delivery.LOFT,
+        "length": 4,
+        "min_length": 2,
+        "max_overlap": 0.25,
+        "max_attempts": 1,
+    }
+    return Assessment.objects.create(**{**defaults, **kwargs})
+
+
+@pytest.fixture
+def approver(db):
+    return user_in(Role.SSC_CURATOR)
+
+
+@pytest.fixture
+def small_bank(asc_q0202, approver):
+    return bank_make(approver)
+
+
+@pytest.fixture
+def candidate(db):
+    return user_in(Role.LEARNER)
