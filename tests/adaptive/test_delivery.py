@@ -107,7 +107,9 @@ def test_a_bank_too_small_for_the_cap_raises_it_and_says_so_rather_than_refusing
     caps = [a.state["overlap_cap"] for a in attempts]
     assert caps[:4] == [0.0] * 4
     assert caps[-1] > 0.0  # raised, recorded on the attempt (the results page shows it)
-    disjoint = [{a.pool[i] for i in a.paper} for a, cap in zip(attempts, caps) if cap == 0.0]
+    disjoint = [
+        {a.pool[i] for i in a.paper} for a, cap in zip(attempts, caps, strict=True) if cap == 0.0
+    ]
     assert all(not (p & q) for p, q in combinations(disjoint, 2))
 
 
