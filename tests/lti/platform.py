@@ -110,6 +110,7 @@ class LaunchSpec:
     with_ags: bool = True
     lineitem: str | None = None  # a fixed line item URL (platform-created column)
     deep_link_data: dict | None = field(default_factory=lambda: {"opaque": "x1"})
+    accept_multiple: bool = True  # lti1p3platform always sends True; False is set after it
 
 
 class PlainRequest(Request):
@@ -388,6 +389,9 @@ class TestPlatform:
                 accept_types={"ltiResourceLink"},
                 extra_data=spec.deep_link_data,
             )
+            if not spec.accept_multiple:
+                settings_claim = next(iter(launch._deep_linking_launch_data.values()))
+                settings_claim["accept_multiple"] = False
         else:
             launch.set_resource_link_claim(spec.resource_link_id, title=spec.resource_link_title)
             if spec.message_type != "LtiResourceLinkRequest":

@@ -103,3 +103,16 @@ def test_the_window_only_goes_to_our_own_pages(client, platform, registration, s
     launch_id = target.split("lti_launch=")[1]
     opened = Client().get(f"/lti/continue/{launch_id}/?next=https://evil.example/")
     assert opened["Location"] == "/dashboard/"
+
+
+def test_instructors_pick_active_assessments_when_deep_linking(small_bank):
+    from lti import adapters
+
+    assessment_make()
+    assessment_make(slug="closed", title="Closed one", is_active=False)
+    entries = adapters.catalogue("assessment")
+    assert [(e.target_key, e.title, e.gradable) for e in entries] == [
+        ("asc-theory", "ASC theory", True)
+    ]
+    assert adapters.target_url("assessment", "asc-theory") == "/assess/asc-theory/"
+    assert adapters.target_url("assessment", "no-such-one") is None

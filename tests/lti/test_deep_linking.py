@@ -117,3 +117,25 @@ def test_response_has_no_data_claim_when_the_platform_sent_none(
     assert "https://purl.imsglobal.org/spec/lti-dl/claim/data" not in claims
     (item,) = platform.deep_link_items(token)
     assert item["custom"] == {"target_type": "module", "target_key": "ELE/N5901"}
+
+
+def test_a_platform_that_accepts_one_item_gets_one(client, platform, registration, catalogue):
+    single = LaunchSpec(
+        message_type="LtiDeepLinkingRequest",
+        roles=("instructor",),
+        sub="trainer-1",
+        accept_multiple=False,
+    )
+    picker_url = launch(client, platform, single)["Location"]
+    picker = client.get(picker_url).content.decode()
+    assert 'type="radio" name="item" value="assessment:pv-final"' in picker
+    assert 'type="checkbox"' not in picker
+
+    refused = client.post(picker_url, {"item": ["course:ELE/Q5901", "assessment:pv-final"]})
+    assert refused.status_code == 400
+    assert "accepts one item only" in refused.content.decode()
+
+    answer = client.post(picker_url, {"item": ["assessment:pv-final"]})
+    assert answer.status_code == 200
+    (item,) = platform.deep_link_items(returned_jwt(answer.content.decode())[1])
+    assert item["custom"] == {"target_type": "assessment", "target_key": "pv-final"}
