@@ -150,8 +150,9 @@ def _simulate(args: argparse.Namespace) -> int:
         exposure=exposure,
         rng=rng,
     )
-    # Fixed forms of equal RMSE: the shortest optimised paper (most informative items) and the
-    # shortest typical paper (random items per NOS) whose EAP RMSE is no worse than the CAT's.
+    # Fixed forms of equal RMSE: the shortest optimised paper (the bank's most informative items,
+    # the same for everyone: exposure 1) and the shortest typical paper (random items per NOS,
+    # a fresh one per examinee) whose EAP RMSE is no worse than the CAT's.
     cap = 10 * args.max_items
     best_len = equal_rmse_fixed_length(sb, cat["rmse"], thetas, rng, kind="best", max_length=cap)
     random_len = equal_rmse_fixed_length(
@@ -170,6 +171,9 @@ def _simulate(args: argparse.Namespace) -> int:
         | {
             "fixed_form_length_equal_rmse": best_len,
             "random_form_length_equal_rmse": random_len,
+            # CAT length / fixed-form length at equal RMSE (the bar: at most 0.5).
+            "length_ratio_vs_optimised_form": cat["mean_length"] / best_len if best_len else None,
+            "length_ratio_vs_typical_form": cat["mean_length"] / random_len if random_len else None,
         },
         "loft": {k: v for k, v in loft.items() if k != "paper_list"},
     }

@@ -11,13 +11,20 @@ node. One EM iteration is then
 * M-step: a few vectorised Fisher-scoring steps over all items at once from the expected counts
   (no Python loop over items), with priors: lognormal on ``a``, beta on ``c`` (Mislevy 1986,
   BILOG-style), a weak normal on the intercepts so items everyone answers right stay finite.
+  1PL/2PL items take a closed-form 2x2 path (:func:`_m_step_logistic`), the others a general
+  one over (item, category, node, parameter) arrays;
+* parameter expansion (PX-EM, Liu, Rubin & Wu 1998): the ability mean and sd are estimated
+  from the posterior and folded back into the items, so the overall location and scale of the
+  items, which plain EM moves slowly on long tests, settle in a few cycles.
 
 The EM map is accelerated with SQUAREM (Varadhan & Roland 2008, scheme S3 with the objective
-check). Quadrature uses evenly spaced nodes 0.25 apart over [-6, 6]: Gauss-Hermite rules with
-21-61 nodes bias slopes downward on long tests (see shared IRT notes). The latent distribution is
-N(0, 1) for a free calibration (this fixes the scale); with anchor items held fixed
-(fixed-parameter calibration, Kim 2006 "multiple weights updating, multiple EM cycles"), its mean
-and standard deviation are estimated so new items land on the anchors' scale.
+check). Complete 0/1 data (the common case) skips the general design builder: one comparison
+per cell, no integer code matrix, starting values from matrix-vector products. Quadrature uses
+evenly spaced nodes 0.25 apart over [-6, 6]: Gauss-Hermite rules with 21-61 nodes bias slopes
+downward on long tests (see shared IRT notes). The latent distribution is N(0, 1) for a free
+calibration (this fixes the scale); with anchor items held fixed (fixed-parameter calibration,
+Kim 2006 "multiple weights updating, multiple EM cycles"), its mean and standard deviation are
+estimated so new items land on the anchors' scale.
 
 Standard errors come from the cross-product of per-person score vectors (Mislevy 1986's
 empirical information, mirt's ``SE.type = "crossprod"``), block-diagonal per item, plus the
@@ -35,7 +42,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, logit, ndtri
 
-from .models import FloatArray, ItemBank, category_log_probabilities
+from .models import FloatArray, ItemBank, category_log_probabilities, log_sigmoid
 
 Model = Literal["1pl", "rasch", "2pl", "3pl", "grm"]
 
@@ -157,9 +164,58 @@ class _Design:
     person: NDArray[np.int64]
     item: NDArray[np.int64]
     code: NDArray[np.int64]
-    dense_codes: NDArray[np.int64] | None  # (n_persons, n_items), -1 = not presented
+    # (n_persons, n_items), -1 = not presented; int8 0/1 for complete dichotomous data
+    dense_codes: NDArray[np.integer[Any]] | None
     dtype: type
     onehot: bool  # Y is one-hot over (item, category) columns (graded, or sparse data)
+
+
+def _weights_and_dtype(
+    weights: ArrayLike | None, n: int, n_cells: int, precision: str
+) -> tuple[FloatArray, type]:
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
+    if w.shape[0] != n or np.any(w < 0) or not np.all(np.isfinite(w)):
+        raise ValueError("weights must be (n_persons,) finite and non-negative")
+    if precision == "auto":
+        dtype: type = np.float32 if n_cells >= 1_000_000 else np.float64
+    else:
+        dtype = np.float32 if precision == "float32" else np.float64
+    return w, dtype
+
+
+def _complete_dichotomous_design(
+    responses: ArrayLike, weights: ArrayLike | None, precision: str
+) -> _Design | None:
+    """The common case (every cell a 0/1 response) in two comparisons over the matrix; None if
+    any cell is missing or not 0/1 (the general builder then validates and explains)."""
+    y = np.asarray(responses, dtype=float)
+    if y.ndim != 2:
+        return None
+    ones = y == 1
+    if np.count_nonzero(ones) + np.count_nonzero(y == 0) != y.size:
+        return None
+    n, j = y.shape
+    w, dtype = _weights_and_dtype(weights, n, y.size, precision)
+    Y = ones.astype(dtype)
+    empty = np.zeros(0, dtype=np.int64)
+    return _Design(
+        n,
+        j,
+        np.full(j, 2, dtype=np.int64),
+        w,
+        Y,
+        Y.T,  # a transposed view: BLAS reads it in place, a copy would cost more than it saves
+        None,
+        None,
+        np.arange(j),
+        np.ones(j, dtype=np.int64),
+        empty,
+        empty,
+        empty,
+        ones.view(np.int8),
+        dtype,
+        False,
+    )
 
 
 def _build_design(
@@ -168,6 +224,10 @@ def _build_design(
     dichotomous: bool,
     precision: str,
 ) -> _Design:
+    if dichotomous and not isinstance(responses, SparseResponses):
+        fast = _complete_dichotomous_design(responses, weights, precision)
+        if fast is not None:
+            return fast
     if isinstance(responses, SparseResponses):
         n, j = responses.n_persons, responses.n_items
         person = np.asarray(responses.person, dtype=np.int64)
@@ -203,13 +263,7 @@ def _build_design(
             person = item = code = np.zeros(0, dtype=np.int64)
     if dichotomous and np.any(n_cat > 2):
         raise ValueError("dichotomous models need 0/1 scores; use model='grm' for categories")
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
-    if w.shape[0] != n or np.any(w < 0) or not np.all(np.isfinite(w)):
-        raise ValueError("weights must be (n_persons,) finite and non-negative")
-    if precision == "auto":
-        dtype: type = np.float32 if n * j >= 1_000_000 else np.float64
-    else:
-        dtype = np.float32 if precision == "float32" else np.float64
+    w, dtype = _weights_and_dtype(weights, n, n * j, precision)
 
     Y: Any
     Yt: Any
@@ -441,52 +495,177 @@ def _prior_grad_hess(par: FloatArray, spec: _Spec) -> tuple[FloatArray, FloatArr
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Expectation:
+    """What an E-step hands on.
+
+    log_likelihood: marginal log-likelihood (weighted)
+    counts: expected counts R (n_items, K, n_nodes), None unless asked for
+    node_weights: (n_nodes,) expected number of persons at each node, sum_i w_i post_iq
+    posterior: (n_persons, n_nodes) float64, None unless asked for
+    """
+
+    log_likelihood: float
+    counts: FloatArray | None
+    node_weights: FloatArray
+    posterior: FloatArray | None
+
+
 def _e_step(
-    par: FloatArray, latent: FloatArray, spec: _Spec, design: _Design, x: FloatArray
-) -> tuple[float, FloatArray, FloatArray]:
-    """Bock-Aitkin E-step. Returns log-likelihood, expected counts R (n_items, K, n_nodes) and
-    the posterior (n_persons, n_nodes)."""
+    par: FloatArray,
+    latent: FloatArray,
+    spec: _Spec,
+    design: _Design,
+    x: FloatArray,
+    *,
+    counts: bool = True,
+    posterior: bool = False,
+) -> _Expectation:
+    """Bock-Aitkin E-step: log-likelihood of every person at every node by matrix products, the
+    posterior over nodes, and (if ``counts``) the expected counts R (n_items, K, n_nodes).
+
+    The (n_persons, n_nodes) work is done in place in the design's dtype: the products already
+    round to it, and each extra pass over that array costs about as much as a small product."""
     _, prior_w = quadrature(latent[0], latent[1], x)
     log_prior_w = np.log(np.maximum(prior_w, 1e-300))
-    bank = _to_bank(par, spec, ())
-    logp = category_log_probabilities(x, bank)  # (q, j, K)
-    logp = np.maximum(logp, -1e4)  # impossible categories are never observed; keep finite
     dt = design.dtype
+    L: NDArray[Any]
     if not design.onehot:
-        lp, lq = logp[:, :, 1].T, logp[:, :, 0].T  # (j, q)
-        L = design.Y @ (lp - lq).astype(dt)
-        if design.M is None:
-            L = np.asarray(L, dtype=float) + lq.sum(axis=0)[None, :]
+        if spec.model == "3pl":
+            logp = category_log_probabilities(x, _to_bank(par, spec, ()))
+            logp = np.maximum(logp, -1e4)  # impossible categories are never observed
+            lq = logp[:, :, 0].T  # (j, q)
+            logit_table = logp[:, :, 1].T - lq
         else:
-            L = np.asarray(L, dtype=float) + np.asarray(design.M @ lq.astype(dt), dtype=float)
+            # Without guessing, log P - log Q is the logit a*x + d itself.
+            logit_table = par[:, :1] * x[None, :] + par[:, 1:2]
+            lq = log_sigmoid(-logit_table)
+        L = np.asarray(design.Y @ logit_table.astype(dt))
+        if design.M is None:
+            row = lq.sum(axis=0) + log_prior_w
+        else:
+            L += np.asarray(design.M @ lq.astype(dt))
+            row = log_prior_w
     else:
+        logp = np.maximum(category_log_probabilities(x, _to_bank(par, spec, ())), -1e4)
         table: NDArray[Any] = logp[:, design.col_item, design.col_cat].astype(dt)  # (q, n_cols)
-        L = np.asarray(design.Y @ table.T, dtype=float)
-    L += log_prior_w[None, :]
+        L = np.asarray(design.Y @ table.T)
+        row = log_prior_w
+    L += row.astype(dt)[None, :]
     mx = L.max(axis=1, keepdims=True)
-    post = np.exp(L - mx)
-    tot = post.sum(axis=1, keepdims=True)
-    post /= tot
-    ll = float(design.weights @ (mx[:, 0] + np.log(tot[:, 0])))
-    pw = (post * design.weights[:, None]).astype(dt)
-    K = spec.m + 1
-    R = np.zeros((spec.n_items, K, x.size))
-    if not design.onehot:
-        r = np.asarray(design.Yt @ pw, dtype=float)
-        nn = (
-            np.broadcast_to(pw.sum(axis=0, dtype=float), r.shape)
-            if design.Mt is None
-            else np.asarray(design.Mt @ pw, dtype=float)
-        )
-        R[:, 1] = r
-        R[:, 0] = np.maximum(nn - r, 0.0)
-    else:
-        cols = np.asarray(design.Yt @ pw, dtype=float)
-        R[design.col_item, design.col_cat] = cols
-    return ll, R, post
+    L -= mx
+    np.exp(L, out=L)  # unnormalised posterior
+    tot = np.asarray(L.sum(axis=1), dtype=float)
+    w = design.weights
+    ll = float(w @ (mx[:, 0].astype(float) + np.log(tot)))
+    post = np.asarray(L, dtype=float) / tot[:, None] if posterior else None
+    L *= (w / tot).astype(dt)[:, None]  # weighted posterior, sum_i of it = expected counts
+    node_weights = L.sum(axis=0, dtype=np.float64)  # float32 row-by-row sums would drift
+    R = None
+    if counts:
+        K = spec.m + 1
+        R = np.zeros((spec.n_items, K, x.size))
+        if not design.onehot:
+            r = np.asarray(design.Yt @ L, dtype=float)
+            nn = node_weights[None, :] if design.Mt is None else design.Mt @ L
+            R[:, 1] = r
+            R[:, 0] = np.maximum(np.asarray(nn, dtype=float) - r, 0.0)
+        else:
+            R[design.col_item, design.col_cat] = np.asarray(design.Yt @ L, dtype=float)
+    return _Expectation(ll, R, node_weights, post)
 
 
 def _m_step(
+    par: FloatArray, latent: FloatArray, R: FloatArray, spec: _Spec, x: FloatArray, steps: int = 3
+) -> tuple[FloatArray, FloatArray]:
+    """M-step: the closed-form 2x2 path for logistic items without guessing (1PL/2PL), the
+    general path otherwise; both take the same Fisher-scoring steps."""
+    if spec.m == 1 and spec.model != "3pl":
+        return _m_step_logistic(par, latent, R, spec, x, steps)
+    return _m_step_general(par, latent, R, spec, x, steps)
+
+
+def _latent_update(latent: FloatArray, R: FloatArray, spec: _Spec, x: FloatArray) -> FloatArray:
+    if not spec.estimate_latent:
+        return latent
+    # Posterior moments of the latent distribution (its EM update); counts per node are the
+    # same for every item, so use the item with the most responses as the population.
+    w_nodes = R.sum(axis=1)
+    w_nodes = w_nodes[np.argmax(w_nodes.sum(axis=1))]
+    mean = float(w_nodes @ x / w_nodes.sum())
+    sd = float(np.sqrt(w_nodes @ (x - mean) ** 2 / w_nodes.sum()))
+    return np.array([mean, max(sd, 0.05)])
+
+
+def _logistic_score_information(
+    a: FloatArray, d: FloatArray, r: FloatArray, n: FloatArray, x: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Score and Fisher information of ``sum_q r log s + (n - r) log(1 - s)``,
+    ``s = logistic(a x_q + d)``, in (log a, d): ``g_a, g_d, i_aa, i_ad, i_dd``, each (n_items,).
+
+    a, d: (n_items,); r, n: (n_items, n_nodes) expected correct / presented; x: (n_nodes,)."""
+    powers = np.stack([np.ones_like(x), x, x * x], axis=1)  # (q, 3)
+    s = expit(a[:, None] * x[None, :] + d[:, None])
+    g_d, g_x = ((r - n * s) @ powers[:, :2]).T  # sum_q (r - n s), sum_q (r - n s) x
+    i_1, i_x, i_xx = ((n * s * (1.0 - s)) @ powers).T
+    return a * g_x, g_d, a * a * i_xx, a * i_x, i_1
+
+
+def _m_step_logistic(
+    par: FloatArray, latent: FloatArray, R: FloatArray, spec: _Spec, x: FloatArray, steps: int = 3
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_m_step_general` for 1PL/2PL items, written out: with ``s = logistic(a x_q + d)``,
+    ``r_jq`` expected correct and ``n_jq`` expected presented, the score in (log a, d) is
+    ``sum_q (r - n s) (a x_q, 1)`` and the Fisher information ``sum_q n s (1 - s) v v'`` with
+    ``v = (a x_q, 1)`` (Bock & Aitkin 1981, eq. 20-22), so each item's system is 2x2 and is
+    solved in closed form, all items at once. Three (n_items, n_nodes) passes per step instead
+    of the general path's (n_items, K, n_nodes, n_par) einsums."""
+    par = par.copy()
+    r = R[:, 1]
+    n = R[:, 0] + R[:, 1]
+    free_a, free_d = spec.free[:, 0], spec.free[:, 1]
+    one_pl = spec.model in ("1pl", "rasch")
+    for _ in range(steps):
+        a, d = par[:, 0].copy(), par[:, 1].copy()
+        g_a, g_d, i_aa, i_ad, i_dd = _logistic_score_information(a, d, r, n, x)
+        gp_a, gp_d = np.zeros_like(a), np.zeros_like(d)
+        hp_a = hp_d = 0.0
+        if spec.a_prior is not None:
+            mu, sd = spec.a_prior
+            gp_a, hp_a = -(np.log(a) - mu) / sd**2, 1.0 / sd**2
+        if spec.d_prior_sd is not None:
+            gp_d, hp_d = -d / spec.d_prior_sd**2, 1.0 / spec.d_prior_sd**2
+        g_a = g_a + gp_a
+        g_d = g_d + gp_d
+        i_aa = i_aa + hp_a
+        i_dd = i_dd + hp_d
+        if one_pl:
+            # Common slope: one scalar step on the summed slope score, whose prior counts once;
+            # then the intercepts from the same scores (block Gauss-Seidel, as the general path).
+            if free_a.any():
+                k = free_a.sum() - 1
+                ga = g_a[free_a].sum() - k * gp_a[0]
+                ia = i_aa[free_a].sum() - k * hp_a
+                step_a = np.clip(ga / max(ia, 1e-8), -1.0, 1.0)
+                par[free_a, 0] = par[free_a, 0] * np.exp(step_a)
+            step_d = np.clip(g_d / np.maximum(i_dd, 1e-8), -1.0, 1.0)
+            par[:, 1] += np.where(free_d, step_d, 0.0)
+            continue
+        # A fixed parameter gets a zero score and a unit row/column, as in the general path.
+        g_a = np.where(free_a, g_a, 0.0)
+        g_d = np.where(free_d, g_d, 0.0)
+        i_ad = np.where(free_a & free_d, i_ad, 0.0)
+        i_aa = np.where(free_a, i_aa, 1.0) + 1e-8
+        i_dd = np.where(free_d, i_dd, 1.0) + 1e-8
+        det = i_aa * i_dd - i_ad * i_ad
+        step_a = np.clip((i_dd * g_a - i_ad * g_d) / det, -1.0, 1.0)
+        step_d = np.clip((i_aa * g_d - i_ad * g_a) / det, -1.0, 1.0)
+        par[:, 0] = np.exp(np.clip(np.log(a) + step_a, -5.0, 3.0))
+        par[:, 1] = d + step_d
+    return par, _latent_update(latent, R, spec, x)
+
+
+def _m_step_general(
     par: FloatArray, latent: FloatArray, R: FloatArray, spec: _Spec, x: FloatArray, steps: int = 3
 ) -> tuple[FloatArray, FloatArray]:
     """Vectorised Fisher scoring on all items at once from the expected counts (Bock & Aitkin
@@ -535,16 +714,72 @@ def _m_step(
                 par[:, -1] = expit(np.clip(logit(par[:, -1]) + step[:, -1], -12.0, 12.0))
             if spec.m > 1:
                 par[:, 1 : 1 + spec.m] = _order_thresholds(par[:, 1 : 1 + spec.m], spec.n_cat)
-    new_latent = latent
-    if spec.estimate_latent:
-        # Posterior moments of the latent distribution (its EM update); counts per node are the
-        # same for every item, so use the item with the most responses as the population.
-        w_nodes = R.sum(axis=1)
-        w_nodes = w_nodes[np.argmax(w_nodes.sum(axis=1))]
-        mean = float(w_nodes @ x / w_nodes.sum())
-        sd = float(np.sqrt(w_nodes @ (x - mean) ** 2 / w_nodes.sum()))
-        new_latent = np.array([mean, max(sd, 0.05)])
-    return par, new_latent
+    return par, _latent_update(latent, R, spec, x)
+
+
+def _expand_latent(
+    par: FloatArray, spec: _Spec, node_weights: FloatArray, x: FloatArray, steps: int = 3
+) -> FloatArray:
+    """Parameter-expanded EM (PX-EM, Liu, Rubin & Wu 1998), as a second conditional
+    maximisation after the item M-step (ECM, Meng & Rubin 1993).
+
+    The ability distribution, fixed at N(0, 1) to set the scale, is let free as N(mu, sigma^2)
+    in the complete-data model, estimated, and folded back into the items by the reduction
+    ``a -> a sigma``, ``d_k -> d_k + a mu`` (the same likelihood with N(0, 1) again). Plain EM
+    moves the overall location and scale of the items only as fast as the posteriors follow
+    them, which on long tests (narrow posteriors) takes dozens of EM cycles; this step makes
+    that move at once. With item priors the (mu, log sigma) step maximises the expected
+    complete-data log-density of the abilities plus the log prior of the *reduced* items, so the
+    fixed point stays the MAP of the original model.
+
+    On a fixed grid the reduction is exact only as the spacing goes to 0, so the two fixed
+    points differ by quadrature error: ~1e-7 on short tests, and on long ones (posterior sd near
+    the 0.25 spacing) PX-EM's is the closer to the fine-grid MAP (20,000 x 500 simulated: slopes
+    0.0025 from a 193-node solution at most, plain EM 0.032, biased low by 0.015 on average).
+
+    node_weights: (n_nodes,) expected persons at each node, ``sum_i w_i post_iq``.
+    """
+    total = float(node_weights.sum())
+    if total <= 0.0:
+        return par
+    m1 = float(node_weights @ x) / total
+    m2 = max(float(node_weights @ (x - m1) ** 2) / total, 1e-6)
+    a = par[:, 0]
+    d = par[:, 1 : 1 + spec.m]
+    d_free = spec.free[:, 1 : 1 + spec.m]
+    a_used = a[:1] if spec.model in ("1pl", "rasch") else a  # a common slope counts once
+    # Without priors the maximiser is the posterior mean and sd; Newton from there on
+    # Q(mu, s) = -N s - N ((m1 - mu)^2 + m2) / (2 e^{2s}) + log prior(reduced items), s = log sigma.
+    mu, log_sd = m1, 0.5 * np.log(m2)
+    for _ in range(steps):
+        inv_var = np.exp(-2.0 * log_sd)
+        spread = (m1 - mu) ** 2 + m2
+        g_mu = total * (m1 - mu) * inv_var
+        g_s = -total + total * spread * inv_var
+        h_mm = -total * inv_var
+        h_ms = -2.0 * total * (m1 - mu) * inv_var
+        h_ss = -2.0 * total * spread * inv_var
+        if spec.d_prior_sd is not None:
+            v = spec.d_prior_sd**2
+            shifted = np.where(d_free, d + a[:, None] * mu, 0.0)
+            g_mu -= float(np.sum(a[:, None] * shifted)) / v
+            h_mm -= float(np.sum(np.where(d_free, a[:, None] ** 2, 0.0))) / v
+        if spec.a_prior is not None:
+            mean_a, sd_a = spec.a_prior
+            g_s -= float(np.sum(np.log(a_used) + log_sd - mean_a)) / sd_a**2
+            h_ss -= a_used.size / sd_a**2
+        det = h_mm * h_ss - h_ms * h_ms
+        if not det > 0.0:  # not a maximum (far from the solution): keep the moments
+            break
+        mu -= (h_ss * g_mu - h_ms * g_s) / det
+        log_sd -= (h_mm * g_s - h_ms * g_mu) / det
+    # Safeguard for wild points (e.g. a SQUAREM extrapolation): at most a unit move per cycle.
+    mu = float(np.clip(mu, -1.0, 1.0))
+    log_sd = float(np.clip(log_sd, -1.0, 1.0))
+    out = par.copy()
+    out[:, 1 : 1 + spec.m] = np.where(d_free, d + a[:, None] * mu, d)
+    out[:, 0] = a * np.exp(log_sd)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -558,7 +793,25 @@ def _starting_values(design: _Design, spec: _Spec, c_start: float) -> FloatArray
     j, m = spec.n_items, spec.m
     wz = design.weights
     max_code = (design.n_cat - 1).astype(float)
-    if design.dense_codes is not None:
+    if not design.onehot and design.M is None:
+        # Complete 0/1 data: every moment below is a product of Y with a vector (F = Y,
+        # F*F = F, every item presented to everyone), so no (n_persons, n_items) temporaries.
+        Yd = np.asarray(design.Y)
+        dt = design.dtype
+        sw_all = float(wz.sum())
+        z = logit((np.asarray(Yd @ np.ones(j, dtype=dt), dtype=float) + 0.5) / (j + 1.0))
+        zm = np.sum(wz * z) / sw_all
+        z = (z - zm) / (np.sqrt(np.sum(wz * (z - zm) ** 2) / sw_all) + 1e-9)
+        sw = np.full(j, sw_all + 1e-9)
+        mean_y = np.asarray(wz.astype(dt) @ Yd, dtype=float) / sw
+        mean_z = np.full(j, np.sum(wz * z) / sw[0])
+        cov = np.asarray((wz * z).astype(dt) @ Yd, dtype=float) / sw - mean_y * mean_z
+        var_y = mean_y - mean_y**2
+        var_z = np.full(j, np.sum(wz * z * z) / sw[0]) - mean_z**2
+
+        def cumulative(k: int) -> FloatArray:
+            return mean_y  # P(score >= 1) of a 0/1 item
+    elif design.dense_codes is not None:
         codes = design.dense_codes
         Mk = (codes >= 0).astype(float)
         F = np.maximum(codes, 0) / max_code[None, :]
@@ -623,6 +876,42 @@ def _starting_values(design: _Design, spec: _Spec, c_start: float) -> FloatArray
 # --------------------------------------------------------------------------------------------
 
 
+def _dense_scores(
+    S: FloatArray, post: NDArray[Any], codes: NDArray[np.integer[Any]]
+) -> list[NDArray[Any]]:
+    """Score of each person for each item, one (n_persons, n_items) array per parameter:
+    ``sum_k 1[y_ij = k] (post_i @ S_jk)``, one matrix product per category and parameter.
+
+    S: (n_items, K, n_nodes, n_par) d log P_k / d(natural parameters); post: (n_persons,
+    n_nodes) in the products' dtype; codes: (n_persons, n_items), -1 = not presented."""
+    dt = post.dtype
+    hits = [(codes == k).astype(dt) for k in range(S.shape[1])]
+    svals: list[NDArray[Any]] = []
+    for p_ in range(S.shape[3]):
+        acc: NDArray[Any] = np.zeros((post.shape[0], codes.shape[1]), dtype=dt)
+        for k, hit in enumerate(hits):
+            acc += hit * (post @ S[:, k, :, p_].T.astype(dt))
+        svals.append(acc)
+    return svals
+
+
+def _complete_logistic_scores(
+    p1: FloatArray, post: NDArray[Any], Y: NDArray[Any], x: FloatArray
+) -> list[NDArray[Any]]:
+    """:func:`_dense_scores` for complete 0/1 data without guessing: there
+    ``d log P(y) / d(a, d) = (x, 1) (y - P)``, so ``score_a = y_ij (post_i @ x) - post_i @ (x P_j)``
+    and ``score_d = y_ij - post_i @ P_j``: two products, no indicator matrices.
+
+    p1: (n_items, n_nodes) P(correct); post, Y: (n_persons, n_nodes), (n_persons, n_items) in
+    the products' dtype. Returns [score_a, score_d]."""
+    dt = post.dtype
+    score_d: NDArray[Any] = post @ p1.T.astype(dt)
+    np.subtract(Y, score_d, out=score_d)
+    score_a: NDArray[Any] = post @ (p1 * x[None, :]).T.astype(dt)
+    np.subtract(Y * (post @ x.astype(dt))[:, None], score_a, out=score_a)
+    return [score_a, score_d]
+
+
 def _standard_errors(
     par: FloatArray, spec: _Spec, design: _Design, post: FloatArray, x: FloatArray
 ) -> dict[str, FloatArray]:
@@ -635,22 +924,19 @@ def _standard_errors(
     w = design.weights
     slope_scores = np.zeros(design.n_persons)
     if design.dense_codes is not None and design.n_persons * j <= 12_000_000:
-        # Per-person scores for item j: sum_k 1[y_ij = k] (post_i @ S_jk), one matrix product
-        # per category and parameter; information blocks are weighted column sums.
+        # Per-person scores for each item (n_persons, n_items) per parameter; information
+        # blocks are weighted column sums of their products.
         dt = design.dtype
-        codes = design.dense_codes
         post_c: NDArray[Any] = post.astype(dt)
-        hits = [(codes == k).astype(dt) for k in range(spec.m + 1)]
-        svals: list[NDArray[Any]] = []
-        for p_ in range(n_par):
-            acc: NDArray[Any] = np.zeros((design.n_persons, j), dtype=dt)
-            for k, hit in enumerate(hits):
-                acc += hit * (post_c @ S[:, k, :, p_].T.astype(dt))
-            svals.append(acc)
+        if spec.m == 1 and spec.model != "3pl" and not design.onehot and design.M is None:
+            svals = _complete_logistic_scores(P[:, 1], post_c, np.asarray(design.Y), x)
+        else:
+            svals = _dense_scores(S, post_c, design.dense_codes)
         wd: NDArray[Any] = w.astype(dt)
+        buf = np.empty_like(svals[0])
         for p_ in range(n_par):
             for r_ in range(p_, n_par):
-                v = np.asarray(wd @ (svals[p_] * svals[r_]), dtype=float)
+                v = np.asarray(wd @ np.multiply(svals[p_], svals[r_], out=buf), dtype=float)
                 info[:, p_, r_] = v
                 info[:, r_, p_] = v
         slope_scores = np.asarray(svals[0].sum(axis=1, dtype=float))
@@ -725,6 +1011,7 @@ def calibrate(
     max_iterations: int = 500,
     tolerance: float = 1e-4,
     accelerate: bool = True,
+    expand_latent: bool = True,
     precision: Literal["auto", "float32", "float64"] = "auto",
     standard_errors: bool = True,
     ids: tuple[str, ...] = (),
@@ -744,6 +1031,11 @@ def calibrate(
     d_prior_sd: sd of a weak N(0, sd^2) prior on intercepts (keeps all-correct items finite).
     nodes: quadrature nodes; default 49 evenly spaced on [-6, 6].
     accelerate: SQUAREM (Varadhan & Roland 2008) acceleration of the EM map.
+    expand_latent: parameter-expanded EM (Liu, Rubin & Wu 1998) for a free calibration: the
+        ability mean and sd are estimated at every cycle and folded back into the items. Same
+        MAP in the limit of fine quadrature, in a handful of cycles instead of dozens, and on
+        the default grid markedly closer to that limit on long tests (see ``_expand_latent``).
+        Ignored with anchors, where the ability distribution is estimated outright.
     precision: dtype of the large matrix products (``auto`` = float32 from 10^6 cells up;
         sums over nodes and persons are accumulated in float64).
     """
@@ -783,26 +1075,29 @@ def calibrate(
     base = par.copy()
 
     history: list[float] = []
-    last_post: list[FloatArray] = []
+    expand = expand_latent and not spec.estimate_latent
 
     def objective_and_map(vec: FloatArray) -> tuple[float, FloatArray]:
         p, lat = _unpack(vec, base, spec)
-        ll, R, post = _e_step(p, lat, spec, design, x)
-        last_post[:] = [post]
-        history.append(ll)
-        p2, lat2 = _m_step(p, lat, R, spec, x)
-        return ll + _log_prior(p, spec), _pack(p2, lat2, spec)
+        e = _e_step(p, lat, spec, design, x)
+        history.append(e.log_likelihood)
+        assert e.counts is not None
+        p2, lat2 = _m_step(p, lat, e.counts, spec, x)
+        if expand:
+            p2 = _expand_latent(p2, spec, e.node_weights, x)
+        return e.log_likelihood + _log_prior(p, spec), _pack(p2, lat2, spec)
 
     vec = _pack(par, latent, spec)
     converged, evaluations = _squarem(objective_and_map, vec, max_iterations, tolerance, accelerate)
     vec = converged[1]
     par, latent = _unpack(vec, base, spec)
-    # Final E-step at the solution: log-likelihood and posterior for standard errors.
-    ll, _, post = _e_step(par, latent, spec, design, x)
+    # Final E-step at the solution: log-likelihood, and the posterior for standard errors.
+    final = _e_step(par, latent, spec, design, x, counts=False, posterior=standard_errors)
+    ll = final.log_likelihood
     item_ids = ids if ids else tuple(str(i) for i in range(j))
     se = (
-        _standard_errors(par, spec, design, post, x)
-        if standard_errors
+        _standard_errors(par, spec, design, final.posterior, x)
+        if final.posterior is not None
         else {k: np.full(j, np.nan) for k in "abcd"}
     )
     return CalibrationResult(
@@ -842,6 +1137,8 @@ def _squarem(
             continue
         _, x2 = fmap(x1)
         evals += 1
+        if np.max(np.abs(x2 - x1)) < tolerance:  # the same test, on this cycle's second step
+            return (True, x2), evals
         v = x2 - x1 - r
         nv = np.sqrt(v @ v)
         if nv < 1e-14:
