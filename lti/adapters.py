@@ -154,4 +154,14 @@ def course_code_of(target_type: str, target_key: str) -> str:
             .first()
         )
         return row or ""
+    if target_type == "assessment":
+        assessment = _model("adaptive.Assessment")
+        if assessment is None:
+            return ""
+        code = (
+            assessment.objects.filter(slug=target_key)
+            .values_list("qualification_pack_code", flat=True)
+            .first()
+        )
+        return code or ""
     return ""

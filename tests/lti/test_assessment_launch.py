@@ -13,7 +13,7 @@ from django.test import Client
 
 from adaptive.models import Attempt
 from lti.launch import _key
-from lti.models import ScorePost
+from lti.models import Batch, ScorePost
 from tests.adaptive.assessment_factories import assessment_make
 
 from .conftest import launch
@@ -39,6 +39,8 @@ def test_launched_assessment_is_taken_and_its_score_reaches_the_gradebook(
     assessment_make()
     response = launch(client, platform, SPEC)
     assert response["Location"].startswith("/assess/asc-theory/?lti_launch=")
+    # The LMS course becomes a batch of the assessment's QP (trainers' mastery reports use it).
+    assert Batch.objects.get(context_id="course-42").qualification_pack_code == "ASC/Q0202"
     start = client.get(response["Location"])
     assert start.status_code == 200 and "Start the assessment" in start.content.decode()
 
