@@ -179,3 +179,15 @@ def test_results_page_and_csv_for_assessors_only(client, small_bank, candidate):
     header, row = csv_text.strip().splitlines()
     assert header.startswith("candidate,name,attempt,started")
     assert row.startswith(f"{candidate.username},")
+
+
+def test_a_hindi_speaking_candidate_gets_the_pages_in_hindi(client, settings, small_bank):
+    assessment_make()
+    candidate = user_in(Role.LEARNER)
+    client.force_login(candidate)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+    assert "मूल्यांकन शुरू करें" in client.get("/assess/asc-theory/").content.decode()
+    client.post("/assess/asc-theory/")
+    attempt = Attempt.objects.get()
+    page = client.get(f"/assess/attempts/{attempt.pk}/").content.decode()
+    assert "प्रश्न 1 / 4" in page and "उत्तर जमा करें" in page
