@@ -185,6 +185,7 @@ def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> 
     if item is None:
         _finish(attempt, assessment, bank, reason=session.stop_reason or "max_length")
         return
+    assert session.shadow is not None  # next_item() solved one
     attempt.state = {**attempt.state, "shadow": _shadow_dump(session.shadow)}
     attempt.current_item_version_id = bank.items[item].version_id
 
@@ -313,6 +314,7 @@ def attempt_expire_if_due(attempt: Attempt) -> bool:
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.finished_at is None:
             assessment = locked.assessment
+            assert assessment is not None  # only assessment attempts have a deadline
             bank = bank_build(
                 qualification_pack_code=locked.qualification_pack_code, version_ids=locked.pool
             )
@@ -351,6 +353,8 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
         bank = bank_build(
             qualification_pack_code=attempt.qualification_pack_code, version_ids=attempt.pool
         )
+        if attempt.assessment is None:
+            raise AssessmentUnavailableError("This attempt is not part of an assessment.")
         _advance(attempt, attempt.assessment, bank)
         attempt.save()
     return attempt

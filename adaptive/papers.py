@@ -173,10 +173,10 @@ def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = 
     if total <= 0:
         pool_marks = {pc: 1.0 for pc in pcs_in_pool}
         total = float(len(pcs_in_pool)) or 1.0
-    pc_weight = {pc: m / total for pc, m in pool_marks.items()}
+    pc_weight = {pc_id: m / total for pc_id, m in pool_marks.items()}
     nos_weight: dict[str, float] = defaultdict(float)
-    for pc, w in pc_weight.items():
-        nos_weight[nos_of_pc[pc]] += w
+    for pc_id, w in pc_weight.items():
+        nos_weight[nos_of_pc[pc_id]] += w
 
     index_of_item = {p.item_id: i for i, p in enumerate(items)}
     enemies: set[tuple[int, int]] = set()
