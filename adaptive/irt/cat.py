@@ -68,12 +68,24 @@ class PreparedBank:
     grid: (n_grid,) evenly spaced thetas
     log_prob: (n_grid, n_items, max_categories) log P(x = k | theta)
     information: (n_grid, n_items) Fisher information
+    by_item: (n_items, max_categories, n_grid) the same log-probabilities laid out so that the
+        log-likelihood update after a response reads one contiguous row
+    information_max: (n_grid,) the most informative item's information at each grid point
     """
 
     bank: ItemBank
     grid: FloatArray
     log_prob: FloatArray
     information: FloatArray
+    prior_cache: dict[tuple[float, float], tuple[FloatArray, FloatArray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    by_item: FloatArray = field(init=False, repr=False, compare=False)
+    information_max: FloatArray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_item", np.ascontiguousarray(self.log_prob.transpose(1, 2, 0)))
+        object.__setattr__(self, "information_max", self.information.max(axis=1))
 
     @classmethod
     def from_bank(cls, bank: ItemBank, grid: ArrayLike | None = None) -> PreparedBank:
@@ -167,12 +179,15 @@ class ShadowTest:
     solves: int = 1
 
     mask: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    item_list: tuple[int, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.mask.size != self.noise.size:  # (n_items,) membership, built once per solve
             m = np.zeros(self.noise.size, dtype=bool)
             m[self.items] = True
             object.__setattr__(self, "mask", m)
+        if len(self.item_list) != self.items.size:  # for set arithmetic at every step
+            object.__setattr__(self, "item_list", tuple(self.items.tolist()))
 
 
 @dataclass(frozen=True)
@@ -187,12 +202,18 @@ def _posterior(
     prep: PreparedBank, loglik: FloatArray, prior: tuple[float, float]
 ) -> tuple[float, float]:
     """EAP and posterior sd on the grid (Bock & Mislevy 1982)."""
-    g = prep.grid
-    L = loglik - 0.5 * ((g - prior[0]) / prior[1]) ** 2
+    cached = prep.prior_cache.get(prior)
+    if cached is None:  # the prior's log density and theta^2 on the grid, once per bank
+        g = prep.grid
+        cached = (-0.5 * ((g - prior[0]) / prior[1]) ** 2, np.vstack([g, g * g]).T.copy())
+        prep.prior_cache[prior] = cached
+    log_prior, moments = cached
+    L = loglik + log_prior
     p = np.exp(L - L.max())
     total = float(p.sum())
-    m = float(p @ g) / total
-    return m, math.sqrt(max(float(p @ (g * g)) / total - m * m, 1e-12))
+    m1, m2 = (p @ moments).tolist()
+    m = m1 / total
+    return m, math.sqrt(max(m2 / total - m * m, 1e-12))
 
 
 def _loglik(
@@ -200,7 +221,7 @@ def _loglik(
 ) -> FloatArray:
     out = np.zeros(prep.grid.size)
     for i, r in zip(administered, responses, strict=True):
-        out += prep.log_prob[:, i, int(r)]
+        out += prep.by_item[i, int(r)]
     return out
 
 
@@ -337,11 +358,12 @@ def _select(
     n_given = len(administered)
     if n_given >= blueprint.length:
         raise ValueError("the test is already at the blueprint length")
-    excl = np.zeros(n_items, dtype=bool)
     if isinstance(excluded, np.ndarray) and excluded.dtype == bool:
         excl = excluded
-    elif len(excluded):
-        excl[np.asarray(excluded, dtype=np.int64)] = True
+    else:
+        excl = np.zeros(n_items, dtype=bool)
+        if len(excluded):
+            excl[np.asarray(excluded, dtype=np.int64)] = True
     info = _criterion(prep, theta, n_given, method)
     style = "none" if exposure is None else exposure.method
     if shadow is None:
@@ -357,7 +379,11 @@ def _select(
         # gathered (Barrada et al. 2008's adaptation of the progressive method), so the
         # randomisation fades as the SE approaches its target rather than the maximum length.
         progress = max(progress, min(1.0, (se_target / max(se, 1e-9)) ** 2))
-    info_max = float(info.max())
+    info_max = (
+        float(prep.information_max[prep.grid_index(theta)])
+        if method == "fisher"
+        else (float(info.max()))
+    )
 
     def objective(idx: NDArray[np.int64] | slice = slice(None)) -> FloatArray:
         if style == "progressive":
@@ -365,13 +391,18 @@ def _select(
         return np.asarray(info[idx])
 
     adm = np.asarray(administered, dtype=np.int64)
-    adm_mask = np.zeros(n_items, dtype=bool)
-    adm_mask[adm] = True
+    given = set(administered)
+
+    def free_of(test: ShadowTest) -> NDArray[np.int64]:
+        # Set arithmetic on the ~30 items of the shadow test, not masks over the whole bank:
+        # this runs at every step.
+        return np.asarray([i for i in test.item_list if i not in given], dtype=np.int64)
+
     free = np.zeros(0, dtype=np.int64)
     need = shadow is None
     if shadow is not None:
-        free = np.flatnonzero(shadow.mask & ~adm_mask)
-        need = not bool(shadow.mask[adm].all()) or bool(excl[free].any())
+        free = free_of(shadow)
+        need = len(free) + len(given) != len(shadow.item_list) or bool(excl[free].any())
     if (
         not need
         and shadow is not None
@@ -393,7 +424,7 @@ def _select(
         shadow = ShadowTest(
             items, theta, progress, noise, eligible, (shadow.solves + 1) if shadow else 1
         )
-        free = np.flatnonzero(shadow.mask & ~adm_mask)
+        free = free_of(shadow)
     assert shadow is not None
     if se_target is not None and se <= se_target:
         # Precise enough but a blueprint minimum is still short: give the free shadow item that
@@ -517,7 +548,7 @@ class CatSession:
         """Store a response and update the EAP estimate."""
         self.administered.append(int(item))
         self.responses.append(float(response))
-        self.loglik += self.prepared.log_prob[:, int(item), int(response)]
+        self.loglik += self.prepared.by_item[int(item), int(response)]
         self.theta, self.standard_error = _posterior(self.prepared, self.loglik, self.prior)
 
     def _finish(self) -> None:
