@@ -13,7 +13,7 @@ from adaptive.papers import bank_build
 DEMO_ASSESSMENTS = [
     {
         "slug": "asc-q0202-theory",
-        "title": "Automotive Service Technician: theory paper",
+        "title": "Regional Sales Development/CRM Manager: theory paper",
         "qualification_pack_code": "ASC/Q0202",
         "centre": "Demo training centre, Pune",
         "delivery": Delivery.LOFT,
@@ -23,7 +23,7 @@ DEMO_ASSESSMENTS = [
     },
     {
         "slug": "asc-q0202-adaptive",
-        "title": "Automotive Service Technician: adaptive theory test",
+        "title": "Regional Sales Development/CRM Manager: adaptive theory test",
         "qualification_pack_code": "ASC/Q0202",
         "centre": "Demo training centre, Pune",
         "delivery": Delivery.CAT,

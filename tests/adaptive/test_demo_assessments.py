@@ -1,0 +1,34 @@
+"""The demo's assessments: created once, on ASC/Q0202's bank, and ready to take."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from adaptive import delivery
+from adaptive.models import Assessment, Delivery
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_assessments_are_created_once_and_can_be_taken(small_bank, candidate):
+    call_command("load_demo_assessments", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo_assessments", stdout=out)
+    assert "Kept assessment asc-q0202-theory" in out.getvalue()
+    assert set(Assessment.objects.values_list("slug", "delivery")) == {
+        ("asc-q0202-theory", Delivery.LOFT),
+        ("asc-q0202-adaptive", Delivery.CAT),
+    }
+    adaptive = Assessment.objects.get(slug="asc-q0202-adaptive")
+    attempt = delivery.attempt_start(user=candidate, assessment=adaptive)
+    assert attempt.current_item_version_id in attempt.pool
+
+
+def test_no_demo_assessment_without_a_bank(asc_q0202):
+    out = StringIO()
+    call_command("load_demo_assessments", stdout=out)
+    assert "no approved items" in out.getvalue()
+    assert not Assessment.objects.exists()
