@@ -38,7 +38,7 @@ from adaptive.irt import (
     estimate_ability,
     subscores,
 )
-from question_bank.models import ItemVersion
+from question_bank.models import ItemStatus, ItemVersion
 
 from .models import Assessment, Attempt, Delivery, Mode, Response
 from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
@@ -51,6 +51,10 @@ OVERLAP_STEPS = (0.25, 0.35, 0.5, 0.75, 1.0)  # caps tried after the assessment'
 
 class AssessmentUnavailableError(ValidationError):
     """The candidate cannot start (or continue) this assessment; the message says why."""
+
+
+class QuestionWithdrawnError(AssessmentUnavailableError):
+    """The question on screen was withdrawn meanwhile; the attempt has moved to another."""
 
 
 def pass_percentage(assessment: Assessment) -> float:
@@ -165,10 +169,30 @@ def _cat_session(
     return session
 
 
+def _withdrawn(bank: AssessmentBank) -> set[int]:
+    """Pool indices whose version was retired (or otherwise un-approved) since the pool froze."""
+    gone = set(
+        ItemVersion.objects.filter(pk__in=bank.version_ids)
+        .exclude(status=ItemStatus.APPROVED)
+        .values_list("pk", flat=True)
+    )
+    return {i for i, p in enumerate(bank.items) if p.version_id in gone}
+
+
 def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> None:
-    """Put the next question on screen, or finish the attempt."""
+    """Put the next question on screen, or finish the attempt. Questions withdrawn by the
+    curators meanwhile are skipped: dropped from a LOFT paper (which then counts fewer marks),
+    excluded from a CAT's remaining choices."""
+    answered = set(_given(attempt, bank)[0])
+    withdrawn = _withdrawn(bank) - answered
+    if withdrawn:
+        attempt.state = {
+            **attempt.state,
+            "withdrawn": sorted(set(attempt.state.get("withdrawn", [])) | withdrawn),
+            "excluded": sorted(set(attempt.state.get("excluded", [])) | withdrawn),
+        }
+        attempt.paper = [i for i in attempt.paper if i not in withdrawn]
     if assessment.delivery == Delivery.LOFT:
-        answered = set(_given(attempt, bank)[0])
         remaining = [i for i in attempt.paper if i not in answered]
         if remaining:
             attempt.current_item_version_id = bank.items[remaining[0]].version_id
@@ -323,6 +347,27 @@ def attempt_expire_if_due(attempt: Attempt) -> bool:
     return True
 
 
+def attempt_refresh(attempt: Attempt) -> bool:
+    """Move on if the question on screen was withdrawn since it was shown; True if so."""
+    if attempt.finished_at is not None or attempt.current_item_version_id is None:
+        return False
+    if ItemVersion.objects.filter(
+        pk=attempt.current_item_version_id, status=ItemStatus.APPROVED
+    ).exists():
+        return False
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.finished_at is not None or locked.assessment is None:
+            return False
+        bank = bank_build(
+            qualification_pack_code=locked.qualification_pack_code, version_ids=locked.pool
+        )
+        _advance(locked, locked.assessment, bank)
+        locked.save()
+    logger.info("attempt %s: question withdrawn while on screen, moved on", attempt.pk)
+    return True
+
+
 def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, language="en"):
     """Record the answer to the question on screen and move on; returns the updated attempt.
 
@@ -333,6 +378,11 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
         raise AssessmentUnavailableError("This attempt belongs to another candidate.")
     if attempt_expire_if_due(attempt):
         raise AssessmentUnavailableError("Time is up: this answer came too late to count.")
+    if attempt_refresh(attempt):
+        raise QuestionWithdrawnError(
+            "That question has just been withdrawn from the bank and does not count. "
+            "Here is the next one."
+        )
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.finished_at is not None:

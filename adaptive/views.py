@@ -80,6 +80,8 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     _require_learner(request)
     attempt = _own_attempt(request, pk)
     delivery.attempt_expire_if_due(attempt)
+    if request.method == "GET" and delivery.attempt_refresh(attempt):
+        messages.info(request, _("A question was withdrawn from the bank; here is another."))
     attempt.refresh_from_db()
     if attempt.finished_at is not None:
         return redirect("adaptive:attempt_result", pk=attempt.pk)

@@ -191,3 +191,19 @@ def test_a_hindi_speaking_candidate_gets_the_pages_in_hindi(client, settings, sm
     attempt = Attempt.objects.get()
     page = client.get(f"/assess/attempts/{attempt.pk}/").content.decode()
     assert "प्रश्न 1 / 4" in page and "उत्तर जमा करें" in page
+
+
+def test_the_question_page_moves_past_a_withdrawn_question(client, small_bank, candidate, approver):
+    from question_bank.items.services import item_version_retire
+    from question_bank.models import ItemVersion
+
+    assessment_make()
+    client.force_login(candidate)
+    client.post("/assess/asc-theory/")
+    attempt = Attempt.objects.get()
+    shown = current_question(client.get(f"/assess/attempts/{attempt.pk}/").content.decode())
+    item_version_retire(version=ItemVersion.objects.get(pk=shown), user=approver)
+    page = client.get(f"/assess/attempts/{attempt.pk}/").content.decode()
+    assert "was withdrawn" in page
+    assert current_question(page) != shown
+    assert "Question 1 of 3" in page

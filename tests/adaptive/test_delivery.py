@@ -259,3 +259,28 @@ def test_finishing_enqueues_the_grade_once_after_commit(
             "attempt_key": f"adaptive-attempt-{attempt.pk}",
         }
     ]
+
+
+@pytest.mark.parametrize("mode", [Delivery.LOFT, Delivery.CAT])
+def test_a_question_withdrawn_while_on_screen_is_skipped_and_does_not_count(
+    small_bank, candidate, approver, mode
+):
+    from question_bank.items.services import item_version_retire
+    from question_bank.models import ItemVersion
+
+    assessment = assessment_make(delivery=mode, length=4, min_length=4, se_target=0.1)
+    attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+    shown = attempt.current_item_version_id
+    item_version_retire(version=ItemVersion.objects.get(pk=shown), user=approver)
+
+    with pytest.raises(delivery.QuestionWithdrawnError, match="withdrawn"):
+        delivery.attempt_answer(attempt=attempt, user=candidate, item_version_id=shown, answer="A")
+    assert not Response.objects.exists()
+    attempt.refresh_from_db()
+    assert attempt.current_item_version_id not in (None, shown)
+    attempt = take(attempt, candidate)
+    assert shown not in attempt.responses.values_list("item_version_id", flat=True)
+    if mode == Delivery.LOFT:
+        assert (attempt.max_score, attempt.raw_score) == (3.0, 3.0)  # the paper lost a question
+    else:
+        assert attempt.responses.count() == 4  # the CAT chose another in its place
