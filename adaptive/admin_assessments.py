@@ -82,7 +82,10 @@ class AssessmentForm(WagtailAdminModelForm):
             try:
                 assemble_paper(bank.irt, blueprint, rng=np.random.default_rng(0))
             except BlueprintInfeasibleError:
-                problems = ["no paper meets the blueprint together with the enemy rules"]
+                problems = [
+                    "no paper meets the questions per PC and per NOS together with the enemy "
+                    "rules (some PCs have too few questions for their share of the marks)"
+                ]
         if problems:
             raise ValidationError(
                 "The bank cannot make this paper: " + "; ".join(problems[:5]) + "."

@@ -324,7 +324,10 @@ def _loft_paper(
             )
         return [int(i) for i in paper], float(cap)
     raise AssessmentUnavailableError(
-        _unavailable(["no paper meets the blueprint with the enemy rules"], bool(excluded))
+        _unavailable(
+            ["no paper meets the questions per PC and per NOS together with the enemy rules"],
+            bool(excluded),
+        )
     )
 
 
