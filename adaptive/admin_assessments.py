@@ -157,8 +157,31 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "adaptive/admin/results.html",
-        {"assessment": assessment, "attempts": attempts},
+        {"assessment": assessment, "attempts": attempts, **_blueprint_summary(assessment)},
     )
+
+
+def _blueprint_summary(assessment: Assessment) -> dict:
+    """The blueprint the bank gives this assessment now: questions per NOS and per PC (bounds
+    and questions available), and the PCs with theory marks that no question covers."""
+    bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
+    if not bank.items:
+        return {"blueprint_rows": [], "unassessable_pcs": bank.unassessable_pcs}
+    cat = assessment.delivery == Delivery.CAT
+    blueprint = blueprint_build(
+        bank, length=assessment.length, min_length=assessment.min_length if cat else None
+    )
+    rows = [
+        {
+            "name": c.name,
+            "is_nos": " " not in c.name,  # NOS constraints are named by code, PCs "NOS PC"
+            "minimum": int(c.minimum),
+            "maximum": int(c.maximum),
+            "available": len(c.items),
+        }
+        for c in blueprint.constraints
+    ]
+    return {"blueprint_rows": rows, "unassessable_pcs": bank.unassessable_pcs}
 
 
 @require_POST

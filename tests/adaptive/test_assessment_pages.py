@@ -175,6 +175,9 @@ def test_results_page_and_csv_for_assessors_only(client, small_bank, candidate):
     client.force_login(user_in(Role.ASSESSOR))
     page = client.get(url).content.decode()
     assert candidate.username in page and "in progress" in page
+    # The blueprint: one question per PC of the four that have questions, the others named.
+    assert "<strong>ASC/N0001</strong>" in page and "ASC/N0002 PC1" in page
+    assert "ASC/N0003 PC1" in page  # a PC with theory marks and no question
     csv_text = client.get(url, {"format": "csv"}).content.decode()
     header, row = csv_text.strip().splitlines()
     assert header.startswith("candidate,name,attempt,started")
