@@ -106,15 +106,7 @@ def launched(request: HttpRequest, launch_id: str) -> HttpResponse:
     """Our own page for a launch whose target has no product page (yet)."""
     claims = launch_data_get(launch_id)
     if not claims:
-        return render(
-            request,
-            "lti/error.html",
-            {
-                "reason": "This launch has expired; open the link in your course again.",
-                "stage": "launch",
-            },
-            status=404,
-        )
+        return _expired(request)
     return render(request, "lti/launched.html", selectors.launch_summary(claims=claims))
 
 
