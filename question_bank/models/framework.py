@@ -193,9 +193,7 @@ class QualificationPackNos(models.Model):
     class Meta:
         ordering = ["qualification_pack", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["qualification_pack", "nos"], name="qp_nos_unique"
-            ),
+            models.UniqueConstraint(fields=["qualification_pack", "nos"], name="qp_nos_unique"),
         ]
 
     def __str__(self) -> str:
