@@ -19,6 +19,7 @@ by task name (``lti.tasks.attempt_grade_publish``) once, after the commit.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
@@ -38,7 +39,7 @@ from adaptive.irt import (
     estimate_ability,
     subscores,
 )
-from question_bank.models import ItemStatus, ItemVersion
+from question_bank.models import ItemStatus, ItemVersion, QualificationPack
 
 from .models import Assessment, Attempt, Delivery, Mode, Response
 from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
@@ -60,8 +61,6 @@ class QuestionWithdrawnError(AssessmentUnavailableError):
 def pass_percentage(assessment: Assessment) -> float:
     if assessment.pass_percentage is not None:
         return float(assessment.pass_percentage)
-    from question_bank.models import QualificationPack
-
     qp = QualificationPack.objects.filter(
         code=assessment.qualification_pack_code, is_current=True
     ).first()
@@ -93,19 +92,15 @@ def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
 def _exposure_for(assessment: Assessment, bank: AssessmentBank) -> ExposureControl:
     state = assessment.exposure_state or {}
     counts = state.get("items", {})
-    n = len(bank.items)
+    rows = np.array(
+        [counts.get(str(p.item_id), [0, 0]) for p in bank.items], dtype=np.int64
+    ).reshape(-1, 2)  # per pool item: administrations, tests eligible
     return ExposureControl(
-        n_items=n,
+        n_items=len(bank.items),
         method="progressive",
         max_rate=assessment.max_exposure if assessment.max_exposure else None,
-        counts=np.array([counts.get(str(p.item_id), [0, 0])[0] for p in bank.items], dtype=int)
-        if n
-        else np.zeros(0, dtype=np.int64),
-        eligible_counts=np.array(
-            [counts.get(str(p.item_id), [0, 0])[1] for p in bank.items], dtype=int
-        )
-        if n
-        else np.zeros(0, dtype=np.int64),
+        counts=rows[:, 0].copy(),
+        eligible_counts=rows[:, 1].copy(),
         n_tests=int(state.get("tests", 0)),
     )
 
@@ -134,19 +129,38 @@ def _shadow_load(data: dict, n_items: int) -> ShadowTest:
     )
 
 
-def _given(attempt: Attempt, bank: AssessmentBank) -> tuple[list[int], list[float], list[Response]]:
-    """Pool indices administered so far, their 0/1 results for IRT, and the responses."""
+@dataclass(frozen=True)
+class _Given:
+    """What an attempt has answered so far: pool indices, 0/1 results for IRT, the responses."""
+
+    administered: list[int]
+    results: list[float]
+    responses: list[Response]
+
+
+def _given(attempt: Attempt, bank: AssessmentBank) -> _Given:
     index = {p.version_id: i for i, p in enumerate(bank.items)}
     responses = list(attempt.responses.order_by("created_at", "id"))
-    return (
+    return _Given(
         [index[r.item_version_id] for r in responses],
         [1.0 if r.is_correct else 0.0 for r in responses],
         responses,
     )
 
 
+def _attempt_bank(attempt: Attempt) -> AssessmentBank:
+    """The attempt's frozen pool, in the order its bank indices refer to."""
+    return bank_build(
+        qualification_pack_code=attempt.qualification_pack_code, version_ids=attempt.pool
+    )
+
+
 def _cat_session(
-    attempt: Attempt, assessment: Assessment, bank: AssessmentBank, rng: np.random.Generator
+    attempt: Attempt,
+    assessment: Assessment,
+    bank: AssessmentBank,
+    given: _Given,
+    rng: np.random.Generator,
 ) -> CatSession:
     blueprint = blueprint_build(bank, length=assessment.length, min_length=assessment.min_length)
     session = CatSession(
@@ -161,8 +175,7 @@ def _cat_session(
         excluded=attempt.state.get("excluded", []),
         rng=rng,
     )
-    administered, results, _ = _given(attempt, bank)
-    for i, r in zip(administered, results, strict=True):
+    for i, r in zip(given.administered, given.results, strict=True):
         session.record(i, r)
     if attempt.state.get("shadow"):
         session.shadow = _shadow_load(attempt.state["shadow"], len(bank.items))
@@ -183,7 +196,8 @@ def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> 
     """Put the next question on screen, or finish the attempt. Questions withdrawn by the
     curators meanwhile are skipped: dropped from a LOFT paper (which then counts fewer marks),
     excluded from a CAT's remaining choices."""
-    answered = set(_given(attempt, bank)[0])
+    given = _given(attempt, bank)
+    answered = set(given.administered)
     withdrawn = _withdrawn(bank) - answered
     if withdrawn:
         attempt.state = {
@@ -197,9 +211,9 @@ def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> 
         if remaining:
             attempt.current_item_version_id = bank.items[remaining[0]].version_id
             return
-        _finish(attempt, assessment, bank, reason="paper_complete")
+        _finish(attempt, assessment, bank, given, reason="paper_complete")
         return
-    session = _cat_session(attempt, assessment, bank, np.random.default_rng())
+    session = _cat_session(attempt, assessment, bank, given, np.random.default_rng())
     try:
         item = session.next_item()
     except BlueprintInfeasibleError:
@@ -207,7 +221,7 @@ def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> 
         item = None
         session.stop_reason = "bank_exhausted"
     if item is None:
-        _finish(attempt, assessment, bank, reason=session.stop_reason or "max_length")
+        _finish(attempt, assessment, bank, given, reason=session.stop_reason or "max_length")
         return
     assert session.shadow is not None  # next_item() solved one
     attempt.state = {**attempt.state, "shadow": _shadow_dump(session.shadow)}
@@ -342,10 +356,8 @@ def attempt_expire_if_due(attempt: Attempt) -> bool:
         if locked.finished_at is None:
             assessment = locked.assessment
             assert assessment is not None  # only assessment attempts have a deadline
-            bank = bank_build(
-                qualification_pack_code=locked.qualification_pack_code, version_ids=locked.pool
-            )
-            _finish(locked, assessment, bank, reason="time_limit")
+            bank = _attempt_bank(locked)
+            _finish(locked, assessment, bank, _given(locked, bank), reason="time_limit")
             locked.save()
     return True
 
@@ -362,10 +374,7 @@ def attempt_refresh(attempt: Attempt) -> bool:
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if locked.finished_at is not None or locked.assessment is None:
             return False
-        bank = bank_build(
-            qualification_pack_code=locked.qualification_pack_code, version_ids=locked.pool
-        )
-        _advance(locked, locked.assessment, bank)
+        _advance(locked, locked.assessment, _attempt_bank(locked))
         locked.save()
     logger.info("attempt %s: question withdrawn while on screen, moved on", attempt.pk)
     return True
@@ -390,6 +399,8 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.finished_at is not None:
             raise AssessmentUnavailableError("This attempt is finished.")
+        if attempt.assessment is None:
+            raise AssessmentUnavailableError("This attempt is not part of an assessment.")
         if attempt.current_item_version_id != item_version_id:
             if attempt.responses.filter(item_version_id=item_version_id).exists():
                 raise DuplicateResponseError("This answer was already recorded.")
@@ -403,19 +414,16 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
             attempt=attempt,
             language=language,
         )
-        bank = bank_build(
-            qualification_pack_code=attempt.qualification_pack_code, version_ids=attempt.pool
-        )
-        if attempt.assessment is None:
-            raise AssessmentUnavailableError("This attempt is not part of an assessment.")
-        _advance(attempt, attempt.assessment, bank)
+        _advance(attempt, attempt.assessment, _attempt_bank(attempt))
         attempt.save()
     return attempt
 
 
-def _finish(attempt: Attempt, assessment: Assessment, bank: AssessmentBank, *, reason: str):
+def _finish(
+    attempt: Attempt, assessment: Assessment, bank: AssessmentBank, given: _Given, *, reason: str
+) -> None:
     """Score the attempt, update CAT exposure counts, and enqueue the grade after commit."""
-    administered, results, responses = _given(attempt, bank)
+    administered, results, responses = given.administered, given.results, given.responses
     y = np.full(len(bank.items), np.nan)
     y[administered] = results
     estimate = estimate_ability(y, bank.irt, "eap")
@@ -437,14 +445,19 @@ def _finish(attempt: Attempt, assessment: Assessment, bank: AssessmentBank, *, r
     attempt.current_item_version = None
     if assessment.delivery == Delivery.CAT:
         _exposure_record(assessment, bank, administered, attempt.state.get("shadow"))
-    payload = {
+    payload = _grade_payload(attempt, assessment)
+    transaction.on_commit(lambda: _grade_enqueue(payload))
+
+
+def _grade_payload(attempt: Attempt, assessment: Assessment) -> dict:
+    """The arguments of ``lti.tasks.attempt_grade_publish`` for a finished attempt."""
+    return {
         "user_id": attempt.user_id,
         "assessment_key": assessment.slug,
         "score_given": attempt.percent,
         "score_maximum": 100.0,
         "attempt_key": f"adaptive-attempt-{attempt.pk}",
     }
-    transaction.on_commit(lambda: _grade_enqueue(payload))
 
 
 def _grade_enqueue(payload: dict) -> None:
@@ -460,15 +473,7 @@ def attempt_grade_resend(attempt: Attempt) -> None:
     """Enqueue a finished attempt's grade again (the LTI side keeps it exactly once)."""
     if attempt.finished_at is None or attempt.assessment is None or attempt.percent is None:
         raise ValidationError("Only finished assessment attempts have a grade.")
-    _grade_enqueue(
-        {
-            "user_id": attempt.user_id,
-            "assessment_key": attempt.assessment.slug,
-            "score_given": attempt.percent,
-            "score_maximum": 100.0,
-            "attempt_key": f"adaptive-attempt-{attempt.pk}",
-        }
-    )
+    _grade_enqueue(_grade_payload(attempt, attempt.assessment))
 
 
 def _nos_subscores(bank, administered, responses, y) -> list[dict]:

@@ -23,11 +23,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q
 
 from adaptive.irt import Blueprint, Constraint, ItemBank, probability
 from question_bank.api import qualification_pack_nos
-from question_bank.models import Item, ItemStatus, ItemVersion
+from question_bank.models import Item, ItemStatus, ItemVersion, PerformanceCriterion
 
 # Author's difficulty estimate (1 very easy .. 5 very hard) -> IRT difficulty b.
 ESTIMATE_DIFFICULTY = {1: -2.0, 2: -1.0, 3: 0.0, 4: 1.0, 5: 2.0}
@@ -94,31 +93,30 @@ class AssessmentBank:
         return 0.5 * (lo + hi)
 
 
-def pool_versions(*, qualification_pack_code: str) -> list[ItemVersion]:
-    """Approved item versions that may appear in a theory paper of this QP, in NOS/PC order."""
-    nos_list = qualification_pack_nos(code=qualification_pack_code)
-    if not nos_list:
-        return []
-    versions = (
+def _pool_versions(pcs: list[PerformanceCriterion]) -> list[ItemVersion]:
+    """Approved item versions that may appear in a theory paper, in NOS/PC order: those of PCs
+    with theory marks, or of every PC when the QP gives no theory marks."""
+    with_theory = [pc for pc in pcs if (pc.theory_marks or 0) > 0]
+    return list(
         ItemVersion.objects.filter(
-            status=ItemStatus.APPROVED, item__performance_criterion__nos__in=nos_list
+            status=ItemStatus.APPROVED, item__performance_criterion__in=with_theory or pcs
         )
         .select_related("item__performance_criterion__nos")
         .order_by("item__nos__code", "item__performance_criterion__position", "item_id")
     )
-    with_marks = versions.filter(item__performance_criterion__theory_marks__gt=0)
-    has_theory = any(
-        nos.performance_criteria.filter(theory_marks__gt=0).exists() for nos in nos_list
-    )
-    return list(with_marks if has_theory else versions)
 
 
 def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = None):
     """The AssessmentBank of a QP: its current pool, or the frozen ``version_ids`` of an
     attempt (in that order)."""
     nos_list = qualification_pack_nos(code=qualification_pack_code)
+    qp_order = {nos.pk: k for k, nos in enumerate(nos_list)}
+    pcs = sorted(
+        PerformanceCriterion.objects.filter(nos__in=nos_list).select_related("nos"),
+        key=lambda pc: (qp_order[pc.nos_id], pc.position),
+    )
     if version_ids is None:
-        versions = pool_versions(qualification_pack_code=qualification_pack_code)
+        versions = _pool_versions(pcs) if pcs else []
     else:
         by_id = {
             v.pk: v
@@ -150,27 +148,18 @@ def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = 
             c.append(0.0)
     irt = ItemBank.from_irt(a, b, c, ids=[str(p.version_id) for p in items])
 
-    marks: dict[int, float] = {}
-    nos_of_pc: dict[int, str] = {}
-    unassessable: list[str] = []
     pcs_in_pool = {p.pc_id for p in items}
-    any_theory = False
-    for nos in nos_list:
-        for pc in nos.performance_criteria.all():
-            theory = float(pc.theory_marks or 0)
-            any_theory = any_theory or theory > 0
-            marks[pc.pk] = theory
-            nos_of_pc[pc.pk] = nos.code
-            if theory > 0 and pc.pk not in pcs_in_pool:
-                unassessable.append(f"{nos.code} {pc.code}")
-    if not any_theory:  # the QP gives no theory marks: every PC with items counts the same
-        marks = {pc: 1.0 for pc in pcs_in_pool}
+    marks = {pc.pk: float(pc.theory_marks or 0) for pc in pcs}
+    nos_of_pc = {pc.pk: pc.nos.code for pc in pcs}
+    unassessable = [
+        f"{pc.nos.code} {pc.code}" for pc in pcs if marks[pc.pk] > 0 and pc.pk not in pcs_in_pool
+    ]
     for p in items:  # items of PCs the frozen pool still has but the QP no longer weighs
         marks.setdefault(p.pc_id, 0.0)
         nos_of_pc.setdefault(p.pc_id, p.nos_code)
     pool_marks = {pc: marks[pc] for pc in pcs_in_pool}
     total = sum(pool_marks.values())
-    if total <= 0:
+    if total <= 0:  # no theory marks (in the pool): every PC with items counts the same
         pool_marks = {pc: 1.0 for pc in pcs_in_pool}
         total = float(len(pcs_in_pool)) or 1.0
     pc_weight = {pc_id: m / total for pc_id, m in pool_marks.items()}
@@ -182,7 +171,7 @@ def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = 
     enemies: set[tuple[int, int]] = set()
     if items:
         for from_id, to_id in Item.enemies.through.objects.filter(
-            Q(from_item_id__in=index_of_item) & Q(to_item_id__in=index_of_item)
+            from_item_id__in=index_of_item, to_item_id__in=index_of_item
         ).values_list("from_item_id", "to_item_id"):
             i, j = index_of_item[from_id], index_of_item[to_id]
             if i != j:
