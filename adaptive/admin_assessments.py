@@ -22,9 +22,9 @@ from accounts.permissions import permission_require
 from adaptive.irt import BlueprintInfeasibleError, assemble_paper
 from question_bank.models import QualificationPack
 
-from .delivery import attempt_grade_resend
+from .delivery import assessment_blueprint, attempt_grade_resend
 from .models import Assessment, Attempt, Delivery
-from .papers import bank_build, blueprint_build, blueprint_shortfalls
+from .papers import bank_build, blueprint_shortfalls
 
 RESULTS_PERMISSION = "adaptive.view_results"
 
@@ -75,8 +75,9 @@ class AssessmentForm(WagtailAdminModelForm):
         bank = bank_build(qualification_pack_code=code)
         if not bank.items:
             raise ValidationError(f"{code} has no approved questions tagged to its theory PCs.")
-        cat = data.get("delivery") == Delivery.CAT
-        blueprint = blueprint_build(bank, length=length, min_length=min_length if cat else None)
+        blueprint = assessment_blueprint(
+            Assessment(delivery=data.get("delivery"), length=length, min_length=min_length), bank
+        )
         problems = blueprint_shortfalls(bank, blueprint)
         if not problems:
             try:
@@ -90,9 +91,6 @@ class AssessmentForm(WagtailAdminModelForm):
             raise ValidationError(
                 "The bank cannot make this paper: " + "; ".join(problems[:5]) + "."
             )
-        if bank.unassessable_pcs:
-            # Allowed, but said: their marks are spread over the PCs that have questions.
-            self.unassessable_pcs = bank.unassessable_pcs
         return data
 
 
@@ -167,10 +165,7 @@ def _blueprint_summary(assessment: Assessment) -> dict:
     bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
     if not bank.items:
         return {"blueprint_rows": [], "unassessable_pcs": bank.unassessable_pcs}
-    cat = assessment.delivery == Delivery.CAT
-    blueprint = blueprint_build(
-        bank, length=assessment.length, min_length=assessment.min_length if cat else None
-    )
+    blueprint = assessment_blueprint(assessment, bank)
     rows = [
         {
             "name": c.name,

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from adaptive.irt import (
+    Blueprint,
     BlueprintInfeasibleError,
     CatSession,
     ExposureControl,
@@ -86,6 +87,15 @@ def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
             mode=Mode.SUMMATIVE,
             attempt__qualification_pack_code=qualification_pack_code,
         ).values_list("item_id", flat=True)
+    )
+
+
+def assessment_blueprint(assessment: Assessment, bank: AssessmentBank) -> Blueprint:
+    """A LOFT paper meets the marks-per-PC blueprint exactly at its length; a CAT keeps the
+    maxima at its longest length and the NOS minima at its shortest (see adaptive.papers)."""
+    cat = assessment.delivery == Delivery.CAT
+    return blueprint_build(
+        bank, length=assessment.length, min_length=assessment.min_length if cat else None
     )
 
 
@@ -162,7 +172,7 @@ def _cat_session(
     given: _Given,
     rng: np.random.Generator,
 ) -> CatSession:
-    blueprint = blueprint_build(bank, length=assessment.length, min_length=assessment.min_length)
+    blueprint = assessment_blueprint(assessment, bank)
     session = CatSession(
         PreparedBank.from_bank(bank.irt),
         blueprint,
@@ -270,9 +280,7 @@ def attempt_start(*, user, assessment: Assessment) -> Attempt:
         attempt.paper, cap = _loft_paper(assessment, bank, excluded, rng)
         attempt.state["overlap_cap"] = cap
     else:
-        blueprint = blueprint_build(
-            bank, length=assessment.length, min_length=assessment.min_length
-        )
+        blueprint = assessment_blueprint(assessment, bank)
         problems = blueprint_shortfalls(bank, blueprint, excluded)
         if problems:
             raise AssessmentUnavailableError(_unavailable(problems, bool(excluded)))
@@ -297,7 +305,7 @@ def _unavailable(problems: list[str], reassessment: bool) -> str:
 def _loft_paper(
     assessment: Assessment, bank: AssessmentBank, excluded: list[int], rng: np.random.Generator
 ) -> tuple[list[int], float]:
-    blueprint = blueprint_build(bank, length=assessment.length)
+    blueprint = assessment_blueprint(assessment, bank)
     problems = blueprint_shortfalls(bank, blueprint, excluded)
     if problems:
         raise AssessmentUnavailableError(_unavailable(problems, bool(excluded)))

@@ -14,6 +14,8 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from adaptive.models import Assessment
+
 # target_type -> URL names tried in order; each is reversed with the key as kwarg or positional arg.
 DEFAULT_TARGET_URL_NAMES: dict[str, list[str]] = {
     "course": ["content:course", "content:course_detail", "learn:course"],
@@ -46,8 +48,7 @@ def target_url(target_type: str, target_key: str) -> str | None:
 
 
 def _assessment_exists(slug: str) -> bool:
-    model = _model("adaptive.Assessment")
-    return model is None or model.objects.filter(slug=slug).exists()
+    return Assessment.objects.filter(slug=slug).exists()
 
 
 def _reverse(name: str, target_key: str) -> str | None:
@@ -103,16 +104,12 @@ def catalogue(target_type: str) -> list[CatalogueEntry]:
             for code, title in nos.objects.filter(is_current=True).values_list("code", "title")
         ]
     if target_type == "assessment":
-        entries: dict[str, CatalogueEntry] = {}
-        assessment = _model("adaptive.Assessment")
-        if assessment is not None and {"slug", "title"} <= {
-            f.name for f in assessment._meta.get_fields()
-        }:
-            rows = assessment.objects.all()
-            if "is_active" in {f.name for f in assessment._meta.get_fields()}:
-                rows = rows.filter(is_active=True)
-            for slug, title in rows.values_list("slug", "title"):
-                entries[slug] = CatalogueEntry("assessment", slug, title, True)
+        entries = {
+            slug: CatalogueEntry("assessment", slug, title, True)
+            for slug, title in Assessment.objects.filter(is_active=True).values_list(
+                "slug", "title"
+            )
+        }
         launch_target = _model("lti.LaunchTarget")
         for key, title in launch_target.objects.filter(target_type="assessment").values_list(
             "target_key", "title"
@@ -155,11 +152,8 @@ def course_code_of(target_type: str, target_key: str) -> str:
         )
         return row or ""
     if target_type == "assessment":
-        assessment = _model("adaptive.Assessment")
-        if assessment is None:
-            return ""
         code = (
-            assessment.objects.filter(slug=target_key)
+            Assessment.objects.filter(slug=target_key)
             .values_list("qualification_pack_code", flat=True)
             .first()
         )

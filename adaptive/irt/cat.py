@@ -379,10 +379,12 @@ def _select(
         # gathered (Barrada et al. 2008's adaptation of the progressive method), so the
         # randomisation fades as the SE approaches its target rather than the maximum length.
         progress = max(progress, min(1.0, (se_target / max(se, 1e-9)) ** 2))
+    # Fisher: the tabulated maximum at this grid point (the same number, without a pass over
+    # the bank); KL criteria have no table.
     info_max = (
         float(prep.information_max[prep.grid_index(theta)])
         if method == "fisher"
-        else (float(info.max()))
+        else float(info.max())
     )
 
     def objective(idx: NDArray[np.int64] | slice = slice(None)) -> FloatArray:
