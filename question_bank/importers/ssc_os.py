@@ -87,6 +87,12 @@ def cell_after(lines: list[Line], key: re.Pattern[str]) -> tuple[str, int] | Non
     return None
 
 
+def cell_text_after(lines: list[Line], rx: str) -> str:
+    """The text of the cell after the first cell matching ``rx`` (case-insensitive), or ""."""
+    found = cell_after(lines, re.compile(rx, re.IGNORECASE))
+    return found[0] if found else ""
+
+
 def nos_starts(lines: list[Line]) -> list[int]:
     starts = []
     for i, line in enumerate(lines):
@@ -148,13 +154,11 @@ def parse_header(lines: list[Line]) -> ParsedQualificationPack:
             title = m.group(1).strip()
             break
     if not title:
-        found = cell_after(lines, re.compile(r"^Job Role$", re.IGNORECASE))
-        title = found[0] if found else ""
+        title = cell_text_after(lines, r"^Job Role$")
     qp = ParsedQualificationPack(code=code[0], title=title, line=code[1])
 
     def get(rx: str) -> str:
-        found = cell_after(lines, re.compile(rx, re.IGNORECASE))
-        return found[0] if found else ""
+        return cell_text_after(lines, rx)
 
     qp.nsqf_level = get(r"^(NVEQF/NVQF|NVEQF|NVQF|NSQF)(/NSQF)?\s*level$")
     qp.version = get(r"^Version( number)?$")
@@ -297,8 +301,7 @@ def parse_body(lines: list[Line], version_lines: list[Line]) -> ParsedNos:
     )
 
     def get(rx: str) -> str:
-        found = cell_after(version_lines, re.compile(rx, re.IGNORECASE))
-        return found[0] if found else ""
+        return cell_text_after(version_lines, rx)
 
     nos.credits = get(r"^Credits")
     nos.version = get(r"^Version( number)?$")

@@ -120,6 +120,13 @@ class ImportResult:
         )
 
 
+def option_key(index: int) -> str:
+    """Stable key of the ``index``-th imported option: A..Z, then O27, O28... (formats that
+    carry no keys of their own, GIFT and Moodle XML, get the same ones)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return letters[index] if index < len(letters) else f"O{index + 1}"
+
+
 def category_path(qualification_pack_code: str, nos_code: str, pc_ref: str) -> str:
     """Moodle category path; a "/" inside a name is written "//", as Moodle does."""
     parts = [qualification_pack_code, nos_code, pc_ref]

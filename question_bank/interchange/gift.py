@@ -22,11 +22,11 @@ from .common import (
     category_path,
     multilang_join,
     multilang_split,
+    option_key,
     tags_from_category,
 )
 
 EXTENSION = "gift.txt"
-_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SPECIAL = "~=#{}:"
 
 
@@ -268,7 +268,7 @@ def _question(block: str, category: tuple[str, str]) -> ItemRecord:
         single = any(a.startswith("=") for a in answers)
         item_type = ItemType.SINGLE_CHOICE if single else ItemType.MULTIPLE_RESPONSE
         for index, answer in enumerate(answers):
-            key = _KEYS[index] if index < len(_KEYS) else f"O{index + 1}"
+            key = option_key(index)
             sign, rest = answer[0], answer[1:].strip()
             weight = re.match(r"%(-?[\d.]+)%", rest)
             if weight:

@@ -25,11 +25,11 @@ from .common import (
     category_path,
     multilang_join,
     multilang_split,
+    option_key,
     tags_from_category,
 )
 
 EXTENSION = "xml"
-_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _fraction_out(value: Decimal) -> str:
@@ -220,7 +220,7 @@ def _question(question: ET.Element, qtype: str, tags: tuple[str, str] | None) ->
                 key = _field(answer, "text").strip().lower()
                 texts = {lang: key for lang in translations}
             else:
-                key = _KEYS[i] if i < len(_KEYS) else f"O{i + 1}"
+                key = option_key(i)
                 texts = _languages(_rich(answer, "text"))
             feedbacks = _languages(_rich(answer, "feedback/text"))
             options.append((key, _fraction_in(answer.get("fraction", "0"))))
