@@ -137,32 +137,23 @@ def skill_items(lines: Sequence[Line], category: str) -> list[ParsedGenericSkill
 def duplicate_findings(nos: ParsedNos) -> list[Finding]:
     """One ``pc-duplicate`` finding per repeated PC number (at the repeated line); same for
     knowledge (``ku-duplicate``) and skills (``gs-duplicate``)."""
+    pcs = [pc for el in nos.elements for pc in el.performance_criteria]
     findings: list[Finding] = []
-    seen: Counter[str] = Counter()
-    for el in nos.elements:
-        for pc in el.performance_criteria:
-            seen[pc.code] += 1
-            if seen[pc.code] > 1:
-                findings.append(
-                    Finding(
-                        pc.line,
-                        "warning",
-                        "pc-duplicate",
-                        f"{nos.code}: {pc.code} is listed more than once; both are kept as "
-                        "published",
-                    )
-                )
-    for items, code in ((nos.knowledge, "ku-duplicate"), (nos.skills, "gs-duplicate")):
-        seen_items: Counter[str] = Counter()
+    for items, code, note in (
+        (pcs, "pc-duplicate", "; both are kept as published"),
+        (nos.knowledge, "ku-duplicate", ""),
+        (nos.skills, "gs-duplicate", ""),
+    ):
+        seen: Counter[str] = Counter()
         for item in items:
-            seen_items[item.code] += 1
-            if seen_items[item.code] > 1:
+            seen[item.code] += 1
+            if seen[item.code] > 1:
                 findings.append(
                     Finding(
                         item.line,
                         "warning",
                         code,
-                        f"{nos.code}: {item.code} is listed more than once",
+                        f"{nos.code}: {item.code} is listed more than once{note}",
                     )
                 )
     return findings
