@@ -38,6 +38,14 @@ class ItemType(models.TextChoices):
     NUMERIC = "numeric", _("numeric")
 
 
+class ItemPurpose(models.TextChoices):
+    """Where an item may be used. Kept apart by default so that a practice knowledge check can
+    never reveal the key of a question that a graded assessment may draw."""
+
+    PRACTICE = "practice", _("practice (knowledge checks)")
+    SUMMATIVE = "summative", _("summative (graded assessments)")
+
+
 class ItemStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
@@ -58,6 +66,14 @@ class Item(models.Model):
     knowledge_items = models.ManyToManyField(KnowledgeItem, blank=True, related_name="items")
     generic_skills = models.ManyToManyField(GenericSkill, blank=True, related_name="items")
     enemies = models.ManyToManyField("self", blank=True, symmetrical=True)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=12,
+        choices=ItemPurpose.choices,
+        default=ItemPurpose.SUMMATIVE,
+        db_index=True,
+        help_text=_("Practice items feed knowledge checks; summative items feed assessments."),
+    )
     exposure_count = models.PositiveIntegerField(default=0)
     last_exposed_at = models.DateTimeField(null=True, blank=True)
     # 3PL calibration, shared by all versions' translations (None until calibrated).
@@ -109,6 +125,11 @@ class ItemVersion(models.Model):
     )
     difficulty_estimate = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("Author's estimate: 1 (very easy) to 5 (very hard).")
+    )
+    shuffle_options = models.BooleanField(
+        _("shuffle options"),
+        default=True,
+        help_text=_("Show the options in a new order to each candidate and attempt."),
     )
     numeric_answer = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     numeric_tolerance = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
