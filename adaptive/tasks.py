@@ -121,3 +121,18 @@ def item_statistics_compute_all() -> dict[str, int]:
 
     codes = QualificationPack.objects.filter(is_current=True).values_list("code", flat=True)
     return {code: item_statistics_compute(code) for code in codes}
+
+
+@shared_task(name="adaptive.attempts_close_overdue")
+def attempts_close_overdue() -> int:
+    """Finish every attempt whose time limit has passed (for a Celery beat entry): a candidate
+    whose browser is gone still gets a result, and the grade goes to the LMS, with what was
+    answered. Each attempt is finished under its own row lock, so a candidate answering at the
+    same moment and this job never finish it twice. Returns how many were finished."""
+    from django.utils import timezone
+
+    from .delivery import attempt_expire_if_due
+    from .models import Attempt
+
+    overdue = Attempt.objects.filter(finished_at__isnull=True, deadline__lte=timezone.now())
+    return sum(attempt_expire_if_due(attempt) for attempt in overdue.iterator())

@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "adaptive.recalibration_due_start",
         "schedule": 6 * 60 * 60,  # every six hours; a run starts only if responses grew enough
     },
+    # A time limit is enforced even when the candidate's browser is gone.
+    "close-overdue-attempts": {"task": "adaptive.attempts_close_overdue", "schedule": 60},
     "item-statistics": {"task": "adaptive.item_statistics_compute_all", "schedule": 60 * 60},
     "lti-roster-sync": {"task": "lti.tasks.roster_sync_all", "schedule": 6 * 60 * 60},
     "lti-retire-keys": {"task": "lti.tasks.tool_keys_retire", "schedule": 24 * 60 * 60},
