@@ -22,8 +22,6 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem as LtiLineItem
 
-from accounts.roles import Role
-
 from . import adapters, selectors, services
 from .keys import tool_jwks
 from .launch import (
@@ -40,7 +38,8 @@ from .tool_conf import registration_for
 
 logger = logging.getLogger(__name__)
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
-DEEP_LINKING_ROLES = {Role.TRAINER, Role.CONTENT_EDITOR, Role.ADMINISTRATOR}
+# LMS roles that may place our content in their course (a choice within the LMS, not a right here)
+DEEP_LINKING_LIS_ROLES = {"Instructor", "ContentDeveloper", "Administrator"}
 GRADED_SCORE_MAXIMUM = 100
 
 
@@ -174,8 +173,7 @@ def _deep_link_claims(launch_id: str) -> dict:
     claims = launch_data_get(launch_id)
     if not claims or claims.get(CLAIM + "message_type") != "LtiDeepLinkingRequest":
         raise LaunchRejectedError("This deep linking session has expired or was already used.", 404)
-    roles = {role for role, _ in services.lti_roles_map(claims.get(CLAIM + "roles", []))}
-    if not roles & DEEP_LINKING_ROLES:
+    if not set(services.lis_role_names(claims.get(CLAIM + "roles", []))) & DEEP_LINKING_LIS_ROLES:
         raise LaunchRejectedError(
             "Only instructors, content developers and administrators may choose content."
         )
