@@ -250,10 +250,11 @@ def try_forged_admin_launch(
 
 def try_handoff_replay(base: str, *, launch_id: str, secret: str) -> list[dict]:
     results = []
+    post_url = f"{base}/lti/continue/"
     for attempt, method, url, data in (
-        ("hand-off replay", "POST", f"{base}/lti/continue/", {"launch": launch_id, "secret": secret}),
+        ("hand-off replay", "POST", post_url, {"launch": launch_id, "secret": secret}),
         ("hand-off by GET", "GET", f"{base}/lti/continue/{launch_id}/", None),
-        ("hand-off guess", "POST", f"{base}/lti/continue/", {"launch": launch_id, "secret": "x"}),
+        ("hand-off guess", "POST", post_url, {"launch": launch_id, "secret": "x"}),
     ):
         session = requests.Session()
         response = session.request(method, url, data=data, timeout=TIMEOUT, allow_redirects=False)

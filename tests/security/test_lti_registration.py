@@ -205,9 +205,7 @@ MALFORMED_CONFIGURATIONS = {
     "no jwks_uri": lambda s: json_answer(_config(s, jwks_uri=...)),
     "jwks_uri not a string": lambda s: json_answer(_config(s, jwks_uri={"a": 1})),
     "endpoint not a url": lambda s: json_answer(_config(s, authorization_endpoint="javascript:x")),
-    "endpoint too long": lambda s: json_answer(
-        _config(s, token_endpoint=s.url + "/" + "t" * 600)
-    ),
+    "endpoint too long": lambda s: json_answer(_config(s, token_endpoint=s.url + "/" + "t" * 600)),
     "audience not a string": lambda s: json_answer(_config(s, authorization_server=42)),
     "scopes with numbers": lambda s: json_answer(_config(s, scopes_supported=["openid", 3])),
     "scopes not a list": lambda s: json_answer(_config(s, scopes_supported="openid")),
@@ -239,9 +237,7 @@ MALFORMED_ANSWERS = {
     "a json list": json_answer([{"client_id": "c-1"}]),
     "no client_id": json_answer({"client_name": "Kaushal"}),
     "client_id not a string": json_answer({"client_id": ["c-1"]}),
-    "tool configuration not an object": json_answer(
-        {"client_id": "c-1", TOOL_CONF: "x"}
-    ),
+    "tool configuration not an object": json_answer({"client_id": "c-1", TOOL_CONF: "x"}),
     "deployment_id of a wrong type": json_answer(
         {"client_id": "c-1", TOOL_CONF: {"deployment_id": {"id": 1}}}
     ),
