@@ -28,7 +28,6 @@ from .models import (
     ToolKey,
 )
 
-
 ROLE_MAPPING_FIELDS = ("instructor_role", "content_developer_role", "administrator_role")
 
 
