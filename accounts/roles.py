@@ -145,12 +145,17 @@ def user_roles(user) -> set[Role]:
     return roles
 
 
-def user_assign_role(*, user, role: Role) -> None:
-    """Put a user in a role's group (creating the groups if migrations have not yet)."""
+def user_assign_role(*, user, role: Role, staff: bool = True) -> None:
+    """Put a user in a role's group (creating the groups if migrations have not yet).
+
+    With ``staff=False`` (LTI launches and rosters) the user never gets staff status, so a role
+    that came from another system cannot open the Django admin; Wagtail's admin is decided by
+    the group's ``wagtailadmin.access_admin`` permission alone.
+    """
     group = Group.objects.filter(name=role.value).first() or roles_sync()[role]
     user.groups.add(group)
     staff_roles = (Role.ADMINISTRATOR, Role.SSC_CURATOR, Role.CONTENT_EDITOR, Role.ASSESSOR)
-    if role in staff_roles and not user.is_staff:
-        # Wagtail's admin and the bank pages need staff status in addition to the permission.
+    if staff and role in staff_roles and not user.is_staff:
+        # The Django admin (and the bank pages) need staff status in addition to the permission.
         user.is_staff = True
         user.save(update_fields=["is_staff"])

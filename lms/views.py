@@ -1,4 +1,4 @@
-"""Project-level pages: health check and the role-aware dashboard."""
+"""Project-level pages: health check, the role-aware dashboard, and our error pages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_GET
 
 from accounts.roles import user_roles
@@ -35,3 +36,28 @@ def health(request: HttpRequest) -> JsonResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     roles = sorted(role.value for role in user_roles(request.user))
     return render(request, "lms/dashboard.html", {"roles": roles})
+
+
+# Error pages (handler403/404/500 and CSRF_FAILURE_VIEW): ours, in the visitor's language, with no
+# stack trace, no exception text and nothing from the database, so that they render even when
+# the database is what failed. The exception is logged by Django, never shown.
+
+
+def _error_page(template: str, status: int) -> HttpResponse:
+    return HttpResponse(loader.get_template(template).render(), status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page("404.html", 404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page("403.html", 403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error_page("500.html", 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error_page("403_csrf.html", 403)

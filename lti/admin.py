@@ -28,6 +28,8 @@ from .models import (
     ToolKey,
 )
 
+ROLE_MAPPING_FIELDS = ("instructor_role", "content_developer_role", "administrator_role")
+
 
 class PlatformRegistrationForm(forms.ModelForm):
     class Meta:
@@ -42,6 +44,9 @@ class PlatformRegistrationForm(forms.ModelForm):
             "auth_audience",
             "deployment_ids",
             "is_active",
+            "instructor_role",
+            "content_developer_role",
+            "administrator_role",
         ]
 
     def clean_deployment_ids(self):
@@ -57,6 +62,15 @@ class PlatformRegistrationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "issuer", "client_id", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "issuer", "client_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """What a platform's LMS roles become is approved by a Kaushal administrator who holds
+        ``lti.approve_role_mapping`` (no role has it by default: superusers, or whom they give
+        it to), never by whoever may edit registrations, nor by a user an LTI launch made."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("lti.approve_role_mapping"):
+            readonly += list(ROLE_MAPPING_FIELDS)
+        return readonly
 
 
 @admin.register(ToolKey)

@@ -58,10 +58,11 @@ class PlatformFramingMiddleware:
 
 
 class LaunchWindowMiddleware:
-    """A launched page that arrives without our session cookie was blocked from keeping it (a
-    browser that blocks third-party cookies in the LMS's iframe). Rather than a login page in
-    the frame, show a page offering to continue in a window of its own, where our cookies are
-    first-party: ``/lti/continue/<launch id>/`` signs the launch's user in there, once.
+    """A launched page (``?lti_launch=<id>``) that arrives without the session cookie the launch
+    just set was blocked from keeping it (a browser that blocks third-party cookies in the LMS's
+    iframe). Rather than a login page in the frame, show a page offering to continue in a window
+    of its own, where our cookies are first-party (``lti.views.open_in_window``). When the
+    cookie did come back, the launch's hand-off is revoked: it is offered only where needed.
 
     Place after AuthenticationMiddleware.
     """
@@ -71,13 +72,12 @@ class LaunchWindowMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         launch_id = request.GET.get("lti_launch")
-        if (
-            launch_id
-            and request.method == "GET"
-            and not request.user.is_authenticated
-            and not request.path.startswith("/lti/")
-        ):
-            from .views import open_in_window
+        if launch_id and request.method == "GET" and not request.path.startswith("/lti/"):
+            if not request.user.is_authenticated:
+                from .views import open_in_window
 
-            return open_in_window(request, launch_id)
+                return open_in_window(request, launch_id)
+            from .launch import handoff_revoke
+
+            handoff_revoke(launch_id=launch_id, user_id=request.user.pk)
         return self.get_response(request)

@@ -16,8 +16,10 @@ match, and when it is blocked the server-side state (single use, bound to its no
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import secrets
 import time
 from urllib.parse import urlsplit
 
@@ -41,7 +43,7 @@ LTI_VERSION = "1.3.0"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 SUPPORTED_MESSAGE_TYPES = {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
 STATE_TTL = 600  # seconds between login initiation and launch
-LAUNCH_TTL = 4 * 3600  # how long a launch's data (deep linking, fallback page) can be read
+LAUNCH_TTL = 30 * 60  # how long a launch's data (deep linking, fallback page) can be read
 
 
 def leeway() -> int:
@@ -115,22 +117,68 @@ def launch_data_get(launch_id: str) -> dict | None:
     return cache.get(_key("launch", launch_id))
 
 
-HANDOFF_SECONDS = 600  # a launch may be continued in a new window this long after it was issued
+HANDOFF_SECONDS = 120  # a launch may be continued in a window of its own this soon after it
 
 
-def launch_handoff_claims(launch_id: str) -> dict | None:
-    """The launch's claims for continuing it in a window of its own, or None: only once per
-    launch, and only within HANDOFF_SECONDS of the id_token's ``iat`` (a leaked launch id soon
-    stops being worth anything)."""
-    claims = launch_data_get(launch_id)
-    if not claims:
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def handoff_issue(*, launch_id: str, user_id: int) -> str:
+    """A secret that lets the browser of this launch continue it in a window of its own, for
+    HANDOFF_SECONDS and once. It travels only in a URL fragment (never sent to a server, so in
+    no access log) and then in a POST body; the cache keeps only its digest."""
+    secret = secrets.token_urlsafe(32)
+    cache.set(
+        _key("handoff", launch_id),
+        {"digest": _digest(secret), "user_id": user_id, "issued": time.time(), "armed": False},
+        HANDOFF_SECONDS,
+    )
+    return secret
+
+
+def handoff_arm(*, launch_id: str, next_url: str) -> bool:
+    """The framed page after the launch arrived without the session cookie the launch set: the
+    browser really lost it, so the hand-off may now be used (and lead to ``next_url``)."""
+    record = cache.get(_key("handoff", launch_id))
+    if not record:
+        return False
+    remaining = HANDOFF_SECONDS - (time.time() - record["issued"])
+    if remaining <= 0:
+        return False
+    record.update(armed=True, next=next_url)
+    cache.set(_key("handoff", launch_id), record, int(remaining) + 1)
+    return True
+
+
+def handoff_revoke(*, launch_id: str, user_id: int) -> None:
+    """The launch's user came back with the cookie: no hand-off is needed, so none is valid."""
+    record = cache.get(_key("handoff", launch_id))
+    if record and record["user_id"] == user_id:
+        cache.delete(_key("handoff", launch_id))
+
+
+def handoff_check(*, launch_id: str, secret: str) -> dict | None:
+    """The hand-off record when ``secret`` is this launch's, armed and fresh; else None."""
+    if not launch_id or not secret or len(secret) > 200 or len(launch_id) > 200:
         return None
-    issued = claims.get("iat")
-    if not isinstance(issued, int | float) or time.time() - issued > HANDOFF_SECONDS:
+    record = cache.get(_key("handoff", launch_id))
+    if not record or not record.get("armed"):
         return None
-    if not cache.add(_key("handoff-used", launch_id), 1, LAUNCH_TTL):
+    if time.time() - record["issued"] > HANDOFF_SECONDS:
         return None
-    return claims
+    if not hmac.compare_digest(record["digest"], _digest(secret)):
+        return None
+    return record
+
+
+def handoff_redeem(*, launch_id: str, secret: str) -> dict | None:
+    """Like handoff_check, and uses the hand-off up: the first caller wins, across processes."""
+    record = handoff_check(launch_id=launch_id, secret=secret)
+    if record is None or not cache.add(_key("handoff-used", launch_id), 1, HANDOFF_SECONDS * 2):
+        return None
+    cache.delete(_key("handoff", launch_id))
+    return record
 
 
 def launch_data_forget(launch_id: str) -> None:

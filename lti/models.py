@@ -13,6 +13,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+
+# Kaushal roles an LMS role may be mapped to, per platform, by a Kaushal administrator.
+MAPPABLE_ROLES = [
+    (Role.LEARNER.value, _("Learner")),
+    (Role.TRAINER.value, _("Trainer")),
+    (Role.CONTENT_EDITOR.value, _("Content editor")),
+    (Role.ADMINISTRATOR.value, _("Administrator")),
+]
+
 
 class PlatformRegistration(models.Model):
     """A platform (Moodle, Blackboard...) that may launch us: what the platform gave us."""
@@ -37,10 +47,39 @@ class PlatformRegistration(models.Model):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the platform's roles become here. A platform says who is an administrator or an
+    # instructor in *its* world; only a Kaushal administrator with the approve_role_mapping
+    # permission decides what that is worth in ours. By default an LMS administrator or content
+    # developer is a learner here and an instructor a trainer (no admin access either way).
+    instructor_role = models.CharField(
+        _("LMS instructors become"),
+        max_length=40,
+        choices=MAPPABLE_ROLES,
+        default=Role.TRAINER.value,
+    )
+    content_developer_role = models.CharField(
+        _("LMS content developers become"),
+        max_length=40,
+        choices=MAPPABLE_ROLES,
+        default=Role.LEARNER.value,
+    )
+    administrator_role = models.CharField(
+        _("LMS administrators become"),
+        max_length=40,
+        choices=MAPPABLE_ROLES,
+        default=Role.LEARNER.value,
+        help_text=_(
+            "Institution, system or course administrators of the platform. A role with admin "
+            "access opens the Wagtail admin for them; an LTI launch never opens the Django admin."
+        ),
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["issuer", "client_id"], name="lti_issuer_client_unique")
+        ]
+        permissions = [
+            ("approve_role_mapping", "Can decide what a platform's LMS roles become in Kaushal"),
         ]
 
     def __str__(self) -> str:

@@ -8,13 +8,17 @@ all its changes in one transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import SplitResult, urlsplit
 
 import requests
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -55,27 +59,51 @@ CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
-# LIS role (the part after '#', principal role for sub-roles) -> our role and batch role.
-ROLE_MAP: dict[str, tuple[Role, str]] = {
-    "Learner": (Role.LEARNER, BatchMembership.Role.LEARNER),
-    "Instructor": (Role.TRAINER, BatchMembership.Role.TRAINER),
-    "ContentDeveloper": (Role.CONTENT_EDITOR, BatchMembership.Role.CONTENT_EDITOR),
-    "Administrator": (Role.ADMINISTRATOR, BatchMembership.Role.ADMINISTRATOR),
+# What each LIS role (the part after '#', the principal role for sub-roles) becomes here. A
+# learner is a learner everywhere; what an instructor, content developer or administrator of a
+# platform becomes is that platform's registration's decision, approved by a Kaushal
+# administrator (PlatformRegistration.instructor_role and friends).
+LIS_ROLE_FIELDS: dict[str, str] = {
+    "Instructor": "instructor_role",
+    "ContentDeveloper": "content_developer_role",
+    "Administrator": "administrator_role",
+}
+BATCH_ROLE_OF: dict[Role, str] = {
+    Role.LEARNER: BatchMembership.Role.LEARNER,
+    Role.TRAINER: BatchMembership.Role.TRAINER,
+    Role.CONTENT_EDITOR: BatchMembership.Role.CONTENT_EDITOR,
+    Role.ADMINISTRATOR: BatchMembership.Role.ADMINISTRATOR,
 }
 BATCH_ROLE_RANK = ["learner", "trainer", "content_editor", "administrator"]
 
 
-def lti_roles_map(roles: list[str]) -> list[tuple[Role, str]]:
-    """Map LTI role URIs (context, institution or system roles; short names too) to ours."""
-    mapped: list[tuple[Role, str]] = []
-    for uri in roles or []:
+def lis_role_names(roles: object) -> list[str]:
+    """The LIS role names in a roles claim (context, institution or system roles; short names
+    too): ".../membership#Instructor" and ".../membership/Instructor#TeachingAssistant" both
+    give "Instructor"."""
+    names: list[str] = []
+    for uri in roles if isinstance(roles, list) else []:
         if not isinstance(uri, str):
             continue
-        # ".../membership#Instructor", ".../membership/Instructor#TeachingAssistant", "Learner"
         match = re.search(r"/membership/(\w+)#", uri)
         name = match.group(1) if match else uri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        if name in ROLE_MAP and ROLE_MAP[name] not in mapped:
-            mapped.append(ROLE_MAP[name])
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def lti_roles_map(roles: object, *, registration: PlatformRegistration) -> list[tuple[Role, str]]:
+    """Map LTI role URIs to our roles and batch roles, as the platform's registration says."""
+    mapped: list[tuple[Role, str]] = []
+    for name in lis_role_names(roles):
+        if name == "Learner":
+            role = Role.LEARNER
+        elif name in LIS_ROLE_FIELDS:
+            role = Role(getattr(registration, LIS_ROLE_FIELDS[name]))
+        else:
+            continue  # observers, mentors and other roles are not mapped
+        if role in BATCH_ROLE_OF and (role, BATCH_ROLE_OF[role]) not in mapped:
+            mapped.append((role, BATCH_ROLE_OF[role]))
     return mapped
 
 
@@ -161,9 +189,9 @@ def launch_accept(*, registration: PlatformRegistration, claims: dict) -> Launch
         given_name=claims.get("given_name", ""),
         family_name=claims.get("family_name", ""),
     )
-    mapped = lti_roles_map(claims.get(CLAIM + "roles", []))
+    mapped = lti_roles_map(claims.get(CLAIM + "roles", []), registration=registration)
     for role, _ in mapped:
-        user_assign_role(user=user, role=role)
+        user_assign_role(user=user, role=role, staff=False)  # never the Django admin
 
     target = _target_from_claims(claims)
     batch = None
@@ -415,7 +443,7 @@ def _roster_apply(*, batch: Batch, members: list[dict]) -> dict[str, int]:
             given_name=member.get("given_name", ""),
             family_name=member.get("family_name", ""),
         )
-        mapped = lti_roles_map(member.get("roles", []))
+        mapped = lti_roles_map(member.get("roles", []), registration=batch.registration)
         if not mapped:  # observers, mentors and other unmapped roles are not batch members
             continue
         batch_role = max((r for _, r in mapped), key=BATCH_ROLE_RANK.index)
@@ -426,7 +454,7 @@ def _roster_apply(*, batch: Batch, members: list[dict]) -> dict[str, int]:
         counts["added" if created else "updated"] += 1
         if active:
             for role, _ in mapped:
-                user_assign_role(user=user, role=role)
+                user_assign_role(user=user, role=role, staff=False)
             seen_users.add(user.pk)
     counts["deactivated"] = (
         BatchMembership.objects.filter(batch=batch, is_active=True)
@@ -495,23 +523,108 @@ def tool_configuration(*, urls: dict[str, str], domain: str) -> dict:
     }
 
 
-def platform_register_dynamically(
-    *,
-    invite: DynamicRegistrationInvite,
-    openid_configuration_url: str,
-    registration_token: str,
-    urls: dict[str, str],
-    domain: str,
-) -> PlatformRegistration:
-    """Complete a dynamic registration: read the platform's configuration, send ours, save."""
-    if invite.used_at or invite.expires_at <= timezone.now():
-        raise RegistrationFailedError("This registration link was already used or has expired.")
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+REGISTRATION_MAX_BYTES = 64 * 1024  # a platform configuration is a few KB
+URL_MAX_LENGTH = 500  # PlatformRegistration's URL fields
+# Configuration members that are arrays of strings when present (OpenID Connect Discovery 1.0).
+STRING_ARRAYS = (
+    "scopes_supported",
+    "response_types_supported",
+    "subject_types_supported",
+    "id_token_signing_alg_values_supported",
+    "claims_supported",
+    "token_endpoint_auth_methods_supported",
+    "token_endpoint_auth_signing_alg_values_supported",
+)
+
+
+def registration_timeout() -> float:
+    """Seconds allowed for each of the two requests to the platform (whole body included)."""
+    return float(getattr(settings, "LTI_REGISTRATION_TIMEOUT_SECONDS", 10))
+
+
+def _url_parts(value: object, what: str) -> tuple[str, str, int, str, SplitResult]:
+    """(scheme, host, port, path) of an absolute URL, normalised (lower-case scheme and host,
+    explicit default port); https only, unless DEBUG."""
+    if not isinstance(value, str) or not value or len(value) > URL_MAX_LENGTH:
+        raise RegistrationFailedError(f"The platform's {what} is not a URL.")
     try:
-        config = requests.get(openid_configuration_url, timeout=15).json()
-    except (requests.RequestException, ValueError) as exc:
-        raise RegistrationFailedError(f"Could not read the platform configuration: {exc}") from exc
-    issuer = config.get("issuer", "")
-    if not issuer or not openid_configuration_url.startswith(issuer.rstrip("/")):
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise RegistrationFailedError(f"The platform's {what} is not a URL.") from exc
+    schemes = {"https", "http"} if settings.DEBUG else {"https"}
+    scheme = parts.scheme.lower()
+    if scheme not in schemes:
+        raise RegistrationFailedError(f"The platform's {what} must be an https URL.")
+    if not parts.hostname or parts.username is not None or parts.password is not None:
+        raise RegistrationFailedError(f"The platform's {what} is not a URL.")
+    port = port or (443 if scheme == "https" else 80)
+    return scheme, parts.hostname.lower(), port, parts.path, parts
+
+
+def issuer_matches_configuration_url(*, issuer: object, configuration_url: str) -> bool:
+    """LTI Dynamic Registration 1.0, 3.5.1: the issuer and the openid_configuration URL it was
+    read from must be on the same origin. Compared exactly (scheme, host and port after
+    normalisation), never as string prefixes (``https://lms.example`` is not
+    ``https://lms.example.evil.net``, port 809 is not 8091). The configuration's path must lie
+    under the issuer's path, segment by segment: OpenID Discovery's ``<issuer>/.well-known/
+    openid-configuration`` and Moodle's ``<issuer>/mod/lti/openid-configuration.php`` both do.
+    An issuer has no query or fragment (OpenID Connect Core 1.0, 2)."""
+    config = _url_parts(configuration_url, "openid_configuration URL")
+    claimed = _url_parts(issuer, "issuer")
+    if claimed[4].query or claimed[4].fragment or "?" in str(issuer) or "#" in str(issuer):
+        return False
+    if claimed[:3] != config[:3]:
+        return False
+    issuer_path = claimed[3].rstrip("/")
+    return config[3] == issuer_path or config[3].startswith(issuer_path + "/")
+
+
+def _json_object_fetch(method: str, url: str, *, what: str, **kwargs) -> dict:
+    """A JSON object from the platform, or RegistrationFailedError: no redirects followed, at
+    most REGISTRATION_MAX_BYTES read, the whole answer within registration_timeout()."""
+    timeout = registration_timeout()
+    deadline = time.monotonic() + timeout
+    try:
+        with requests.request(
+            method, url, timeout=timeout, stream=True, allow_redirects=False, **kwargs
+        ) as response:
+            if response.status_code != 200 and not (
+                method == "POST" and response.status_code == 201
+            ):
+                raise RegistrationFailedError(
+                    f"The platform refused the {what} (HTTP {response.status_code})."
+                )
+            body = bytearray()
+            for chunk in response.iter_content(8192):
+                body += chunk
+                if len(body) > REGISTRATION_MAX_BYTES:
+                    raise RegistrationFailedError(f"The platform's {what} is too large.")
+                if time.monotonic() > deadline:
+                    raise RegistrationFailedError(f"The platform's {what} took too long.")
+    except requests.Timeout as exc:
+        raise RegistrationFailedError(f"The platform's {what} took too long.") from exc
+    except requests.RequestException as exc:
+        raise RegistrationFailedError(
+            f"Could not read the platform's {what}: {exc.__class__.__name__}."
+        ) from exc
+    try:
+        data = json.loads(bytes(body))
+    except ValueError as exc:
+        raise RegistrationFailedError(f"The platform's {what} is not JSON.") from exc
+    if not isinstance(data, dict):
+        raise RegistrationFailedError(f"The platform's {what} is not a JSON object.")
+    return data
+
+
+def _platform_configuration_check(config: dict, *, configuration_url: str) -> None:
+    if not isinstance(config.get("issuer"), str) or not config["issuer"]:
+        raise RegistrationFailedError("The platform configuration has no issuer.")
+    if not issuer_matches_configuration_url(
+        issuer=config["issuer"], configuration_url=configuration_url
+    ):
         raise RegistrationFailedError("The platform's issuer does not match its configuration URL.")
     for required in (
         "authorization_endpoint",
@@ -521,45 +634,131 @@ def platform_register_dynamically(
     ):
         if not config.get(required):
             raise RegistrationFailedError(f"The platform configuration has no {required}.")
-    headers = {"Content-Type": "application/json"}
+        _url_parts(config[required], required)
+    audience = config.get("authorization_server", "")
+    if not isinstance(audience, str) or len(audience) > URL_MAX_LENGTH:
+        raise RegistrationFailedError("The platform's authorization_server is not a string.")
+    for name in STRING_ARRAYS:
+        value = config.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise RegistrationFailedError(f"The platform's {name} is not a list of strings.")
+    platform_conf = config.get(PLATFORM_CONFIGURATION, {})
+    if not isinstance(platform_conf, dict):
+        raise RegistrationFailedError("The platform's LTI configuration is not an object.")
+    messages = platform_conf.get("messages_supported", [])
+    if not isinstance(messages, list) or not all(
+        isinstance(m, dict) and isinstance(m.get("type"), str) for m in messages
+    ):
+        raise RegistrationFailedError("The platform's messages_supported is malformed.")
+    if not isinstance(platform_conf.get("product_family_code", ""), str):
+        raise RegistrationFailedError("The platform's product_family_code is not a string.")
+
+
+def _registration_answer_read(answer: dict) -> tuple[str, str | None]:
+    """(client_id, deployment_id) from the platform's answer to our registration request."""
+    client_id = answer.get("client_id")
+    if not isinstance(client_id, str) or not client_id or len(client_id) > 500:
+        raise RegistrationFailedError("The platform did not return a client_id.")
+    tool_conf = answer.get(TOOL_CONFIGURATION, {})
+    if not isinstance(tool_conf, dict):
+        raise RegistrationFailedError("The platform's tool configuration is not an object.")
+    deployment_id = tool_conf.get("deployment_id")
+    if isinstance(deployment_id, int) and not isinstance(deployment_id, bool):
+        deployment_id = str(deployment_id)
+    if deployment_id is not None and (
+        not isinstance(deployment_id, str) or not deployment_id or len(deployment_id) > 255
+    ):
+        raise RegistrationFailedError("The platform's deployment_id is not a string.")
+    redirect_uris = answer.get("redirect_uris", [])
+    if not isinstance(redirect_uris, list) or not all(isinstance(u, str) for u in redirect_uris):
+        raise RegistrationFailedError("The platform's redirect_uris is not a list of strings.")
+    return client_id, deployment_id
+
+
+def platform_register_dynamically(
+    *,
+    invite: DynamicRegistrationInvite,
+    openid_configuration_url: str,
+    registration_token: str,
+    urls: dict[str, str],
+    domain: str,
+) -> PlatformRegistration:
+    """Complete a dynamic registration: read the platform's configuration, send ours, save a
+    *new* registration. It never changes an existing one: an answer naming an (issuer,
+    client_id) we already know is refused, and an administrator edits that registration by
+    hand. Every malformed answer is refused before anything is stored."""
+    if invite.used_at or invite.expires_at <= timezone.now():
+        raise RegistrationFailedError("This registration link was already used or has expired.")
+    _url_parts(openid_configuration_url, "openid_configuration URL")
+    config = _json_object_fetch(
+        "GET",
+        openid_configuration_url,
+        what="configuration",
+        headers={"Accept": "application/json"},
+    )
+    _platform_configuration_check(config, configuration_url=openid_configuration_url)
+    issuer = config["issuer"]
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
+    answer = _json_object_fetch(
+        "POST",
+        config["registration_endpoint"],
+        what="registration",
+        data=json.dumps(tool_configuration(urls=urls, domain=domain)),
+        headers=headers,
+    )
+    client_id, deployment_id = _registration_answer_read(answer)
+    platform_conf = config.get(PLATFORM_CONFIGURATION, {})
     try:
-        response = requests.post(
-            config["registration_endpoint"],
-            json=tool_configuration(urls=urls, domain=domain),
-            headers=headers,
-            timeout=15,
-        )
-        response.raise_for_status()
-        answer = response.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise RegistrationFailedError(f"The platform refused the registration: {exc}") from exc
-    client_id = answer.get("client_id")
-    if not client_id:
-        raise RegistrationFailedError("The platform did not return a client_id.")
-    tool_conf = answer.get("https://purl.imsglobal.org/spec/lti-tool-configuration") or {}
-    deployment_id = tool_conf.get("deployment_id")
-    platform_conf = config.get("https://purl.imsglobal.org/spec/lti-platform-configuration") or {}
-    with transaction.atomic():
-        registration, _ = PlatformRegistration.objects.update_or_create(
+        return _registration_create(
+            invite=invite,
             issuer=issuer,
             client_id=client_id,
-            defaults={
-                "name": invite.name or platform_conf.get("product_family_code", issuer),
-                "auth_login_url": config["authorization_endpoint"],
-                "auth_token_url": config["token_endpoint"],
-                "key_set_url": config["jwks_uri"],
-                "auth_audience": config.get("authorization_server", ""),
-                "is_active": True,
-            },
+            name=(invite.name or platform_conf.get("product_family_code") or issuer)[:200],
+            config=config,
+            deployment_id=deployment_id,
         )
-        if deployment_id and str(deployment_id) not in registration.deployment_ids:
-            registration.deployment_ids = [*registration.deployment_ids, str(deployment_id)]
-            registration.save(update_fields=["deployment_ids"])
-        updated = DynamicRegistrationInvite.objects.filter(
-            pk=invite.pk, used_at__isnull=True
-        ).update(used_at=timezone.now(), registration=registration)
-        if not updated:
-            raise RegistrationFailedError("This registration link was already used.")
+    except IntegrityError as exc:  # a concurrent registration of the same client id won
+        raise RegistrationFailedError(
+            "This platform is already registered with this client id."
+        ) from exc
+
+
+@transaction.atomic
+def _registration_create(
+    *,
+    invite: DynamicRegistrationInvite,
+    issuer: str,
+    client_id: str,
+    name: str,
+    config: dict,
+    deployment_id: str | None,
+) -> PlatformRegistration:
+    if PlatformRegistration.objects.filter(issuer=issuer, client_id=client_id).exists():
+        logger.warning(
+            "LTI dynamic registration refused: %r already has a registration with client id %r",
+            issuer[:200],
+            client_id[:200],
+        )
+        raise RegistrationFailedError(
+            "This platform is already registered with this client id. Nothing was changed; "
+            "an administrator can update the existing registration in the admin."
+        )
+    registration = PlatformRegistration.objects.create(
+        issuer=issuer,
+        client_id=client_id,
+        name=name,
+        auth_login_url=config["authorization_endpoint"],
+        auth_token_url=config["token_endpoint"],
+        key_set_url=config["jwks_uri"],
+        auth_audience=config.get("authorization_server", ""),
+        deployment_ids=[deployment_id] if deployment_id else [],
+        is_active=True,
+    )
+    updated = DynamicRegistrationInvite.objects.filter(pk=invite.pk, used_at__isnull=True).update(
+        used_at=timezone.now(), registration=registration
+    )
+    if not updated:
+        raise RegistrationFailedError("This registration link was already used.")
     return registration

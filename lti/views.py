@@ -10,19 +10,18 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from django.contrib.auth import login
+import jwt
+from django.contrib.auth import get_user_model, login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem as LtiLineItem
-
-from accounts.roles import Role
 
 from . import adapters, selectors, services
 from .keys import tool_jwks
@@ -30,9 +29,13 @@ from .launch import (
     CLAIM,
     LaunchRejectedError,
     ToolMessageLaunch,
+    handoff_arm,
+    handoff_check,
+    handoff_issue,
+    handoff_redeem,
+    handoff_revoke,
     launch_data_forget,
     launch_data_get,
-    launch_handoff_claims,
     oidc_login_redirect,
 )
 from .models import DynamicRegistrationInvite, LaunchTarget
@@ -40,7 +43,8 @@ from .tool_conf import registration_for
 
 logger = logging.getLogger(__name__)
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
-DEEP_LINKING_ROLES = {Role.TRAINER, Role.CONTENT_EDITOR, Role.ADMINISTRATOR}
+# LMS roles that may place our content in their course (a choice within the LMS, not a right here)
+DEEP_LINKING_LIS_ROLES = {"Instructor", "ContentDeveloper", "Administrator"}
 GRADED_SCORE_MAXIMUM = 100
 
 
@@ -52,13 +56,38 @@ def tool_urls(request: HttpRequest) -> dict[str, str]:
     }
 
 
+def _loggable(value: object) -> str:
+    """A claim as it may go into a log line: a short repr, so it cannot forge log lines."""
+    return repr(value)[:200] if value is not None else "-"
+
+
+def unverified_claims_of(request: HttpRequest) -> tuple[str, str]:
+    """(iss, client id) a refused launch's id_token *claims*, read without verifying it (it was
+    refused, perhaps for its signature): for the log only, never for a decision."""
+    token = request.POST.get("id_token", "")
+    if not token or len(token) > 20_000:
+        return "-", "-"
+    try:
+        body = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return "-", "-"
+    if not isinstance(body, dict):
+        return "-", "-"
+    aud = body.get("aud")
+    client_id = body.get("azp") or (aud[0] if isinstance(aud, list) and aud else aud)
+    return _loggable(body.get("iss")), _loggable(client_id)
+
+
 def rejected(request: HttpRequest, exc: LaunchRejectedError, stage: str) -> HttpResponse:
+    iss, client_id = unverified_claims_of(request)
     logger.warning(
-        "LTI %s rejected (%s): %s [iss=%s]",
+        "LTI %s rejected (%s): %s [login iss=%s] [unverified id_token iss=%s client_id=%s]",
         stage,
         exc.status,
         exc.reason,
-        request.POST.get("iss") or request.GET.get("iss") or "-",
+        _loggable(request.POST.get("iss") or request.GET.get("iss")),
+        iss,
+        client_id,
     )
     return render(
         request, "lti/error.html", {"reason": exc.reason, "stage": stage}, status=exc.status
@@ -96,35 +125,44 @@ def launch(request: HttpRequest) -> HttpResponse:
     if result.target is not None:
         url = adapters.target_url(result.target.target_type, result.target.target_key)
     if url is None:
-        return redirect("lti:launched", launch_id=launch_id)
-    return redirect(f"{url}{'&' if '?' in url else '?'}{urlencode({'lti_launch': launch_id})}")
+        url = reverse("lti:launched", args=[launch_id])
+    else:
+        url = f"{url}{'&' if '?' in url else '?'}{urlencode({'lti_launch': launch_id})}"
+    # The hand-off secret rides in the fragment: the browser keeps it, no server ever logs it,
+    # and the page reads it only if our cookie did not come back (open_in_window).
+    secret = handoff_issue(launch_id=launch_id, user_id=result.user.pk)
+    return redirect(f"{url}#lti-handoff={secret}")
 
 
 @xframe_options_exempt
 @require_GET
 def launched(request: HttpRequest, launch_id: str) -> HttpResponse:
-    """Our own page for a launch whose target has no product page (yet)."""
+    """Our own page for a launch whose target has no product page (yet). Only the launch's own
+    signed-in user sees who launched what; anyone else sees nothing personal."""
     claims = launch_data_get(launch_id)
     if not claims:
         return _expired(request)
+    identity = selectors.platform_user_for(issuer=claims.get("iss", ""), sub=claims.get("sub", ""))
+    if not request.user.is_authenticated:
+        return open_in_window(request, launch_id)
+    if identity is None or identity.user_id != request.user.pk:
+        return _handoff_refused(request)
+    handoff_revoke(launch_id=launch_id, user_id=request.user.pk)
     return render(request, "lti/launched.html", selectors.launch_summary(claims=claims))
 
 
 def open_in_window(request: HttpRequest, launch_id: str) -> HttpResponse:
-    """Shown in the LMS's frame when the browser refused our cookie (see
-    ``lti.framing.LaunchWindowMiddleware``): a button opens the page in its own window."""
-    claims = launch_data_get(launch_id)
-    if not claims:
-        return _expired(request)
+    """Shown in the LMS's frame when the page after a launch arrives without the session cookie
+    the launch set (the browser blocks third-party cookies; see
+    ``lti.framing.LaunchWindowMiddleware``): a button continues in a window of its own, posting
+    the hand-off secret the page's script reads from its URL fragment. Nothing personal is
+    shown: whoever has only the URL (an access log) learns nothing and can do nothing."""
     query = request.GET.copy()
     query.pop("lti_launch", None)
     next_url = request.path + (f"?{query.urlencode()}" if query else "")
-    continue_url = reverse("lti:continue", args=[launch_id]) + "?" + urlencode({"next": next_url})
-    return render(
-        request,
-        "lti/open_in_window.html",
-        {"continue_url": continue_url, **selectors.launch_summary(claims=claims)},
-    )
+    if not handoff_arm(launch_id=launch_id, next_url=next_url):
+        return _expired(request)
+    return render(request, "lti/open_in_window.html", {"launch_id": launch_id})
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
@@ -139,30 +177,40 @@ def _expired(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def continue_in_window(request: HttpRequest, launch_id: str) -> HttpResponse:
-    """A launch continued in a window of its own (first-party: our cookies work): signs in the
-    launch's user, once per launch and only shortly after it, then opens the launched page."""
-    claims = launch_handoff_claims(launch_id)
-    identity = (
-        selectors.platform_user_for(issuer=claims.get("iss", ""), sub=claims.get("sub", ""))
-        if claims
-        else None
+def _handoff_refused(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "lti/error.html",
+        {
+            "reason": "This link can be used once, soon after the launch, from the browser that "
+            "launched it. Open the activity in your course again.",
+            "stage": "launch",
+        },
+        status=403,
     )
-    if identity is None or not identity.user.is_active:
-        logger.warning("LTI window hand-off refused for launch %s", launch_id[:40])
+
+
+def _handoff_complete(request: HttpRequest, *, confirmed: bool) -> HttpResponse:
+    launch_id = request.POST.get("launch", "")
+    secret = request.POST.get("secret", "")
+    record = handoff_check(launch_id=launch_id, secret=secret)
+    user = None
+    if record is not None:
+        user = get_user_model().objects.filter(pk=record["user_id"], is_active=True).first()
+    if user is None:
+        logger.warning("LTI window hand-off refused for launch %s", _loggable(launch_id[:60]))
+        return _handoff_refused(request)
+    if request.user.is_authenticated and request.user.pk != user.pk and not confirmed:
+        # Never switch accounts silently: the person at this browser decides.
         return render(
             request,
-            "lti/error.html",
-            {
-                "reason": "This link can be used once, soon after the launch. Open the activity "
-                "in your course again.",
-                "stage": "launch",
-            },
-            status=403,
+            "lti/handoff_confirm.html",
+            {"launch_id": launch_id, "secret": secret},
         )
-    login(request, identity.user, backend="django.contrib.auth.backends.ModelBackend")
-    next_url = request.GET.get("next", "")
+    if handoff_redeem(launch_id=launch_id, secret=secret) is None:
+        return _handoff_refused(request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    next_url = record.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -170,12 +218,28 @@ def continue_in_window(request: HttpRequest, launch_id: str) -> HttpResponse:
     return redirect(next_url)
 
 
+# Posted from the LMS's frame into a new window: that first-party window has no CSRF cookie of
+# ours yet, so the single-use, two-minute, launch-bound secret in the body is the guard.
+@csrf_exempt
+@require_POST
+def continue_in_window(request: HttpRequest) -> HttpResponse:
+    """A launch continued in a window of its own (first-party: our cookies work): signs in the
+    launch's user, once, within minutes, and only after the frame showed the cookie was lost."""
+    return _handoff_complete(request, confirmed=False)
+
+
+@csrf_protect
+@require_POST
+def continue_confirmed(request: HttpRequest) -> HttpResponse:
+    """The hand-off, after the person signed in as someone else said to switch accounts."""
+    return _handoff_complete(request, confirmed=True)
+
+
 def _deep_link_claims(launch_id: str) -> dict:
     claims = launch_data_get(launch_id)
     if not claims or claims.get(CLAIM + "message_type") != "LtiDeepLinkingRequest":
         raise LaunchRejectedError("This deep linking session has expired or was already used.", 404)
-    roles = {role for role, _ in services.lti_roles_map(claims.get(CLAIM + "roles", []))}
-    if not roles & DEEP_LINKING_ROLES:
+    if not set(services.lis_role_names(claims.get(CLAIM + "roles", []))) & DEEP_LINKING_LIS_ROLES:
         raise LaunchRejectedError(
             "Only instructors, content developers and administrators may choose content."
         )

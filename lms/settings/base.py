@@ -31,6 +31,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-dev-key-change-me")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "lms.views.csrf_failure"  # our own page, in the visitor's language
 
 INSTALLED_APPS = [
     # project apps first so that their templates override Wagtail's where needed

@@ -39,6 +39,7 @@ def test_launched_assessment_is_taken_and_its_score_reaches_the_gradebook(
     assessment_make()
     response = launch(client, platform, SPEC)
     assert response["Location"].startswith("/assess/asc-theory/?lti_launch=")
+    assert "#lti-handoff=" in response["Location"]
     # The LMS course becomes a batch of the assessment's QP (trainers' mastery reports use it).
     assert Batch.objects.get(context_id="course-42").qualification_pack_code == "ASC/Q0202"
     start = client.get(response["Location"])
@@ -60,12 +61,17 @@ def test_launched_assessment_is_taken_and_its_score_reaches_the_gradebook(
     assert post.status == ScorePost.Status.SENT
 
 
+def launched_location(location: str) -> tuple[str, str, str]:
+    """(URL without fragment, launch id, hand-off secret) of a launch's redirect."""
+    url, _, fragment = location.partition("#")
+    return url, url.split("lti_launch=")[1], fragment.removeprefix("lti-handoff=")
+
+
 def test_without_our_cookie_the_frame_offers_a_window_of_its_own(
     client, platform, registration, small_bank
 ):
     assessment_make()
-    target = launch(client, platform, SPEC)["Location"]
-    launch_id = target.split("lti_launch=")[1]
+    target, launch_id, secret = launched_location(launch(client, platform, SPEC)["Location"])
 
     framed = Client()  # the iframe: the browser dropped the session cookie
     page = framed.get(target)
@@ -73,38 +79,40 @@ def test_without_our_cookie_the_frame_offers_a_window_of_its_own(
     body = page.content.decode()
     assert "Open Kaushal in a new window" in body
     assert "frame-ancestors" in page.headers["Content-Security-Policy"]
-    continue_url = (
-        re.search(r'id="lti-continue" href="([^"]+)"', body).group(1).replace("&amp;", "&")
-    )
-    assert continue_url.startswith(f"/lti/continue/{launch_id}/?next=")
+    assert secret not in body  # the page's script reads it from the fragment
 
     window = Client()  # a top-level window: first-party cookies work
-    opened = window.get(continue_url)
+    opened = window.post("/lti/continue/", {"launch": launch_id, "secret": secret})
     assert opened["Location"] == "/assess/asc-theory/"
     assert "Start the assessment" in window.get(opened["Location"]).content.decode()
-    # Once only: the same link in another browser gets nowhere.
-    again = Client().get(continue_url)
+    # Once only: the same secret in another browser gets nowhere.
+    again = Client().post("/lti/continue/", {"launch": launch_id, "secret": secret})
     assert again.status_code == 403
     assert not Attempt.objects.exists()
 
 
 def test_a_stale_or_unknown_launch_cannot_be_continued(client, platform, registration, small_bank):
     assessment_make()
-    target = launch(client, platform, SPEC)["Location"]
-    launch_id = target.split("lti_launch=")[1]
-    claims = cache.get(_key("launch", launch_id))
-    cache.set(_key("launch", launch_id), {**claims, "iat": int(time.time()) - 3600})
-    assert Client().get(f"/lti/continue/{launch_id}/").status_code == 403
-    assert Client().get("/lti/continue/lti1p3-launch-forged/").status_code == 403
+    target, launch_id, secret = launched_location(launch(client, platform, SPEC)["Location"])
+    Client().get(target)
+    record = cache.get(_key("handoff", launch_id))
+    cache.set(_key("handoff", launch_id), {**record, "issued": time.time() - 3600})
+    assert (
+        Client().post("/lti/continue/", {"launch": launch_id, "secret": secret}).status_code == 403
+    )
+    forged = {"launch": "lti1p3-launch-forged", "secret": secret}
+    assert Client().post("/lti/continue/", forged).status_code == 403
     assert Client().get("/assess/asc-theory/?lti_launch=forged").status_code == 404
 
 
 def test_the_window_only_goes_to_our_own_pages(client, platform, registration, small_bank):
     assessment_make()
-    target = launch(client, platform, SPEC)["Location"]
-    launch_id = target.split("lti_launch=")[1]
-    opened = Client().get(f"/lti/continue/{launch_id}/?next=https://evil.example/")
-    assert opened["Location"] == "/dashboard/"
+    target, launch_id, secret = launched_location(launch(client, platform, SPEC)["Location"])
+    Client().get(target + "&next=https://evil.example/")
+    opened = Client().post(
+        "/lti/continue/?next=https://evil.example/", {"launch": launch_id, "secret": secret}
+    )
+    assert opened["Location"].startswith("/assess/asc-theory/")
 
 
 def test_instructors_pick_active_assessments_when_deep_linking(small_bank):

@@ -29,7 +29,11 @@ BLOCK_THIRD_PARTY_COOKIES = ["--test-third-party-cookie-phaseout"]
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("blocked", [True, False], ids=["cookies-blocked", "cookies-allowed"])
-def test_launch_in_a_cross_site_iframe(live_server, tmp_path, blocked, playwright_driver):
+def test_launch_in_a_cross_site_iframe(live_server, tmp_path, blocked, playwright_driver, settings):
+    # As in production: the session cookie must be sent in the LMS's cross-site frame
+    # (Chromium treats http://localhost as a secure context, so Secure cookies work there).
+    settings.SESSION_COOKIE_SAMESITE = "None"
+    settings.SESSION_COOKIE_SECURE = True
     platform = TestPlatform()
     try:
         platform.connect_tool(live_server.url)  # tool on localhost, platform on 127.0.0.1
@@ -58,17 +62,22 @@ def test_launch_in_a_cross_site_iframe(live_server, tmp_path, blocked, playwrigh
             page = context.new_page()
             page.goto(f"{platform.url}/frame")
             frame = page.frame_locator("#tool")
-            heading = frame.locator("#lti-launched")
-            heading.wait_for(timeout=15000)
-            assert heading.inner_text() == "Welcome, Asha Verma"
             names = {c["name"] for c in context.cookies([live_server.url])}
             if blocked:
-                # The tool could not keep any cookie in the iframe; the launch needed none.
+                # The tool could not keep any cookie in the iframe; the launch needed none, and
+                # the page after it offers a window of its own, showing nothing personal.
+                frame.locator("#lti-open-window").wait_for(timeout=15000)
+                assert "Asha" not in frame.locator("body").inner_text()
                 assert names == set()
             else:
-                # Control: with third-party cookies allowed, our SameSite=None; Secure state
-                # cookie is kept, so the empty jar above is the blocking at work.
+                # Control: with third-party cookies allowed, our SameSite=None; Secure cookies
+                # are kept, so the launched page knows its user.
+                heading = frame.locator("#lti-launched")
+                heading.wait_for(timeout=15000)
+                assert heading.inner_text() == "Welcome, Asha Verma"
+                names = {c["name"] for c in context.cookies([live_server.url])}
                 assert any(n.startswith("lti1p3-state-") for n in names), names
+                assert "sessionid" in names
         finally:
             context.close()
         assert PlatformUser.objects.filter(sub="user-1").exists()

@@ -46,8 +46,10 @@ def test_resource_link_launch_creates_user_batch_and_link_and_opens_fallback_pag
     [
         ("learner", Role.LEARNER, "learner"),
         ("instructor", Role.TRAINER, "trainer"),
-        ("content_developer", Role.CONTENT_EDITOR, "content_editor"),
-        ("administrator", Role.ADMINISTRATOR, "administrator"),
+        # What an LMS's content developers and administrators become is approved per platform
+        # (tests/security/test_lti_roles.py); by default they are learners here.
+        ("content_developer", Role.LEARNER, "learner"),
+        ("administrator", Role.LEARNER, "learner"),
     ],
 )
 def test_each_lti_role_maps_to_our_role(client, platform, registration, lti_role, role, batch_role):
@@ -56,6 +58,25 @@ def test_each_lti_role_maps_to_our_role(client, platform, registration, lti_role
     user = PlatformUser.objects.get(sub=f"u-{lti_role}").user
     assert user_has_role(user, role)
     assert BatchMembership.objects.get(user=user).role == batch_role
+
+
+@pytest.mark.parametrize(
+    ("lti_role", "field", "role", "batch_role"),
+    [
+        ("content_developer", "content_developer_role", Role.CONTENT_EDITOR, "content_editor"),
+        ("administrator", "administrator_role", Role.ADMINISTRATOR, "administrator"),
+    ],
+)
+def test_an_approved_role_mapping_is_followed(
+    client, platform, registration, lti_role, field, role, batch_role
+):
+    setattr(registration, field, role.value)
+    registration.save()
+    launch(client, platform, LaunchSpec(sub=f"u-{lti_role}", roles=(lti_role,)))
+    user = PlatformUser.objects.get(sub=f"u-{lti_role}").user
+    assert user_has_role(user, role)
+    assert BatchMembership.objects.get(user=user).role == batch_role
+    assert not user.is_staff and not user.is_superuser
 
 
 def test_launch_logs_the_user_in(client, platform, registration):

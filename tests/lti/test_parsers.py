@@ -9,25 +9,44 @@ from hypothesis import strategies as st
 
 from accounts.roles import Role
 from lti.connector import _next_link
+from lti.models import PlatformRegistration
 from lti.services import lti_roles_map
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 
 
+# A registration as saved, never touching the database: what the platform's roles become.
+APPROVED = PlatformRegistration(
+    instructor_role="Trainer",
+    content_developer_role="Content editor",
+    administrator_role="Administrator",
+)
+DEFAULT = PlatformRegistration()
+
+
 def test_context_institution_system_sub_and_short_roles_are_mapped():
-    assert lti_roles_map([LIS + "membership#Learner"]) == [(Role.LEARNER, "learner")]
-    assert lti_roles_map([LIS + "membership/Instructor#TeachingAssistant"]) == [
-        (Role.TRAINER, "trainer")
+    assert lti_roles_map([LIS + "membership#Learner"], registration=DEFAULT) == [
+        (Role.LEARNER, "learner")
     ]
-    assert lti_roles_map([LIS + "system/person#Administrator"]) == [
+    assert lti_roles_map(
+        [LIS + "membership/Instructor#TeachingAssistant"], registration=DEFAULT
+    ) == [(Role.TRAINER, "trainer")]
+    assert lti_roles_map([LIS + "system/person#Administrator"], registration=APPROVED) == [
         (Role.ADMINISTRATOR, "administrator")
     ]
-    assert lti_roles_map(["ContentDeveloper"]) == [(Role.CONTENT_EDITOR, "content_editor")]
+    assert lti_roles_map(["ContentDeveloper"], registration=APPROVED) == [
+        (Role.CONTENT_EDITOR, "content_editor")
+    ]
+
+
+def test_by_default_lms_administrators_and_content_developers_are_learners():
+    roles = [LIS + "system/person#Administrator", LIS + "membership#ContentDeveloper"]
+    assert lti_roles_map(roles, registration=DEFAULT) == [(Role.LEARNER, "learner")]
 
 
 def test_unknown_and_malformed_roles_map_to_nothing():
-    assert lti_roles_map([LIS + "membership#Mentor", 42, None, ""]) == []
-    assert lti_roles_map(None) == []
+    assert lti_roles_map([LIS + "membership#Mentor", 42, None, ""], registration=APPROVED) == []
+    assert lti_roles_map(None, registration=APPROVED) == []
 
 
 URL_CHARS = string.ascii_letters + string.digits + "-._~:/?#@!$&'()*+;=%"

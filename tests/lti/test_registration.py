@@ -14,6 +14,13 @@ from .conftest import launch
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _plain_http_platform(settings):
+    """The test platform serves plain http on loopback, which dynamic registration accepts in
+    DEBUG only (tests/security/test_lti_registration.py proves the refusal outside it)."""
+    settings.DEBUG = True
+
+
 def register(client, platform, invite, token="reg-token-1"):
     return client.get(
         f"/lti/register/{invite.token}/",
@@ -102,6 +109,9 @@ def test_admin_registers_a_platform_by_hand(admin_client, platform):
         "deployment_ids": '["d1", "d2"]',
         "is_active": "on",
         "auth_audience": "",
+        "instructor_role": "Trainer",
+        "content_developer_role": "Learner",
+        "administrator_role": "Learner",
     }
     response = admin_client.post("/django-admin/lti/platformregistration/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]

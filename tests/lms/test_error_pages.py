@@ -1,0 +1,65 @@
+"""Our own 403/404/500 and CSRF failure pages, in English and Hindi, with DEBUG off: no stack
+trace, no exception text, no Django debug page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _production_like(settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = "tests.lms.error_urls"
+
+
+def assert_our_page(response, status: int, title: str):
+    body = response.content.decode()
+    assert response.status_code == status
+    assert f'<h1 id="error-title">{title}</h1>' in body, body[:800]
+    for leak in ("Traceback", "secret-detail", "hunter2", "DEBUG = True", "technical"):
+        assert leak not in body
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Page not found"), ("hi", "पृष्ठ नहीं मिला")])
+def test_unknown_page_is_our_404(client, language, title):
+    response = client.get("/no/such/page/", HTTP_ACCEPT_LANGUAGE=language)
+    assert_our_page(response, 404, title)
+    assert f'lang="{language}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Access denied"), ("hi", "प्रवेश की अनुमति नहीं है")]
+)
+def test_permission_denied_is_our_403(client, language, title):
+    assert_our_page(client.get("/test-denied/", HTTP_ACCEPT_LANGUAGE=language), 403, title)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "Something went wrong"), ("hi", "कुछ गड़बड़ हो गई")]
+)
+def test_a_crash_is_our_500_without_the_exception(language, title):
+    client = Client(raise_request_exception=False)
+    assert_our_page(client.get("/test-boom/", HTTP_ACCEPT_LANGUAGE=language), 500, title)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("en", "The form could not be accepted"), ("hi", "फ़ॉर्म स्वीकार नहीं किया जा सका")],
+)
+def test_a_csrf_failure_is_our_403(language, title):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/accounts/login/", {"username": "a", "password": "b"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert_our_page(response, 403, title)
+
+
+def test_the_handlers_are_ours():
+    from lms import urls
+
+    assert urls.handler403 == "lms.views.permission_denied"
+    assert urls.handler404 == "lms.views.page_not_found"
+    assert urls.handler500 == "lms.views.server_error"
