@@ -301,6 +301,10 @@ def run(
             launch_id=handoff_launch or "lti1p3-launch-guessed",
             secret=handoff_secret or "guessed",
         )
+        # Had the server trusted our configuration or our key, it would have fetched them.
+        for path in ("/.well-known/openid-configuration", "/register", "/jwks"):
+            fetched = any(call_path == path for _method, call_path in server.calls)
+            results.append({"attempt": f"server fetched our {path}", "succeeded": fetched})
     finally:
         server.close()
     return results

@@ -144,3 +144,31 @@ def test_roster_sync_follows_the_same_mapping(platform, registration):  # noqa: 
     user = PlatformUser.objects.get(sub="m-1").user
     assert user_roles(user) == {Role.LEARNER}
     assert not user.is_staff
+
+
+def test_users_made_by_earlier_launches_lose_unapproved_staff_and_admin_roles(db):
+    """lti/migrations/0003: what unapproved mappings granted before is taken back from users
+    who exist only through LTI; local accounts are left alone."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "lti.migrations.0003_lti_only_users_lose_unapproved_staff_and_admin_roles"
+    )
+    User = get_user_model()
+    lti_only = User.objects.create(username="lti-abc", is_staff=True)
+    lti_only.set_unusable_password()
+    lti_only.save()
+    local = User.objects.create_user("local-admin", password="x", is_staff=True)
+    for user, sub in ((lti_only, "s-1"), (local, "s-2")):
+        user_assign_role(user=user, role=Role.ADMINISTRATOR)
+        user_assign_role(user=user, role=Role.LEARNER)
+        PlatformUser.objects.create(issuer="https://lms.example", sub=sub, user=user)
+
+    migration.lti_only_users_demote(apps, None)
+
+    lti_only.refresh_from_db()
+    local.refresh_from_db()
+    assert not lti_only.is_staff and user_roles(lti_only) == {Role.LEARNER}
+    assert local.is_staff and Role.ADMINISTRATOR in user_roles(local)
