@@ -40,9 +40,11 @@ from adaptive.irt import (
     estimate_ability,
     subscores,
 )
+from question_bank.api import item_for_learner
 from question_bank.models import ItemStatus, ItemVersion, QualificationPack
 
 from .models import Assessment, Attempt, Delivery, Mode, Response
+from .options import option_order, option_order_seed, options_in_order
 from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
 from .services import DuplicateResponseError, response_record
 
@@ -388,6 +390,23 @@ def attempt_refresh(attempt: Attempt) -> bool:
     return True
 
 
+def attempt_option_order(*, attempt: Attempt, item_version: ItemVersion) -> list[str]:
+    """The option order of this attempt's showing of an item: the same on every reload, new for
+    every attempt and candidate (``adaptive.options``)."""
+    seed = option_order_seed(scope=f"attempt:{attempt.pk}", item_id=item_version.item_id)
+    return option_order(item_version=item_version, seed=seed)
+
+
+def attempt_question_for_learner(*, attempt: Attempt, language: str = "en") -> dict:
+    """The question on screen as the candidate may see it: no key, options in this attempt's
+    order."""
+    version = attempt.current_item_version
+    if version is None:
+        raise AssessmentUnavailableError("There is no question on screen.")
+    question = item_for_learner(item_version=version, language=language)
+    return options_in_order(question, attempt_option_order(attempt=attempt, item_version=version))
+
+
 def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, language="en"):
     """Record the answer to the question on screen and move on; returns the updated attempt.
 
@@ -421,6 +440,7 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
             mode=Mode.SUMMATIVE,
             attempt=attempt,
             language=language,
+            option_order=attempt_option_order(attempt=attempt, item_version=version),
         )
         _advance(attempt, attempt.assessment, _attempt_bank(attempt))
         attempt.save()

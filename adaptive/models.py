@@ -146,6 +146,11 @@ class Response(models.Model):
     mode = models.CharField(max_length=16, choices=Mode.choices, db_index=True)
     language = models.CharField(max_length=8, default="en")
     answer = models.JSONField(help_text=_("Chosen option keys (list) or the number given."))
+    option_order = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Option keys in the order the candidate saw them (see adaptive.options)."),
+    )
     score = models.FloatField()
     is_correct = models.BooleanField()
     created_at = models.DateTimeField(auto_now_add=True)

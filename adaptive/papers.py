@@ -1,9 +1,11 @@
 """From a QP and its question bank to what the IRT core needs: the pool, its ItemBank and the
 blueprint that makes a paper follow the QP's theory marks per PC and per NOS.
 
-The pool of an assessment is every approved item version tagged to a PC of the QP's NOS that
-carries theory marks (every PC, when the QP gives no theory marks at all). Bank index ``i``
-means ``pool[i]``; an attempt freezes its pool so indices stay valid while it runs.
+The pool of an assessment is every approved summative item version tagged to a PC of the QP's NOS
+that carries theory marks (every PC, when the QP gives no theory marks at all). Practice items
+(``Item.purpose``) feed knowledge checks, which show their keys after answering, so they never
+enter a pool; ``items_in_active_pools`` lets knowledge checks refuse any item that does. Bank
+index ``i`` means ``pool[i]``; an attempt freezes its pool so indices stay valid while it runs.
 
 Blueprint (the SSC rule "a unique paper per candidate that follows the marks per PC"): each PC's
 share of the theory marks, ``w_pc``, times the paper length ``L`` is the number of questions it
@@ -26,7 +28,9 @@ import numpy as np
 
 from adaptive.irt import Blueprint, Constraint, ItemBank, probability
 from question_bank.api import qualification_pack_nos
-from question_bank.models import Item, ItemStatus, ItemVersion, PerformanceCriterion
+from question_bank.models import Item, ItemPurpose, ItemStatus, ItemVersion, PerformanceCriterion
+
+from .models import Assessment, Attempt
 
 # Author's difficulty estimate (1 very easy .. 5 very hard) -> IRT difficulty b.
 ESTIMATE_DIFFICULTY = {1: -2.0, 2: -1.0, 3: 0.0, 4: 1.0, 5: 2.0}
@@ -93,17 +97,64 @@ class AssessmentBank:
         return 0.5 * (lo + hi)
 
 
-def _pool_versions(pcs: list[PerformanceCriterion]) -> list[ItemVersion]:
-    """Approved item versions that may appear in a theory paper, in NOS/PC order: those of PCs
-    with theory marks, or of every PC when the QP gives no theory marks."""
+def _pool_queryset(pcs: list[PerformanceCriterion]):
+    """Approved summative item versions that may appear in a theory paper: those of PCs with
+    theory marks, or of every PC when the QP gives no theory marks."""
     with_theory = [pc for pc in pcs if (pc.theory_marks or 0) > 0]
+    return ItemVersion.objects.filter(
+        status=ItemStatus.APPROVED,
+        item__purpose=ItemPurpose.SUMMATIVE,
+        item__performance_criterion__in=with_theory or pcs,
+    )
+
+
+def _pool_versions(pcs: list[PerformanceCriterion]) -> list[ItemVersion]:
+    """The pool in NOS/PC order."""
     return list(
-        ItemVersion.objects.filter(
-            status=ItemStatus.APPROVED, item__performance_criterion__in=with_theory or pcs
-        )
+        _pool_queryset(pcs)
         .select_related("item__performance_criterion__nos")
         .order_by("item__nos__code", "item__performance_criterion__position", "item_id")
     )
+
+
+def _qualification_pack_pcs(qualification_pack_code: str) -> list[PerformanceCriterion]:
+    return list(
+        PerformanceCriterion.objects.filter(
+            nos__in=qualification_pack_nos(code=qualification_pack_code)
+        )
+    )
+
+
+def items_in_active_pools(*, item_ids) -> set[int]:
+    """Those of ``item_ids`` (Item pks) that an active assessment may draw now, or that the frozen
+    pool of an unfinished attempt holds: their keys must not be revealed anywhere."""
+    wanted = set(item_ids)
+    if not wanted:
+        return set()
+    found: set[int] = set()
+    codes = (
+        Assessment.objects.filter(is_active=True)
+        .values_list("qualification_pack_code", flat=True)
+        .distinct()
+    )
+    for code in codes:
+        pcs = _qualification_pack_pcs(code)
+        if pcs:
+            found.update(
+                _pool_queryset(pcs).filter(item_id__in=wanted).values_list("item_id", flat=True)
+            )
+    frozen: set[int] = set()
+    for pool in Attempt.objects.filter(
+        assessment__is_active=True, finished_at__isnull=True
+    ).values_list("pool", flat=True):
+        frozen.update(pool or [])
+    if frozen:
+        found.update(
+            ItemVersion.objects.filter(pk__in=frozen, item_id__in=wanted).values_list(
+                "item_id", flat=True
+            )
+        )
+    return found
 
 
 def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = None):

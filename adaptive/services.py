@@ -37,9 +37,11 @@ def response_record(
     mode: str = Mode.PRACTICE,
     attempt: Attempt | None = None,
     language: str = "en",
+    option_order: list[str] | None = None,
 ) -> Response:
     """Score and store one answer. Raises DuplicateResponseError if ``attempt`` already answered the
-    item, ValidationError for a bad answer, an unapproved version, or a mode/user mismatch."""
+    item, ValidationError for a bad answer, an unapproved version, or a mode/user mismatch.
+    ``option_order``: the option keys in the order shown (``adaptive.options``), kept for review."""
     if mode not in Mode.values:
         raise ValidationError(f"unknown mode {mode!r}")
     if item_version.status != ItemStatus.APPROVED and mode == Mode.SUMMATIVE:
@@ -76,6 +78,7 @@ def response_record(
                 else answer,
                 score=evaluation["score"],
                 is_correct=evaluation["correct"],
+                option_order=list(option_order or []),
             )
     except IntegrityError as exc:  # a concurrent double submit lost the race
         raise duplicate from exc

@@ -3,7 +3,8 @@ and the result. Thin: the work is in ``adaptive.delivery``.
 
 Only learners take assessments; a candidate only ever reaches their own attempts (someone else's
 is a 404, so attempt numbers reveal nothing). The question page is built from
-``question_bank.api.item_for_learner`` (no answer key), and the result page shows marks and
+``question_bank.api.item_for_learner`` (no answer key) with the options in the attempt's order
+(``adaptive.options``), and the result page shows marks and
 abilities, never which options were correct: it is a summative test whose items are reused.
 """
 
@@ -19,7 +20,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, user_has_role
-from question_bank.api import item_for_learner
 
 from . import delivery
 from .models import Assessment, Attempt
@@ -127,9 +127,7 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "attempt": attempt,
             "assessment": assessment,
-            "question": item_for_learner(
-                item_version=attempt.current_item_version, language=language
-            ),
+            "question": delivery.attempt_question_for_learner(attempt=attempt, language=language),
             "number": answered + 1,
             "total": total,
             "is_adaptive": not attempt.paper,

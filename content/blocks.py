@@ -1,9 +1,10 @@
 """StreamField blocks of a lesson body.
 
 Text, media and structure blocks are plain Wagtail blocks. ``KnowledgeCheckBlock`` stores no
-questions itself: at render time it draws approved items from the question bank for the
+questions itself: at render time it draws approved practice items from the question bank for the
 performance criteria, knowledge items and generic skills the lesson is tagged with, so a lesson
-always shows the bank's current approved versions.
+always shows the bank's current approved versions, and records what it served
+(``content.services.knowledge_check_serve``).
 """
 
 from __future__ import annotations
@@ -92,16 +93,26 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         template = "content/blocks/knowledge_check.html"
 
     def get_context(self, value, parent_context=None):
-        from .selectors import knowledge_check_questions
+        """Serving is a write (it records what this page view showed, so the check endpoint
+        answers for nothing else); it happens here because each render is one serving."""
+        from .services import knowledge_check_serve
 
         context = super().get_context(value, parent_context=parent_context)
-        page = (parent_context or {}).get("page")
+        parent_context = parent_context or {}
+        page = parent_context.get("page")
+        request = parent_context.get("request")
         questions: list[dict] = []
+        token = ""
         if page is not None and hasattr(page, "knowledge_items"):
-            questions = knowledge_check_questions(
-                lesson=page, limit=value["number_of_questions"], language=get_language() or "en"
+            served = knowledge_check_serve(
+                user=getattr(request, "user", None),
+                lesson=page,
+                limit=value["number_of_questions"],
+                language=get_language() or "en",
             )
+            questions, token = served.questions, served.token
         context["questions"] = questions
+        context["token"] = token
         context["lesson"] = page
         return context
 

@@ -231,3 +231,35 @@ class LessonCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} completed {self.lesson_id}"
+
+
+class ServedQuestion(models.Model):
+    """One knowledge-check question as one page view showed it to one learner.
+
+    The check endpoint answers only for a (token, item version) pair the server itself served to
+    that learner, on that lesson, within ``KNOWLEDGE_CHECK_WINDOW``, once: without it the
+    endpoint would hand out the key of any item id a learner cares to post. ``option_order`` is
+    the order the options were shown in; it goes to the recorded response.
+    """
+
+    token = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    item_version = models.ForeignKey(
+        "question_bank.ItemVersion", on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=8, default="en")
+    option_order = models.JSONField(default=list, blank=True)
+    served_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("served knowledge-check question")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "item_version"], name="served_question_once_per_view"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_version_id} served to {self.user_id} ({self.token[:8]})"

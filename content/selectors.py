@@ -1,4 +1,4 @@
-"""Reads for course pages: learner progress, the coverage report, knowledge-check questions.
+"""Reads for course pages: learner progress, the coverage report, knowledge-check items.
 
 Progress counts live lessons and matches completions by ``translation_key``, so a lesson done in
 Hindi counts in the English course too. Learners only ever get their own completions: every
@@ -201,27 +201,23 @@ def coverage_report(*, qualification_pack: QualificationPack) -> list[NosCoverag
 
 
 def knowledge_check_item_versions(*, lesson: LessonPage, limit: int, language: str = "en") -> list:
-    """Approved bank items for what the lesson teaches (its PCs, KUs and GSs)."""
-    from question_bank import api as bank_api
+    """Approved practice items for what the lesson teaches (its PCs, KUs and GSs).
 
-    return list(
+    Only ``ItemPurpose.PRACTICE`` items, and never one an active assessment may draw (or an
+    unfinished attempt holds): a knowledge check shows the key after answering."""
+    from adaptive.papers import items_in_active_pools
+    from question_bank import api as bank_api
+    from question_bank.models import ItemPurpose
+
+    versions = list(
         bank_api.approved_items_for(
             performance_criteria=list(lesson.performance_criteria.all()),
             knowledge_items=list(lesson.knowledge_items.all()),
             generic_skills=list(lesson.generic_skills.all()),
             language=language,
-            limit=limit,
+            limit=limit * 2,  # room for the ones an assessment holds, without a second query
+            purpose=ItemPurpose.PRACTICE,
         )
     )
-
-
-def knowledge_check_questions(
-    *, lesson: LessonPage, limit: int, language: str = "en"
-) -> list[dict]:
-    """The questions as a learner may see them: stem and options, never the key."""
-    from question_bank import api as bank_api
-
-    return [
-        bank_api.item_for_learner(item_version=version, language=language)
-        for version in knowledge_check_item_versions(lesson=lesson, limit=limit, language=language)
-    ]
+    held = items_in_active_pools(item_ids=[v.item_id for v in versions])
+    return [v for v in versions if v.item_id not in held][:limit]

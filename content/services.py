@@ -1,5 +1,5 @@
 """Writes for course content: the course index and who may edit under it, courses built from a
-QP, lessons, completions and knowledge-check answers.
+QP, lessons, completions, and knowledge checks (serving questions, answering them).
 
 Editors author lessons below the course index: their role group gets Wagtail page permissions
 there (add/edit, no publish) and the "Lesson review" workflow sends what they submit to the
@@ -8,9 +8,12 @@ reviewers (administrators and SSC curators), who approve and so publish it.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,7 +41,14 @@ from question_bank.models import (
     QualificationPack,
 )
 
-from .models import CourseIndexPage, CoursePage, LessonCompletion, LessonPage, ModulePage
+from .models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonCompletion,
+    LessonPage,
+    ModulePage,
+    ServedQuestion,
+)
 
 LESSON_WORKFLOW_NAME = "Lesson review"
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -257,27 +267,122 @@ def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     return completion
 
 
+@dataclass(frozen=True)
+class KnowledgeCheckServed:
+    """What one render of a knowledge-check block shows: the token its forms carry and the
+    questions (no keys, options in the order served)."""
+
+    token: str
+    questions: list[dict]
+
+
+def knowledge_check_window() -> timedelta:
+    """How long a served question may be answered (setting ``KNOWLEDGE_CHECK_WINDOW_MINUTES``)."""
+    return timedelta(minutes=getattr(settings, "KNOWLEDGE_CHECK_WINDOW_MINUTES", 120))
+
+
 @transaction.atomic
-def knowledge_check_answer(
-    *, user, lesson: LessonPage, item_version_id: int, answer, language: str = "en"
-) -> dict:
-    """Evaluate a learner's answer to a knowledge-check question of this lesson and record it as
-    low-stakes practice for the adaptive engine. Only items the lesson draws may be answered."""
-    from adaptive.services import response_record
+def knowledge_check_serve(
+    *, user, lesson: LessonPage, limit: int, language: str = "en"
+) -> KnowledgeCheckServed:
+    """Draw a knowledge check's questions and record, server-side, that this page view served
+    them to this learner, under a fresh token: only these may be answered, once each.
+
+    Without a signed-in learner or a saved lesson (an editor's preview of a new page) nothing is
+    recorded and the token is empty, so nothing can be answered."""
+    from adaptive.options import option_order, option_order_seed, options_in_order
     from question_bank import api as bank_api
 
     from .selectors import knowledge_check_item_versions
+
+    versions = knowledge_check_item_versions(lesson=lesson, limit=limit, language=language)
+    record = bool(getattr(user, "is_authenticated", False) and lesson.pk)
+    token = secrets.token_urlsafe(32) if record else ""
+    now = timezone.now()
+    questions, served = [], []
+    for version in versions:
+        order = option_order(
+            item_version=version,
+            seed=option_order_seed(scope=f"knowledge-check:{token}", item_id=version.item_id),
+        )
+        question = bank_api.item_for_learner(item_version=version, language=language)
+        questions.append(options_in_order(question, order))
+        if record:
+            served.append(
+                ServedQuestion(
+                    token=token,
+                    user=user,
+                    lesson=lesson,
+                    item_version=version,
+                    language=language,
+                    option_order=order,
+                    served_at=now,
+                )
+            )
+    if record:
+        # Keep the table to what can still be answered: this learner's expired views go.
+        ServedQuestion.objects.filter(
+            user=user, served_at__lt=now - knowledge_check_window()
+        ).delete()
+        ServedQuestion.objects.bulk_create(served)
+    return KnowledgeCheckServed(token=token, questions=questions)
+
+
+NOT_SERVED = "This question was not shown to you on this page. Reload the lesson and try again."
+
+
+@transaction.atomic
+def knowledge_check_answer(
+    *, user, lesson: LessonPage, token: str, item_version_id: int, answer, language: str = "en"
+) -> dict:
+    """Evaluate a learner's answer to a knowledge-check question and record it as low-stakes
+    practice for the adaptive engine; returns the feedback (``response_evaluate``).
+
+    Only a question this learner was served on this lesson under ``token`` (one page view),
+    within the window and not answered yet under that token; never an item an active
+    assessment holds (it may have become active since the page was served). A malformed
+    answer uses nothing up."""
+    from adaptive.papers import items_in_active_pools
+    from adaptive.services import response_record
+    from question_bank import api as bank_api
+    from question_bank.models import ItemPurpose, ItemStatus
 
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to answer.")
     if not lesson.live:
         raise ValidationError("This lesson is not published.")
-    versions = knowledge_check_item_versions(lesson=lesson, limit=1000, language=language)
-    version = next((v for v in versions if v.pk == item_version_id), None)
-    if version is None:
-        raise ValidationError("This question is not part of this lesson.")
+    served = (
+        ServedQuestion.objects.select_for_update(of=("self",))
+        .select_related("item_version__item")
+        .filter(token=token, item_version_id=item_version_id, user=user, lesson=lesson)
+        .first()
+        if token
+        else None
+    )
+    if served is None:
+        raise ValidationError(NOT_SERVED)
+    if served.answered_at is not None:
+        raise ValidationError(
+            "You have answered this question already. Reload the lesson to try it again."
+        )
+    if served.served_at < timezone.now() - knowledge_check_window():
+        raise ValidationError("This page is too old to answer. Reload the lesson and try again.")
+    version = served.item_version
+    if (
+        version.status != ItemStatus.APPROVED
+        or version.item.purpose != ItemPurpose.PRACTICE
+        or items_in_active_pools(item_ids=[version.item_id])
+    ):
+        raise ValidationError("This question is no longer available for practice.")
     # Recording validates the answer (and scores it the same way) before any feedback is shown.
     response_record(
-        user=user, item_version=version, answer=answer, mode="practice", language=language
+        user=user,
+        item_version=version,
+        answer=answer,
+        mode="practice",
+        language=served.language,
+        option_order=served.option_order,
     )
-    return bank_api.response_evaluate(item_version=version, answer=answer, language=language)
+    served.answered_at = timezone.now()
+    served.save(update_fields=["answered_at"])
+    return bank_api.response_evaluate(item_version=version, answer=answer, language=served.language)

@@ -1,7 +1,9 @@
 """Learner actions: mark a lesson complete, answer a knowledge-check question.
 
-Thin: they read the form, call ``content.services`` and show the result. A knowledge-check answer
-comes back as JSON when the page's script sent it, and as a page of its own without script.
+Thin: they read the form, call ``content.services`` and show the result. A knowledge-check form
+carries the token of the page view that served it; the service answers only for what it served.
+A knowledge-check answer comes back as JSON when the page's script sent it, and as a page of its
+own without script.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def knowledge_check_answer(request: HttpRequest, lesson_id: int) -> HttpResponse
         result = services.knowledge_check_answer(
             user=request.user,
             lesson=lesson,
+            token=request.POST.get("token", ""),
             item_version_id=item_version_id,
             answer=answer if len(answer) > 1 else answer[0],
             language=get_language() or "en",

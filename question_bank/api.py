@@ -1,7 +1,8 @@
 """The public surface of the question bank for other apps (content, adaptive, lms).
 
 Contract: ``approved_items_for`` returns approved ItemVersions tagged to any of the given PCs,
-KU or GS items (in the requested language where a translation exists, falling back to English).
+KU or GS items (in the requested language where a translation exists, falling back to English),
+optionally of one ``ItemPurpose`` only.
 ``item_for_learner`` is the only shape of an item that may reach a learner's browser before they
 answer: id, type, stem and options (key + html) — never which option is correct, never feedback.
 ``response_evaluate`` scores an answer (a list of option keys, one key, or a number for numeric
@@ -49,9 +50,11 @@ def approved_items_for(
     generic_skills: Iterable[GenericSkill | int] = (),
     language: str = "en",
     limit: int = 5,
+    purpose: str | None = None,
 ) -> list[ItemVersion]:
     """Approved versions tagged to any of the given framework rows; those translated into
-    ``language`` first, least exposed first (spreads exposure across lessons)."""
+    ``language`` first, least exposed first (spreads exposure across lessons). ``purpose``
+    (an ``ItemPurpose``) keeps only items meant for that use."""
     pcs, kus, gss = _ids(performance_criteria), _ids(knowledge_items), _ids(generic_skills)
     if not (pcs or kus or gss):
         return []
@@ -62,8 +65,11 @@ def approved_items_for(
         tags |= Q(item__knowledge_items__in=kus)
     if gss:
         tags |= Q(item__generic_skills__in=gss)
+    scope = Q(status=ItemStatus.APPROVED)
+    if purpose is not None:
+        scope &= Q(item__purpose=purpose)
     versions = list(
-        ItemVersion.objects.filter(tags, status=ItemStatus.APPROVED)
+        ItemVersion.objects.filter(tags, scope)
         .distinct()
         .select_related("item")
         .prefetch_related("options", "translations")

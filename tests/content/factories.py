@@ -63,9 +63,16 @@ __all__ = [
 
 
 def approved_item_create(
-    *, performance_criterion, knowledge_items=(), generic_skills=(), stem="Which is right?"
+    *,
+    performance_criterion,
+    knowledge_items=(),
+    generic_skills=(),
+    stem="Which is right?",
+    purpose="practice",
+    shuffle_options=True,
 ):
-    """An approved single-choice bank item (key "a" correct), through the bank's own workflow."""
+    """An approved single-choice bank item (key "a" correct), through the bank's own workflow;
+    a practice item (for knowledge checks) unless ``purpose`` says otherwise."""
     from question_bank.items.content import ItemContent, OptionText, Translation
     from question_bank.items.services import (
         item_create,
@@ -96,5 +103,9 @@ def approved_item_create(
         knowledge_items=knowledge_items,
         generic_skills=generic_skills,
     )
-    version = item_version_submit(version=item_version_latest(item=item), user=author)
+    type(item).objects.filter(pk=item.pk).update(purpose=purpose)
+    latest = item_version_latest(item=item)
+    type(latest).objects.filter(pk=latest.pk).update(shuffle_options=shuffle_options)
+    latest.refresh_from_db()
+    version = item_version_submit(version=latest, user=author)
     return item_version_approve(version=version, user=reviewer)

@@ -76,3 +76,18 @@ def test_demo_content_has_written_tagged_lessons_in_english_and_hindi_and_is_ide
         own.translation_key
         == LessonPage.objects.get(slug=own.slug, locale=index.locale).translation_key
     )
+
+
+def test_every_demo_lesson_shows_practice_questions_from_the_demo_bank(seeds_imported, client):
+    from tests.content.factories import UserFactory
+
+    call_command("load_demo_bank")
+    call_command("load_demo_content")
+    client.force_login(UserFactory(role=Role.LEARNER))
+    english = Locale.get_default()
+    lessons = LessonPage.objects.filter(locale=english).live()
+    assert lessons.count() == sum(len(v) for v in DEMO_LESSONS.values())
+    for lesson in lessons:
+        html = client.get(lesson.url).content.decode()
+        assert html.count('name="token"') == 3, lesson.title  # the blocks ask for three
+        assert "No practice questions" not in html

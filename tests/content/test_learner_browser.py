@@ -80,7 +80,9 @@ def test_learner_studies_a_lesson_answers_a_check_and_sees_progress(
     expect(status).to_contain_text("The right answer: The right one")
     expect(page).to_have_url(f"{live_server.url}{lesson.url}")  # no page load
 
-    # Then right.
+    # Answered for this page view: the form is done; "Try again" serves the question anew.
+    expect(page.get_by_role("button", name="Check answer")).to_be_disabled()
+    page.get_by_role("button", name="Try again").click()
     page.get_by_label("The right one").check()
     page.get_by_role("button", name="Check answer").click()
     expect(page.get_by_role("status").filter(has_text="Correct.")).to_be_visible()

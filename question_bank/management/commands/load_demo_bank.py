@@ -1,6 +1,12 @@
 """``manage.py load_demo_bank``: load the shipped demo items (ASC/Q0202 as GIFT, SSC/Q2211 as
 Moodle XML) after the seed documents are imported. Idempotent: items are matched by their id, so
-a second run reports them unchanged. ``demo_setup`` calls this by name."""
+a second run reports them unchanged. ``demo_setup`` calls this by name.
+
+The graded banks are summative items (the default purpose); ``asc_q0202_practice.gift.txt``
+holds separate practice items for the demo lessons' knowledge checks, which show keys after
+answering and so must never share items with an assessment. The files carry no purpose of their
+own (the interchange formats have none), so this loader sets it from the file it came from.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from question_bank.interchange import ItemImportError, items_import_file
+from question_bank.interchange import FORMATS, ItemImportError, items_import_file
 from question_bank.items.selectors import qualification_pack_current
+from question_bank.models import Item, ItemPurpose
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_bank"
 DEMO_FILES = [
-    ("ASC/Q0202", "asc_q0202.gift.txt", "gift"),
-    ("SSC/Q2211", "ssc_q2211.xml", "moodle"),
+    ("ASC/Q0202", "asc_q0202.gift.txt", "gift", ItemPurpose.SUMMATIVE),
+    ("ASC/Q0202", "asc_q0202_practice.gift.txt", "gift", ItemPurpose.PRACTICE),
+    ("SSC/Q2211", "ssc_q2211.xml", "moodle", ItemPurpose.SUMMATIVE),
 ]
 
 
@@ -27,20 +35,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, strict: bool, **options) -> None:
-        for code, name, fmt in DEMO_FILES:
+        for code, name, fmt, purpose in DEMO_FILES:
             if qualification_pack_current(code=code) is None:
                 message = f"{code} is not imported (run import_qp on the seeds first)"
                 if strict:
                     raise CommandError(message)
                 self.stdout.write(self.style.WARNING(f"{message}; skipping {name}"))
                 continue
+            data = (DEMO_DIR / name).read_bytes()
             try:
                 result = items_import_file(
-                    data=(DEMO_DIR / name).read_bytes(), qualification_pack_code=code,
-                    format=fmt, filename=name, keep_status=True,
+                    data=data, qualification_pack_code=code, format=fmt, filename=name,
+                    keep_status=True,
                 )  # fmt: skip
             except ItemImportError as exc:
                 for problem in exc.problems:
                     self.stderr.write(f"{name}: {problem}")
                 raise CommandError(f"the demo bank {name} could not be loaded") from exc
+            uids = [record.uid for record in FORMATS[fmt].parse(data, source=name)]
+            Item.objects.filter(uid__in=uids).exclude(purpose=purpose).update(purpose=purpose)
             self.stdout.write(f"{code}: {name}: {result}")

@@ -1,0 +1,52 @@
+"""The order in which a candidate sees an item's options.
+
+Authors tend to write the key first, so the stored order leaks the key to anyone who always
+picks the first option. Options are therefore shown in an order drawn per showing: per attempt
+and item in an assessment, per page view and item in a knowledge check. The order is a pure
+function of a seed string (HMAC'd with the project's secret key, so it cannot be predicted from
+public ids), so a reload shows the same order; it is also stored with the response so a review
+shows what the candidate saw.
+
+Rule: numeric items have no options; true/false items keep their natural order (True, then
+False: shuffling two fixed words only confuses, and gives nothing away either way); an item
+version with ``shuffle_options`` off keeps the author's order (scales, "all of the above");
+every other item is shuffled.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.utils.crypto import salted_hmac
+
+from question_bank.models import ItemType, ItemVersion
+
+__all__ = ["option_order", "options_in_order", "option_order_seed"]
+
+_SALT = "adaptive.options.option_order"
+
+
+def option_order_seed(*, scope: str, item_id: int) -> str:
+    """The seed of one showing: ``scope`` names the sitting (an attempt, a page view)."""
+    return f"{scope}:item:{item_id}"
+
+
+def option_order(*, item_version: ItemVersion, seed: str) -> list[str]:
+    """Option keys in the order this showing presents them (see the module doc for the rule)."""
+    if item_version.item_type == ItemType.NUMERIC:
+        return []
+    keys = [o.key for o in item_version.options.all()]  # stored (author's) order
+    if item_version.item_type == ItemType.TRUE_FALSE or not item_version.shuffle_options:
+        return keys
+    rng = random.Random(salted_hmac(_SALT, seed).hexdigest())  # noqa: S311 - not crypto
+    rng.shuffle(keys)
+    return keys
+
+
+def options_in_order(question: dict, order: list[str]) -> dict:
+    """``question_bank.api.item_for_learner``'s dict with its options in ``order``."""
+    if not order:
+        return question
+    rank = {key: i for i, key in enumerate(order)}
+    options = sorted(question["options"], key=lambda o: rank.get(o["key"], len(rank)))
+    return {**question, "options": options}
