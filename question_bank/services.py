@@ -342,6 +342,7 @@ def _qp_store(
         document_family=parsed.family,
     )
     links = []
+    listed_at: dict[int, int] = {}  # NOS id -> line where the QP first lists it
     for position, ref in enumerate(qp_parsed.nos, start=1):
         nos = units.get(ref.code)
         if nos is None:
@@ -354,6 +355,14 @@ def _qp_store(
                 "and no NOS with that code is known",
                 line=ref.line,
             )
+        if nos.pk in listed_at:
+            # Two sections that are the same NOS (a repeated section, or two titles that
+            # match one known NOS): a QP lists each NOS once.
+            raise DocumentError(
+                f"the QP lists {nos.code} ({ref.title}) twice, first at line {listed_at[nos.pk]}",
+                line=ref.line,
+            )
+        listed_at[nos.pk] = ref.line
         link = QualificationPackNos(
             qualification_pack=qp,
             nos=nos,

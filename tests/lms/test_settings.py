@@ -23,19 +23,36 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+    "SECRET_KEY": "k3!Vq9#zP0@wLm2^Rt7&Yb5*Nc8(Hd4)Jf6_Gs1+Xa0=Ue3-Io9~Tp2",
+    "ALLOWED_HOSTS": "kaushal.example.org",
+}
+
+
 def test_production_settings_pass_check_deploy():
-    result = _run(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={
-            "DJANGO_SETTINGS_MODULE": "lms.settings.production",
-            "SECRET_KEY": "k3!Vq9#zP0@wLm2^Rt7&Yb5*Nc8(Hd4)Jf6_Gs1+Xa0=Ue3-Io9~Tp2",
-            "ALLOWED_HOSTS": "kaushal.example.org",
-        },
-    )
+    # The same command .ci/run runs.
+    result = _run("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_keeps_debug_off_and_cookies_secure_whatever_the_environment_says():
+    code = (
+        "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000, "
+        "s.SESSION_COOKIE_HTTPONLY, s.ALLOWED_HOSTS)"
+    )
+    result = _run("shell", "-c", code, env={**PRODUCTION, "DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("False True True True True True ['kaushal.example.org']")
+
+
+def test_production_refuses_an_insecure_or_short_secret_key():
+    for key in ("insecure-" + "x" * 60, "too-short"):
+        result = _run("check", env={**PRODUCTION, "SECRET_KEY": key})
+        assert result.returncode != 0
+        assert "SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():

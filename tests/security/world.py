@@ -1,0 +1,190 @@
+"""One small, complete world for the security tests: a user per role (and a second learner and
+trainer to trespass on), the ASC/Q0202 seed with a calibrated bank, a course with a lesson that
+has a knowledge check, two assessments with finished and unfinished attempts of two learners,
+two batches of two trainers, a calibration run, an LTI registration and a Wagtail document.
+
+Built once per test module (``tests/security/conftest.py``) inside a transaction that is rolled
+back afterwards, so nothing leaks into other tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+
+from accounts.roles import Role
+from adaptive import delivery
+from adaptive.models import Attempt, CalibrationRun, Delivery
+from content.models import LessonPage, ModulePage
+from content.services import LessonTags, course_create, course_index_ensure, lesson_complete
+from content.services import lesson_create_or_update as lesson_save
+from lti.models import Batch, BatchMembership, DynamicRegistrationInvite, PlatformRegistration
+from question_bank.models import Item, NationalOccupationalStandard, QualificationPack
+from tests.adaptive.assessment_factories import assessment_make, bank_make
+from tests.question_bank.factories import ASC, seed_import, user_in
+
+# Roles as the matrix names them; "superuser" is Django's, not a group.
+ANONYMOUS = "anonymous"
+SUPERUSER = "superuser"
+ROLES: tuple[str, ...] = (ANONYMOUS, *(role.value for role in Role), SUPERUSER)
+
+# Words that must never reach another user: the second learner's name and their results.
+OTHER_LEARNER_NAME = "Zorawar Trespassed-Upon"
+OTHER_TRAINER_NAME = "Vidya Other-Trainer"
+OTHER_BATCH_NAME = "Nagpur batch 99 (secret)"
+
+
+@dataclass
+class World:
+    users: dict[str, object] = field(default_factory=dict)
+    other_learner: object = None
+    other_trainer: object = None
+    qualification_pack: QualificationPack | None = None
+    nos: NationalOccupationalStandard | None = None
+    items: list[Item] = field(default_factory=list)
+    lesson: LessonPage | None = None
+    module: ModulePage | None = None
+    other_lesson_draft: LessonPage | None = None
+    assessment_slug: str = ""
+    # The learner's own attempts and the second learner's (finished and unfinished).
+    own_finished: Attempt | None = None
+    own_open: Attempt | None = None
+    other_finished: Attempt | None = None
+    other_open: Attempt | None = None
+    own_batch: Batch | None = None
+    other_batch: Batch | None = None
+    calibration_run: CalibrationRun | None = None
+    registration: PlatformRegistration | None = None
+    invite: DynamicRegistrationInvite | None = None
+    document_id: int = 0
+    document_filename: str = ""
+    # pattern name -> {kwarg: value}, filled in by build()
+    kwargs: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def _attempt_finish(attempt: Attempt, user, answer: str) -> Attempt:
+    while attempt.finished_at is None:
+        attempt = delivery.attempt_answer(
+            attempt=attempt,
+            user=user,
+            item_version_id=attempt.current_item_version_id,
+            answer=answer,
+        )
+        attempt.refresh_from_db()
+    return attempt
+
+
+def _document_make() -> tuple[int, str]:
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title="Workshop safety sheet")
+    document.file.save("safety-sheet.txt", ContentFile(b"wear boots"), save=False)
+    document.save()
+    return document.pk, document.filename
+
+
+def build() -> World:
+    world = World()
+    for role in Role:
+        world.users[role.value] = user_in(role, full_name=f"{role.value} Person")
+    world.users[SUPERUSER] = user_in(None, is_superuser=True, is_staff=True)
+    learner = world.users[Role.LEARNER.value]
+    trainer = world.users[Role.TRAINER.value]
+    world.other_learner = user_in(Role.LEARNER, full_name=OTHER_LEARNER_NAME)
+    world.other_trainer = user_in(Role.TRAINER, full_name=OTHER_TRAINER_NAME)
+
+    pack = seed_import(ASC)
+    world.qualification_pack = pack
+    world.items = bank_make(world.users[Role.SSC_CURATOR.value])
+    world.nos = NationalOccupationalStandard.objects.get(code="ASC/N0001", is_current=True)
+
+    course = course_create(qualification_pack=pack, course_index=course_index_ensure())
+    world.module = ModulePage.objects.child_of(course).get(nos__code="ASC/N0001").specific
+    check = {"type": "knowledge_check", "value": {"title": "Check", "number_of_questions": 3}}
+    text = {"type": "text", "value": "<p>Plan the day.</p>"}
+    tags = LessonTags(performance_criteria=("PC1", "PC2"))
+    world.lesson = lesson_save(
+        module=world.module, slug="plan", title="Plan", summary="", body=[text, check], tags=tags
+    )
+    world.other_lesson_draft = lesson_save(
+        module=world.module,
+        slug="draft",
+        title="Unpublished draft",
+        summary="",
+        body=[text],
+        tags=tags,
+        publish=False,
+    )
+    lesson_complete(user=world.other_learner, lesson=world.lesson)
+
+    theory = assessment_make(slug="sec-theory", title="Security theory", max_attempts=3)
+    second = assessment_make(slug="sec-second", title="Second paper", delivery=Delivery.LOFT)
+    world.assessment_slug = theory.slug
+    world.own_finished = _attempt_finish(
+        delivery.attempt_start(user=learner, assessment=theory), learner, "A"
+    )
+    world.own_open = delivery.attempt_start(user=learner, assessment=second)
+    world.other_finished = _attempt_finish(
+        delivery.attempt_start(user=world.other_learner, assessment=theory),
+        world.other_learner,
+        "B",
+    )
+    world.other_open = delivery.attempt_start(user=world.other_learner, assessment=second)
+
+    world.own_batch = Batch.objects.create(name="Pune batch 7", qualification_pack_code=pack.code)
+    BatchMembership.objects.create(
+        batch=world.own_batch, user=trainer, role=BatchMembership.Role.TRAINER
+    )
+    BatchMembership.objects.create(batch=world.own_batch, user=learner)
+    world.other_batch = Batch.objects.create(
+        name=OTHER_BATCH_NAME, qualification_pack_code=pack.code
+    )
+    BatchMembership.objects.create(
+        batch=world.other_batch, user=world.other_trainer, role=BatchMembership.Role.TRAINER
+    )
+    BatchMembership.objects.create(batch=world.other_batch, user=world.other_learner)
+
+    world.calibration_run = CalibrationRun.objects.create(qualification_pack_code=pack.code)
+    world.registration = PlatformRegistration.objects.create(
+        issuer="https://moodle.example.org",
+        client_id="sec-client",
+        auth_login_url="https://moodle.example.org/auth",
+        auth_token_url="https://moodle.example.org/token",
+        key_set_url="https://moodle.example.org/jwks",
+        deployment_ids=["1"],
+    )
+    world.document_id, world.document_filename = _document_make()
+    return world
+
+
+def path_values(world: World) -> dict[str, object]:
+    """The ``{placeholders}`` the access matrix and the IDOR tests fill paths with."""
+    assert world.lesson and world.module and world.other_lesson_draft
+    assert world.own_open and world.own_finished and world.other_open and world.other_finished
+    assert world.own_batch and world.other_batch and world.calibration_run
+    course = world.module.get_parent()
+    item = world.items[0]
+    return {
+        "qp": world.qualification_pack.pk if world.qualification_pack else 0,
+        "nos": world.nos.pk if world.nos else 0,
+        "item": item.pk,
+        "item_version": item.versions.order_by("-pk").first().pk,
+        "assessment": world.assessment_slug,
+        "assessment_pk": world.own_finished.assessment_id,
+        "own_open": world.own_open.pk,
+        "own_finished": world.own_finished.pk,
+        "other_open": world.other_open.pk,
+        "other_finished": world.other_finished.pk,
+        "own_batch": world.own_batch.pk,
+        "other_batch": world.other_batch.pk,
+        "lesson": world.lesson.pk,
+        "course_page": course.pk,
+        "course_url": course.url,
+        "module_url": world.module.url,
+        "lesson_url": world.lesson.url,
+        "draft_url": world.module.url + world.other_lesson_draft.slug + "/",
+        "calibration_run": world.calibration_run.pk,
+        "document": world.document_id,
+        "document_filename": world.document_filename,
+    }
