@@ -179,14 +179,30 @@ def test_plain_http_configuration_is_refused_outside_debug(client, fake, invite,
     assert not PlatformRegistration.objects.exists()
 
 
-def test_configuration_whose_endpoints_are_plain_http_is_refused_outside_debug(
-    client, invite, settings
-):
+def test_an_unreachable_platform_gets_a_400_page(client, invite, settings):
     settings.DEBUG = False
-    # An https configuration URL that cannot be fetched here still must not be half-stored.
     response = register(client, invite, "https://127.0.0.1:1" + CONFIG_PATH)
     assert_nothing_stored(response, invite)
     assert not PlatformRegistration.objects.exists()
+
+
+def test_configuration_whose_endpoints_are_plain_http_is_refused_outside_debug(settings):
+    settings.DEBUG = False
+    config = {
+        "issuer": "https://lms.edu",
+        "authorization_endpoint": "https://lms.edu/auth",
+        "token_endpoint": "https://lms.edu/token",
+        "jwks_uri": "http://lms.edu/jwks",  # a key set anyone on the path could swap
+        "registration_endpoint": "https://lms.edu/register",
+    }
+    with pytest.raises(services.RegistrationFailedError, match="jwks_uri must be an https URL"):
+        services._platform_configuration_check(
+            config, configuration_url="https://lms.edu" + CONFIG_PATH
+        )
+    config["jwks_uri"] = "https://lms.edu/jwks"
+    services._platform_configuration_check(
+        config, configuration_url="https://lms.edu" + CONFIG_PATH
+    )
 
 
 def _config(server, **changes):
