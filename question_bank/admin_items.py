@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
@@ -98,6 +99,15 @@ def item_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    """Back to the filtered list the form came from; never to another site (open redirect)."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(target if target and safe else reverse("items:index"))
+
+
 @require_POST
 def item_bulk(request: HttpRequest) -> HttpResponse:
     permission_require(request, VIEW)
@@ -105,7 +115,7 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("version") if i.isdigit()]
     if not form.is_valid() or not ids:
         messages.error(request, "Choose an action and at least one item.")
-        return redirect(request.POST.get("next") or reverse("items:index"))
+        return _back_to_list(request)
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     permission_require(request, CHANGE if action == "submit" else APPROVE)
     done, failed = 0, []
@@ -132,7 +142,7 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{form.cleaned_data['action'].title()}: {done} item(s).")
     for failure in failed:
         messages.error(request, failure)
-    return redirect(request.POST.get("next") or reverse("items:index"))
+    return _back_to_list(request)
 
 
 def _version_or_404(pk: int) -> ItemVersion:
