@@ -99,7 +99,12 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "lti:login": Expect(EVERYONE, also_ok=frozenset({400})),
     "lti:launch": Expect(EVERYONE, method=POST, also_ok=frozenset({400, 403})),
     "lti:launched": Expect(NOBODY, path="/lti/launch/no-such-launch/"),
-    "lti:continue": Expect(NOBODY, path="/lti/continue/no-such-launch/"),
+    "lti:continue": Expect(
+        NOBODY, method=POST, data={"launch": "no-such-launch", "secret": "no-such-secret"}
+    ),
+    "lti:continue_confirm": Expect(
+        NOBODY, method=POST, data={"launch": "no-such-launch", "secret": "no-such-secret"}
+    ),
     "lti:deep_link": Expect(NOBODY, path="/lti/deep-link/no-such-launch/"),
     "lti:jwks": Expect(EVERYONE),
     "lti:configuration": Expect(EVERYONE),

@@ -20,9 +20,9 @@ from content.models import LessonPage, ModulePage
 from content.services import LessonTags, course_create, course_index_ensure, lesson_complete
 from content.services import lesson_create_or_update as lesson_save
 from lti.models import Batch, BatchMembership, DynamicRegistrationInvite, PlatformRegistration
-from question_bank.models import Item, NationalOccupationalStandard, QualificationPack
+from question_bank.models import Item, ItemPurpose, NationalOccupationalStandard, QualificationPack
 from tests.adaptive.assessment_factories import assessment_make, bank_make
-from tests.question_bank.factories import ASC, seed_import, user_in
+from tests.question_bank.factories import ASC, item_make, seed_import, user_in
 
 # Roles as the matrix names them; "superuser" is Django's, not a group.
 ANONYMOUS = "anonymous"
@@ -98,6 +98,11 @@ def build() -> World:
     world.qualification_pack = pack
     world.items = bank_make(world.users[Role.SSC_CURATOR.value])
     world.nos = NationalOccupationalStandard.objects.get(code="ASC/N0001", is_current=True)
+    # Knowledge checks draw practice items only: one for the lesson below, with the same stem.
+    practice = item_make(
+        pc="PC1", author=world.users[Role.SSC_CURATOR.value], approver=world.users[SUPERUSER]
+    )
+    Item.objects.filter(pk=practice.pk).update(purpose=ItemPurpose.PRACTICE)
 
     course = course_create(qualification_pack=pack, course_index=course_index_ensure())
     world.module = ModulePage.objects.child_of(course).get(nos__code="ASC/N0001").specific
