@@ -12,7 +12,7 @@ bank; a :class:`Blueprint` of content :class:`Constraint` s drives both adaptive
 """
 
 from .blueprint import Blueprint, BlueprintInfeasibleError, Constraint, blueprint_violations
-from .calibration import CalibrationResult, SparseResponses, calibrate
+from .calibration import CalibrationResult, SparseResponses, calibrate, marginal_log_likelihood
 from .cat import (
     CatSession,
     ExposureControl,
@@ -57,6 +57,7 @@ __all__ = [
     "estimate_ability",
     "item_fit",
     "item_information",
+    "marginal_log_likelihood",
     "mean_sigma",
     "pairwise_overlap",
     "probability",
