@@ -23,6 +23,7 @@ from .cat import (
     select_next_item,
 )
 from .fit import ItemFit, item_fit, s_x2
+from .limited_information import LimitedInformationFit, m2
 from .linking import LinkingConstants, mean_sigma, stocking_lord, transform_bank
 from .loft import assemble_paper, pairwise_overlap
 from .models import (
@@ -44,6 +45,7 @@ __all__ = [
     "ExposureControl",
     "ItemBank",
     "ItemFit",
+    "LimitedInformationFit",
     "LinkingConstants",
     "PreparedBank",
     "Selection",
@@ -57,6 +59,7 @@ __all__ = [
     "estimate_ability",
     "item_fit",
     "item_information",
+    "m2",
     "marginal_log_likelihood",
     "mean_sigma",
     "pairwise_overlap",

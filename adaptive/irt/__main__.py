@@ -20,6 +20,7 @@ import numpy as np
 
 from .calibration import calibrate
 from .cat import ExposureControl, StoppingRule
+from .limited_information import MAX_ITEMS, m2
 from .simulation import (
     cat_blueprint,
     equal_rmse_fixed_length,
@@ -128,7 +129,21 @@ def _calibrate(args: argparse.Namespace) -> int:
         "bic": res.bic,
         "iterations": res.iterations,
         "converged": res.converged,
+        "m2": None,
     }
+    complete = not np.isnan(y).any()
+    if res.model != "grm" and complete and len(ids) <= MAX_ITEMS:
+        try:
+            fit = m2(res, y, w)
+        except (ValueError, np.linalg.LinAlgError):
+            pass  # no degrees of freedom (too few items) or a singular moment covariance
+        else:
+            out["m2"] = {
+                "statistic": fit.statistic,
+                "df": fit.df,
+                "p_value": fit.p_value,
+                "rmsea": fit.rmsea,
+            }
     if args.json:
         print(json.dumps(out, indent=2))
     else:
@@ -140,6 +155,12 @@ def _calibrate(args: argparse.Namespace) -> int:
             f"AIC {res.aic:.3f}, BIC {res.bic:.3f}; {res.iterations} EM steps, "
             f"converged={res.converged}"
         )
+        if out["m2"] is not None:
+            f = out["m2"]
+            print(
+                f"M2 {f['statistic']:.3f}, df {f['df']}, p {f['p_value']:.4f}, "
+                f"RMSEA {f['rmsea']:.4f}"
+            )
     return 0
 
 

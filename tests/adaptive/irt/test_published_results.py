@@ -88,6 +88,7 @@ def test_cli_no_priors_reports_ml_estimates_and_fit_indices(capsys):
     assert out["n_parameters"] == 10 and out["n_persons"] == 1000
     assert out["aic"] == pytest.approx(4953.307, abs=0.01)
     assert out["bic"] == pytest.approx(5002.384, abs=0.01)
+    assert out["m2"]["df"] == 5 and out["m2"]["statistic"] > 0
 
 
 def test_cli_with_priors_says_map(capsys):
