@@ -224,7 +224,7 @@ def _execute(run: CalibrationRun) -> None:
         CalibrationRun.objects.filter(pk=run.pk).update(
             status=CalibrationRun.Status.SUCCEEDED,
             progress=100,
-            stage=f"{len(updated)} items calibrated",
+            stage=f"{len(updated)} items calibrated" + _linking_note(result.linking),
             n_persons=data.responses.n_persons,
             n_items=n_items,
             n_responses=int(data.responses.score.size),
@@ -235,6 +235,16 @@ def _execute(run: CalibrationRun) -> None:
             converged=bool(result.converged),
             finished_at=timezone.now(),
         )
+
+
+def _linking_note(link) -> str:
+    """For anchored runs: how this sample's own scale maps onto the bank's (linking constants)."""
+    if link is None:
+        return ""
+    return (
+        f"; linking constants A = {link.slope:.3f}, B = {link.intercept:.3f} "
+        "(bank theta = A x sample theta + B)"
+    )
 
 
 def _finite(value) -> float | None:

@@ -22,6 +22,7 @@ from .cat import (
     StoppingRule,
     select_next_item,
 )
+from .dif import DifResult, mantel_haenszel
 from .fit import ItemFit, item_fit, s_x2
 from .limited_information import LimitedInformationFit, m2
 from .linking import LinkingConstants, mean_sigma, stocking_lord, transform_bank
@@ -42,6 +43,7 @@ __all__ = [
     "CalibrationResult",
     "CatSession",
     "Constraint",
+    "DifResult",
     "ExposureControl",
     "ItemBank",
     "ItemFit",
@@ -60,6 +62,7 @@ __all__ = [
     "item_fit",
     "item_information",
     "m2",
+    "mantel_haenszel",
     "marginal_log_likelihood",
     "mean_sigma",
     "pairwise_overlap",

@@ -50,6 +50,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, logit, ndtri
 
+from .linking import LinkingConstants
 from .models import FloatArray, ItemBank, category_log_probabilities, log_sigmoid
 
 Model = Literal["1pl", "rasch", "2pl", "3pl", "grm"]
@@ -138,6 +139,7 @@ class CalibrationResult:
         estimated), for AIC and BIC
     n_observations: number of persons (the sum of the weights)
     free: (n_items, n_par) bool, which of (a, d..., c) were estimated (anchors: none)
+    anchored: anchor items were held fixed (fixed-parameter calibration); see ``linking``
     """
 
     bank: ItemBank
@@ -153,6 +155,19 @@ class CalibrationResult:
     n_parameters: int = 0
     n_observations: float = 0.0
     free: NDArray[np.bool_] | None = None
+    anchored: bool = False
+
+    @property
+    def linking(self) -> LinkingConstants | None:
+        """With anchors, the linking constants of the calibration: the sample's abilities are
+        N(latent_mean, latent_sd^2) on the anchors' scale, so ``theta_anchor_scale = latent_sd *
+        theta_sample_scale + latent_mean``, where the sample scale is the one a free calibration
+        of the same responses (N(0, 1) for this sample) would use; :func:`transform_bank` with
+        these constants carries such a free calibration onto the bank's scale. None without
+        anchors (a free calibration defines the scale)."""
+        if not self.anchored:
+            return None
+        return LinkingConstants(slope=self.latent_sd, intercept=self.latent_mean)
 
     @property
     def aic(self) -> float:
@@ -1268,6 +1283,7 @@ def calibrate(
         n_parameters=n_parameters,
         n_observations=float(design.weights.sum()),
         free=spec.free.copy(),
+        anchored=bool(spec.estimate_latent),
     )
 
 

@@ -104,6 +104,7 @@ def test_anchored_run_places_new_items_and_keeps_calibrated_ones_fixed(
     run.refresh_from_db()
     assert run.status == CalibrationRun.Status.SUCCEEDED, run.error
     assert run.n_anchors == 7
+    assert "linking constants A = " in run.stage
     for item, b in zip(old, TRUE_B[:7], strict=True):
         assert Item.objects.get(pk=item.pk).difficulty == pytest.approx(b)
     placed = [Item.objects.get(pk=i.pk).difficulty for i in new]

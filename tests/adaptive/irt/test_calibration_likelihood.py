@@ -78,3 +78,25 @@ def test_long_test_slopes_are_within_0_005_of_a_fine_grid_solution():
     fine = calibrate(y, nodes=np.linspace(-6, 6, 241), standard_errors=False)
     assert np.max(np.abs(default.a - fine.a)) < 0.005
     assert np.max(np.abs(default.b - fine.b)) < 0.005
+
+
+def test_anchored_calibration_reports_its_linking_constants():
+    """A pretest sample from N(0.5, 1.2^2) on the bank's scale: the constants recover the
+    sample's mean and sd, and carry a free calibration of the same data onto the anchored one."""
+    from adaptive.irt import transform_bank
+
+    rng = np.random.default_rng(11)
+    bank = dichotomous_bank(rng, 30)
+    y = simulate(rng, bank, rng.normal(0.5, 1.2, 4000))
+    anchors = np.arange(20)
+    anchored = calibrate(y, anchor_items=anchors, anchor_bank=bank.subset(anchors))
+    link = anchored.linking
+    assert link is not None
+    assert link.slope == pytest.approx(1.2, abs=0.08)
+    assert link.intercept == pytest.approx(0.5, abs=0.08)
+    free = calibrate(y)
+    assert free.linking is None
+    moved = transform_bank(free.bank, link)
+    pretest = np.arange(20, 30)
+    np.testing.assert_allclose(moved.difficulty[pretest], anchored.b[pretest], atol=0.1)
+    np.testing.assert_allclose(moved.discrimination[pretest], anchored.a[pretest], atol=0.1)
