@@ -9,6 +9,10 @@ difficulty b = -d/a); :func:`estimate_ability` and :func:`subscores` score perso
 bank; a :class:`Blueprint` of content :class:`Constraint` s drives both adaptive delivery
 (:func:`select_next_item`, :class:`CatSession`) and unique fixed papers
 (:func:`assemble_paper`); :mod:`adaptive.irt.simulation` runs catsim-style studies.
+Model fit and reporting: AIC/BIC on every :class:`CalibrationResult`, :func:`m2` (limited
+information fit), :func:`mantel_haenszel` (DIF between groups), :func:`plausible_values` and
+:func:`group_mean` (group scores with their measurement error), :func:`marginal_log_likelihood`
+(likelihood-ratio tests between fitted models).
 """
 
 from .blueprint import Blueprint, BlueprintInfeasibleError, Constraint, blueprint_violations
@@ -34,6 +38,7 @@ from .models import (
     probability,
     test_information,
 )
+from .reporting import GroupEstimate, group_mean, plausible_values
 from .scoring import AbilityEstimate, estimate_ability, subscores
 
 __all__ = [
@@ -45,6 +50,7 @@ __all__ = [
     "Constraint",
     "DifResult",
     "ExposureControl",
+    "GroupEstimate",
     "ItemBank",
     "ItemFit",
     "LimitedInformationFit",
@@ -59,6 +65,7 @@ __all__ = [
     "calibrate",
     "conditional_standard_error",
     "estimate_ability",
+    "group_mean",
     "item_fit",
     "item_information",
     "m2",
@@ -66,6 +73,7 @@ __all__ = [
     "marginal_log_likelihood",
     "mean_sigma",
     "pairwise_overlap",
+    "plausible_values",
     "probability",
     "s_x2",
     "select_next_item",
