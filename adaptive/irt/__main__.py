@@ -132,7 +132,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         "m2": None,
     }
     complete = not np.isnan(y).any()
-    if res.model != "grm" and complete and len(ids) <= MAX_ITEMS:
+    if res.bank.is_dichotomous and complete and len(ids) <= MAX_ITEMS:
         try:
             fit = m2(res, y, w)
         except (ValueError, np.linalg.LinAlgError):
@@ -227,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     cal = sub.add_parser("calibrate", help="calibrate items from a wide CSV of responses")
     cal.add_argument("file")
-    cal.add_argument("--model", default="2pl", choices=["1pl", "rasch", "2pl", "3pl", "grm"])
+    cal.add_argument(
+        "--model", default="2pl", choices=["1pl", "rasch", "2pl", "3pl", "grm", "gpcm"]
+    )
     cal.add_argument(
         "--no-priors",
         action="store_true",

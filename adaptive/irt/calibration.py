@@ -53,7 +53,7 @@ from scipy.special import expit, logit, ndtri
 from .linking import LinkingConstants
 from .models import FloatArray, ItemBank, category_log_probabilities, log_sigmoid
 
-Model = Literal["1pl", "rasch", "2pl", "3pl", "grm"]
+Model = Literal["1pl", "rasch", "2pl", "3pl", "grm", "gpcm"]
 
 __all__ = [
     "CalibrationResult",
@@ -412,7 +412,7 @@ def _to_bank(par: FloatArray, spec: _Spec, ids: tuple[str, ...]) -> ItemBank:
         mask = np.arange(spec.m)[None, :] < (spec.n_cat - 1)[:, None]
         d = np.where(mask, d, np.nan)
     c = par[:, 1 + spec.m] if spec.model == "3pl" else np.zeros(spec.n_items)
-    return ItemBank(a.copy(), d, c.copy(), ids)
+    return ItemBank(a.copy(), d, c.copy(), ids, "gpcm" if spec.model == "gpcm" else "grm")
 
 
 def _pack(par: FloatArray, latent: FloatArray, spec: _Spec) -> FloatArray:
@@ -448,7 +448,7 @@ def _unpack(vec: FloatArray, base: FloatArray, spec: _Spec) -> tuple[FloatArray,
     par[:, 0] = np.exp(np.clip(par[:, 0], -5.0, 3.0))
     if spec.model == "3pl":
         par[:, -1] = expit(np.clip(par[:, -1], -12.0, 12.0))
-    if spec.m > 1:
+    if spec.m > 1 and spec.model == "grm":
         par[:, 1 : 1 + spec.m] = _order_thresholds(par[:, 1 : 1 + spec.m], spec.n_cat)
     latent = (
         np.array([vec[k], np.exp(np.clip(vec[k + 1], -3.0, 3.0))])
@@ -491,6 +491,8 @@ def _probs_and_derivs(par: FloatArray, spec: _Spec, x: FloatArray) -> tuple[Floa
         P = np.stack([1 - p1, p1], axis=1)
         dP = np.stack([-dp1, dp1], axis=1)
         return P, dP
+    if spec.model == "gpcm":
+        return _gpcm_probs_and_derivs(par, spec, x)
     m = spec.m
     mask = np.arange(m)[None, :] < (spec.n_cat - 1)[:, None]
     d = par[:, 1 : 1 + m]
@@ -506,6 +508,27 @@ def _probs_and_derivs(par: FloatArray, spec: _Spec, x: FloatArray) -> tuple[Floa
     dstar[:, 1 + idx, :, 1 + idx] = np.moveaxis(w, 1, 0)
     dP = dstar[:, :-1] - dstar[:, 1:]
     return P, dP
+
+
+def _gpcm_probs_and_derivs(
+    par: FloatArray, spec: _Spec, x: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """GPCM (Muraki 1992) P (n_items, K, n_nodes) and dP/d(a, d_1..d_m): with
+    ``z_k = k a x + sum_{v<=k} d_v``, ``d log P_k / da = x (k - E[x])`` and
+    ``d log P_k / d d_v = 1[k >= v] - P(x >= v)``."""
+    m = spec.m
+    bank = _to_bank(par, spec, ())
+    P = np.exp(category_log_probabilities(x, bank)).transpose(1, 2, 0)  # (j, K, q)
+    k = np.arange(m + 1)
+    mean = np.einsum("jkq,k->jq", P, k)
+    dlog = np.zeros(P.shape + (1 + m,))
+    dlog[..., 0] = x[None, None, :] * (k[None, :, None] - mean[:, None, :])
+    tail = np.cumsum(P[:, ::-1], axis=1)[:, ::-1]  # tail[:, v] = P(x >= v)
+    for v in range(1, m + 1):  # loop over categories only
+        dlog[..., v] = (k >= v).astype(float)[None, :, None] - tail[:, v][:, None, :]
+    mask = np.arange(m)[None, :] < (spec.n_cat - 1)[:, None]
+    dlog[..., 1:] = np.where(mask[:, None, None, :], dlog[..., 1:], 0.0)
+    return P, P[..., None] * dlog
 
 
 def _jacobian(par: FloatArray, spec: _Spec) -> FloatArray:
@@ -708,7 +731,7 @@ def marginal_log_likelihood(
     design = _build_design(responses, weights, dichotomous, "float64")
     if design.n_items != bank.n_items:
         raise ValueError("responses and bank have different numbers of items")
-    model = ("3pl" if np.any(bank.guessing > 0) else "2pl") if dichotomous else "grm"
+    model = ("3pl" if np.any(bank.guessing > 0) else "2pl") if dichotomous else bank.polytomous
     m = bank.intercepts.shape[1]
     n_cat = bank.n_categories if not dichotomous else np.full(bank.n_items, 2)
     free = np.ones((bank.n_items, 1 + m + (model == "3pl")), dtype=bool)
@@ -859,7 +882,7 @@ def _m_step_general(
             par[:, 1 : 1 + spec.m] = t[:, 1 : 1 + spec.m]
             if spec.model == "3pl":
                 par[:, -1] = expit(np.clip(logit(par[:, -1]) + step[:, -1], -12.0, 12.0))
-            if spec.m > 1:
+            if spec.m > 1 and spec.model == "grm":
                 par[:, 1 : 1 + spec.m] = _order_thresholds(par[:, 1 : 1 + spec.m], spec.n_cat)
     return par, _latent_update(latent, R, spec, x)
 
@@ -1009,6 +1032,14 @@ def _starting_values(design: _Design, spec: _Spec, c_start: float) -> FloatArray
             pc = np.clip((p - c_start) / (1 - c_start), 0.02, 0.98)
             par[:, 2] = c_start
         par[:, 1] = ndtri(pc) * scale
+    elif spec.model == "gpcm":
+        # Step intercepts at theta = 0: d_k = log(P(x = k) / P(x = k - 1)) from the marginals.
+        cum = [np.ones(j)] + [cumulative(k) for k in range(1, m + 1)] + [np.zeros(j)]
+        share = [np.clip(cum[k] - cum[k + 1], 0.01, 1.0) for k in range(m + 1)]
+        for k in range(1, m + 1):  # loop over categories only
+            par[:, k] = np.log(share[k] / share[k - 1])
+        mask = np.arange(m)[None, :] < (spec.n_cat - 1)[:, None]
+        par[:, 1 : 1 + m] = np.where(mask, par[:, 1 : 1 + m], 0.0)
     else:
         for k in range(1, m + 1):  # loop over categories only
             par[:, k] = ndtri(np.clip(cumulative(k), 0.01, 0.99)) * scale
@@ -1169,7 +1200,8 @@ def calibrate(
     responses: (n_persons, n_items) float array, nan = not presented, 0/1 or categories 0..K-1;
         or :class:`SparseResponses`.
     model: ``"1pl"``/``"rasch"`` (common slope, N(0,1) ability; a Rasch model rescaled),
-        ``"2pl"``, ``"3pl"`` or ``"grm"`` (Samejima's graded response model).
+        ``"2pl"``, ``"3pl"``, ``"grm"`` (Samejima's graded response model) or ``"gpcm"``
+        (Muraki's generalized partial credit model).
     weights: (n_persons,) frequency of each response pattern (collapsed rows).
     anchor_items / anchor_bank: fixed-parameter calibration; items ``anchor_items`` keep the
         parameters in ``anchor_bank`` (one row per anchor) and the ability mean and sd are
@@ -1192,9 +1224,9 @@ def calibrate(
         sums over nodes and persons are accumulated in float64).
     """
     model_l = model.lower()
-    if model_l not in ("1pl", "rasch", "2pl", "3pl", "grm"):
+    if model_l not in ("1pl", "rasch", "2pl", "3pl", "grm", "gpcm"):
         raise ValueError(f"unknown model {model!r}")
-    dichotomous = model_l != "grm"
+    dichotomous = model_l not in ("grm", "gpcm")
     if not priors:
         a_prior = c_prior = d_prior_sd = None
     design = _build_design(responses, weights, dichotomous, precision)
