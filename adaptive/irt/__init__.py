@@ -27,7 +27,7 @@ from .cat import (
     select_next_item,
 )
 from .dif import DifResult, mantel_haenszel
-from .fit import ItemFit, item_fit, s_x2
+from .fit import ItemFit, item_fit, s_x2, s_x2_incomplete
 from .limited_information import LimitedInformationFit, m2
 from .linking import LinkingConstants, mean_sigma, stocking_lord, transform_bank
 from .loft import assemble_paper, pairwise_overlap
@@ -76,6 +76,7 @@ __all__ = [
     "plausible_values",
     "probability",
     "s_x2",
+    "s_x2_incomplete",
     "select_next_item",
     "stocking_lord",
     "subscores",
