@@ -160,8 +160,8 @@ def duplicate_findings(nos: ParsedNos) -> list[Finding]:
                         pc.line,
                         "warning",
                         "pc-duplicate",
-                        f"{nos.code}: {pc.code} is listed again with the same text; it is one "
-                        "PC and is kept once",
+                        f"{nos.code}: {pc.code} is listed more than once with the same text; "
+                        "it is one PC and is kept once",
                     )
                 )
             else:
