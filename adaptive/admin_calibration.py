@@ -28,7 +28,11 @@ def calibration_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "adaptive/calibration/index.html",
-        {"packs": packs, "can_run": request.user.has_perm(RUN_PERMISSION)},
+        {
+            "packs": packs,
+            "can_run": request.user.has_perm(RUN_PERMISSION),
+            "estimators": CalibrationRun.Estimator.choices,
+        },
     )
 
 
@@ -40,6 +44,7 @@ def calibration_start(request: HttpRequest) -> HttpResponse:
             qualification_pack_code=request.POST.get("qualification_pack_code", ""),
             model=request.POST.get("model", "2pl"),
             calibration_mode=request.POST.get("calibration_mode", "anchored"),
+            estimator=request.POST.get("estimator", CalibrationRun.Estimator.MAP),
             user=request.user,
         )
     except ValueError as exc:

@@ -97,18 +97,24 @@ def calibration_run_start(
     qualification_pack_code: str,
     model: str = "2pl",
     calibration_mode: str = CalibrationRun.CalibrationMode.ANCHORED,
+    estimator: str = CalibrationRun.Estimator.MAP,
     min_responses: int = 30,
     user=None,
 ) -> CalibrationRun:
-    """Record a run and enqueue it (runs at once when Celery is eager)."""
+    """Record a run and enqueue it (runs at once when Celery is eager).
+
+    estimator: "MAP" (item priors, the default) or "ML" (no priors)."""
     if not QualificationPack.objects.filter(code=qualification_pack_code, is_current=True).exists():
         raise ValueError(f"no current qualification pack {qualification_pack_code!r}")
     if model not in {"1pl", "2pl", "3pl"}:
         raise ValueError(f"unknown model {model!r}")
+    if estimator not in CalibrationRun.Estimator.values:
+        raise ValueError(f"unknown estimator {estimator!r} (ML or MAP)")
     run = CalibrationRun.objects.create(
         qualification_pack_code=qualification_pack_code,
         model=model,
         calibration_mode=calibration_mode,
+        estimator=estimator,
         min_responses=min_responses,
         requested_by=user if getattr(user, "pk", None) else None,
     )
@@ -182,6 +188,7 @@ def _execute(run: CalibrationRun) -> None:
         model=run.model,  # type: ignore[arg-type]  # choices limit it to 1pl/2pl/3pl
         anchor_items=np.asarray(anchors, dtype=np.int64) if anchors else None,
         anchor_bank=anchor_bank,
+        priors=run.estimator != CalibrationRun.Estimator.ML,
         ids=tuple(str(pk) for pk in data.item_ids),
     )
     _progress(run, 90, "writing parameters")
@@ -217,7 +224,7 @@ def _execute(run: CalibrationRun) -> None:
         CalibrationRun.objects.filter(pk=run.pk).update(
             status=CalibrationRun.Status.SUCCEEDED,
             progress=100,
-            stage=f"{len(updated)} items calibrated",
+            stage=f"{len(updated)} items calibrated" + _linking_note(result.linking),
             n_persons=data.responses.n_persons,
             n_items=n_items,
             n_responses=int(data.responses.score.size),
@@ -228,6 +235,16 @@ def _execute(run: CalibrationRun) -> None:
             converged=bool(result.converged),
             finished_at=timezone.now(),
         )
+
+
+def _linking_note(link) -> str:
+    """For anchored runs: how this sample's own scale maps onto the bank's (linking constants)."""
+    if link is None:
+        return ""
+    return (
+        f"; linking constants A = {link.slope:.3f}, B = {link.intercept:.3f} "
+        "(bank theta = A x sample theta + B)"
+    )
 
 
 def _finite(value) -> float | None:

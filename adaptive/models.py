@@ -188,6 +188,12 @@ class CalibrationRun(models.Model):
         ANCHORED = "anchored", _("new items onto the existing scale")
         FULL = "full", _("recalibrate every item")
 
+    class Estimator(models.TextChoices):
+        # MAP: item priors (lognormal slopes, normal intercepts), sound for small samples;
+        # ML: plain marginal maximum likelihood, the figures ltm and mirt publish.
+        MAP = "MAP", _("with priors (MAP), for small samples")
+        ML = "ML", _("maximum likelihood, no priors (ML)")
+
     qualification_pack_code = models.CharField(max_length=64, db_index=True)
     model = models.CharField(
         max_length=8, choices=[("1pl", "1PL"), ("2pl", "2PL"), ("3pl", "3PL")], default="2pl"
@@ -195,6 +201,7 @@ class CalibrationRun(models.Model):
     calibration_mode = models.CharField(
         max_length=16, choices=CalibrationMode.choices, default=CalibrationMode.ANCHORED
     )
+    estimator = models.CharField(max_length=3, choices=Estimator.choices, default=Estimator.MAP)
     min_responses = models.PositiveIntegerField(default=30)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True

@@ -14,6 +14,10 @@ installed in their own virtualenv (never the project's):
 * CAT step (ability update + next item) on 2,000- and 5,000-item banks: ours (EAP on a grid,
   shadow test with blueprint and exposure control) vs catsim (maximum-likelihood estimate +
   maximum-information selection, no blueprint).
+* LSAT6/LSAT7 (Bock & Lieberman 1970, tests/data/irt): ours without priors against the 2PL ML
+  estimates, log-likelihood and M2 that ltm and mirt publish (no reference package needed).
+* GPCM calibration (Muraki 1992) on simulated 4-category data: ours vs mirt ``model="GPCM"``,
+  time, RMSE of a against the generating values (ours) and the log-likelihood of both fits.
 
 A reference package that is not installed is skipped with a printed note.
 
@@ -259,6 +263,79 @@ def bench_cat(bank_sizes: list[int], examinees: int, results: dict[str, Any]) ->
         _print_rows(f"CAT step, {size}-item bank (ours: blueprint + exposure control)", rows)
 
 
+# Published 2PL ML figures (see tests/adaptive/irt/test_published_results.py for the sources).
+PUBLISHED = {
+    "lsat6": {
+        "b": [-3.3597, -1.3696, -0.2799, -1.8659, -3.1236],
+        "a": [0.8254, 0.7229, 0.8905, 0.6886, 0.6575],
+        "log_likelihood": -2466.653,
+    },
+    "lsat7": {
+        "a": [0.988, 1.081, 1.706, 0.765, 0.736],
+        "d": [1.856, 0.808, 1.804, 0.486, 1.855],
+        "log_likelihood": -2658.805,
+        "m2": 11.938,
+    },
+}
+
+
+def bench_lsat(results: dict[str, Any]) -> None:
+    from pathlib import Path
+
+    from adaptive.irt import m2
+    from adaptive.irt.__main__ import read_response_csv
+
+    data = Path(__file__).resolve().parents[1] / "tests" / "data" / "irt"
+    rows: dict[str, Any] = {}
+    for name, published in PUBLISHED.items():
+        _, y, w = read_response_csv(data / f"{name}.csv")
+        timing, res = _ours(lambda y=y, w=w: calibrate(y, "2pl", weights=w, priors=False))
+        row: dict[str, Any] = {**timing, "estimator": res.estimator}
+        for key in ("a", "b", "d"):
+            if key in published:
+                mine = getattr(res, key)
+                row[f"max_diff_{key}"] = float(np.max(np.abs(mine - np.array(published[key]))))
+        row["log_likelihood_diff"] = res.log_likelihood - published["log_likelihood"]
+        if "m2" in published:
+            row["m2_diff"] = m2(res, y, w).statistic - published["m2"]
+        rows[name] = row
+    results["lsat"] = rows
+    _print_rows("LSAT 2PL ML against the published estimates", rows)
+
+
+def bench_gpcm(n: int, j: int, results: dict[str, Any]) -> None:
+    from adaptive.irt import ItemBank
+    from adaptive.irt.models import category_log_probabilities
+
+    rng = np.random.default_rng(11)
+    a = np.exp(rng.normal(0, 0.25, j))
+    bank = ItemBank(a, rng.normal(0, 1, (j, 3)), np.zeros(j), polytomous="gpcm")
+    p = np.exp(category_log_probabilities(rng.normal(0, 1, n), bank))
+    y = (rng.random((n, j, 1)) > np.cumsum(p, axis=2)).sum(axis=2).astype(float)
+    rows: dict[str, Any] = {}
+    timing, res = _ours(lambda: calibrate(y, "gpcm", standard_errors=False))
+    rows["ours"] = {
+        **timing,
+        "rmse_a": _rmse(res.discrimination, a),
+        "log_likelihood": res.log_likelihood,
+    }
+    mirt = _optional("mirt")
+    if mirt is not None:
+        try:
+            timing, fit = _reference(lambda: mirt.fit_mirt(y.astype(int), model="GPCM"))
+            row = {**timing, "log_likelihood": float(getattr(fit, "log_likelihood", np.nan))}
+            disc = getattr(getattr(fit, "model", None), "discrimination", None)
+            if disc is not None:
+                row["rmse_a"] = _rmse(np.ravel(disc), a)
+            rows["mirt"] = row
+        except Exception as exc:
+            print(f"  note: mirt GPCM failed: {exc!r}")
+    for row in rows.values():
+        row["ratio_vs_ours"] = row["seconds"] / rows["ours"]["seconds"]
+    results[f"gpcm_{n}x{j}"] = rows
+    _print_rows(f"GPCM calibration {n}x{j}", rows)
+
+
 def _print_rows(title: str, rows: dict[str, Any]) -> None:
     print(f"\n{title}")
     for name, row in rows.items():
@@ -274,8 +351,8 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument(
         "--parts",
-        default="calibration,sparse,cat",
-        help="comma-separated subset of calibration, sparse, cat",
+        default="calibration,sparse,cat,lsat,gpcm",
+        help="comma-separated subset of calibration, sparse, cat, lsat, gpcm",
     )
     args = parser.parse_args()
     results: dict[str, Any] = {}
@@ -286,6 +363,8 @@ def main() -> None:
         bench_calibration([(1000, 50)], results)
         bench_sparse(5000, 200, 10, results)
         bench_cat([500], 20, results)
+        bench_lsat(results)
+        bench_gpcm(1000, 10, results)
     else:
         parts = set(args.parts.split(","))
         if "calibration" in parts:
@@ -294,6 +373,10 @@ def main() -> None:
             bench_sparse(100_000, 2_000, 100, results)
         if "cat" in parts:
             bench_cat([2000, 5000], 200, results)
+        if "lsat" in parts:
+            bench_lsat(results)
+        if "gpcm" in parts:
+            bench_gpcm(5000, 20, results)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=2)

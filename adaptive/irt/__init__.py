@@ -9,10 +9,14 @@ difficulty b = -d/a); :func:`estimate_ability` and :func:`subscores` score perso
 bank; a :class:`Blueprint` of content :class:`Constraint` s drives both adaptive delivery
 (:func:`select_next_item`, :class:`CatSession`) and unique fixed papers
 (:func:`assemble_paper`); :mod:`adaptive.irt.simulation` runs catsim-style studies.
+Model fit and reporting: AIC/BIC on every :class:`CalibrationResult`, :func:`m2` (limited
+information fit), :func:`mantel_haenszel` (DIF between groups), :func:`plausible_values` and
+:func:`group_mean` (group scores with their measurement error), :func:`marginal_log_likelihood`
+(likelihood-ratio tests between fitted models).
 """
 
 from .blueprint import Blueprint, BlueprintInfeasibleError, Constraint, blueprint_violations
-from .calibration import CalibrationResult, SparseResponses, calibrate
+from .calibration import CalibrationResult, SparseResponses, calibrate, marginal_log_likelihood
 from .cat import (
     CatSession,
     ExposureControl,
@@ -22,7 +26,9 @@ from .cat import (
     StoppingRule,
     select_next_item,
 )
-from .fit import ItemFit, item_fit, s_x2
+from .dif import DifResult, mantel_haenszel
+from .fit import ItemFit, item_fit, s_x2, s_x2_incomplete
+from .limited_information import LimitedInformationFit, m2
 from .linking import LinkingConstants, mean_sigma, stocking_lord, transform_bank
 from .loft import assemble_paper, pairwise_overlap
 from .models import (
@@ -32,6 +38,7 @@ from .models import (
     probability,
     test_information,
 )
+from .reporting import GroupEstimate, group_mean, plausible_values
 from .scoring import AbilityEstimate, estimate_ability, subscores
 
 __all__ = [
@@ -41,9 +48,12 @@ __all__ = [
     "CalibrationResult",
     "CatSession",
     "Constraint",
+    "DifResult",
     "ExposureControl",
+    "GroupEstimate",
     "ItemBank",
     "ItemFit",
+    "LimitedInformationFit",
     "LinkingConstants",
     "PreparedBank",
     "Selection",
@@ -55,12 +65,18 @@ __all__ = [
     "calibrate",
     "conditional_standard_error",
     "estimate_ability",
+    "group_mean",
     "item_fit",
     "item_information",
+    "m2",
+    "mantel_haenszel",
+    "marginal_log_likelihood",
     "mean_sigma",
     "pairwise_overlap",
+    "plausible_values",
     "probability",
     "s_x2",
+    "s_x2_incomplete",
     "select_next_item",
     "stocking_lord",
     "subscores",

@@ -20,6 +20,7 @@ import numpy as np
 
 from .calibration import calibrate
 from .cat import ExposureControl, StoppingRule
+from .limited_information import MAX_ITEMS, m2
 from .simulation import (
     cat_blueprint,
     equal_rmse_fixed_length,
@@ -94,7 +95,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     ids, y, w = read_response_csv(Path(args.file))
     if np.all(np.isnan(y)):
         raise CsvError(f"{args.file}: every cell is blank")
-    res = calibrate(y, model=args.model, weights=w, ids=tuple(ids))
+    res = calibrate(y, model=args.model, weights=w, ids=tuple(ids), priors=not args.no_priors)
     bank = res.bank
     items = []
     for k, item_id in enumerate(ids):
@@ -116,13 +117,33 @@ def _calibrate(args: argparse.Namespace) -> int:
                 "d": [_num(float(v)) for v in se["d"][k, :n]],
             }
         items.append(entry)
-    out = {
+    out: dict[str, Any] = {
         "model": res.model,
+        # "ML": plain marginal maximum likelihood (--no-priors); "MAP": with the item priors.
+        "estimator": res.estimator,
         "items": items,
         "log_likelihood": res.log_likelihood,
+        "n_parameters": res.n_parameters,
+        "n_persons": res.n_observations,
+        "aic": res.aic,
+        "bic": res.bic,
         "iterations": res.iterations,
         "converged": res.converged,
+        "m2": None,
     }
+    complete = not np.isnan(y).any()
+    if res.bank.is_dichotomous and complete and len(ids) <= MAX_ITEMS:
+        try:
+            fit = m2(res, y, w)
+        except (ValueError, np.linalg.LinAlgError):
+            pass  # no degrees of freedom (too few items) or a singular moment covariance
+        else:
+            out["m2"] = {
+                "statistic": fit.statistic,
+                "df": fit.df,
+                "p_value": fit.p_value,
+                "rmsea": fit.rmsea,
+            }
     if args.json:
         print(json.dumps(out, indent=2))
     else:
@@ -130,9 +151,16 @@ def _calibrate(args: argparse.Namespace) -> int:
         for e in items:
             print(f"{e['id']:>12} {e['a']:8.3f} {e['b']:8.3f} {e['c']:8.3f}")
         print(
-            f"log-likelihood {res.log_likelihood:.3f}, {res.iterations} EM steps, "
+            f"{res.estimator} estimates; log-likelihood {res.log_likelihood:.3f}, "
+            f"AIC {res.aic:.3f}, BIC {res.bic:.3f}; {res.iterations} EM steps, "
             f"converged={res.converged}"
         )
+        if out["m2"] is not None:
+            f = out["m2"]
+            print(
+                f"M2 {f['statistic']:.3f}, df {f['df']}, p {f['p_value']:.4f}, "
+                f"RMSEA {f['rmsea']:.4f}"
+            )
     return 0
 
 
@@ -199,7 +227,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     cal = sub.add_parser("calibrate", help="calibrate items from a wide CSV of responses")
     cal.add_argument("file")
-    cal.add_argument("--model", default="2pl", choices=["1pl", "rasch", "2pl", "3pl", "grm"])
+    cal.add_argument(
+        "--model", default="2pl", choices=["1pl", "rasch", "2pl", "3pl", "grm", "gpcm"]
+    )
+    cal.add_argument(
+        "--no-priors",
+        action="store_true",
+        help="plain marginal maximum likelihood (ML), as ltm and mirt publish; by default the "
+        "item priors (lognormal slopes, normal intercepts, beta guessing) give MAP estimates",
+    )
     cal.add_argument("--json", action="store_true")
     cal.set_defaults(func=_calibrate)
     sim = sub.add_parser("simulate", help="CAT and LOFT simulation on a synthetic bank")

@@ -35,7 +35,7 @@ def transform_bank(bank: ItemBank, link: LinkingConstants) -> ItemBank:
     A, B = link.slope, link.intercept
     a = bank.discrimination / A
     d = bank.intercepts - (bank.discrimination * B / A)[:, None]
-    return ItemBank(a, d, bank.guessing.copy(), bank.ids)
+    return ItemBank(a, d, bank.guessing.copy(), bank.ids, bank.polytomous)
 
 
 def mean_sigma(from_bank: ItemBank, to_bank: ItemBank) -> LinkingConstants:

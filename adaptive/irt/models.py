@@ -5,7 +5,10 @@ All models use the logistic metric with D = 1 (as mirt reports) and the slope-in
 * dichotomous (1PL/2PL/3PL): ``P(x=1 | theta) = c + (1 - c) / (1 + exp(-(a*theta + d)))``,
   with difficulty ``b = -d / a`` (Birnbaum 1968; Lord 1980);
 * graded response model (Samejima 1969): ``P(x >= k | theta) = 1 / (1 + exp(-(a*theta + d_k)))``
-  for k = 1..K-1 with ``d_1 > d_2 > ...``, ``P(x = k) = P(x >= k) - P(x >= k+1)``.
+  for k = 1..K-1 with ``d_1 > d_2 > ...``, ``P(x = k) = P(x >= k) - P(x >= k+1)``;
+* generalized partial credit model (Muraki 1992), ``polytomous="gpcm"``:
+  ``P(x = k | theta) ~ exp(k a theta + d_1 + ... + d_k)`` (mirt's slope-intercept form), step
+  intercepts ``d_k`` in any order (step difficulty ``-d_k / a``).
 
 An :class:`ItemBank` holds the parameters of ``n_items`` items. ``intercepts`` is an
 ``(n_items, max_categories - 1)`` array padded with nan for items with fewer categories, so a
@@ -53,12 +56,15 @@ class ItemBank:
         dichotomous items have one column ``d`` (``logit = a*theta + d``)
     guessing: (n_items,) float array, lower asymptote ``c`` (0 except for 3PL items)
     ids: item identifiers (defaults to ``"0", "1", ...``)
+    polytomous: ``"grm"`` (graded response, the default) or ``"gpcm"`` (generalized partial
+        credit): how items with more than two categories read their intercepts
     """
 
     discrimination: FloatArray
     intercepts: FloatArray
     guessing: FloatArray
     ids: tuple[str, ...] = field(default=())
+    polytomous: str = "grm"
 
     def __post_init__(self) -> None:
         a = np.asarray(self.discrimination, dtype=float).reshape(-1)
@@ -77,6 +83,13 @@ class ItemBank:
         if len(ids) != a.size:
             raise ValueError("ids must have one entry per item")
         object.__setattr__(self, "ids", ids)
+        if self.polytomous not in ("grm", "gpcm"):
+            raise ValueError("polytomous must be 'grm' or 'gpcm'")
+
+    @property
+    def is_gpcm(self) -> bool:
+        """Polytomous items read as the generalized partial credit model."""
+        return self.polytomous == "gpcm" and not self.is_dichotomous
 
     @classmethod
     def from_irt(
@@ -122,6 +135,7 @@ class ItemBank:
             self.intercepts[idx],
             self.guessing[idx],
             tuple(self.ids[i] for i in idx),
+            self.polytomous,
         )
 
 
@@ -164,6 +178,8 @@ def category_log_probabilities(theta: ArrayLike, bank: ItemBank) -> FloatArray:
     if bank.is_dichotomous:
         log_p, log_q = _dichotomous_log_pq(t, a, bank.intercept, c)
         return np.stack([log_q, log_p], axis=2)
+    if bank.is_gpcm:
+        return _gpcm_log_probabilities(t, bank)
     n_items, m = bank.intercepts.shape
     d = bank.intercepts
     valid = ~np.isnan(d)
@@ -190,11 +206,27 @@ def category_log_probabilities(theta: ArrayLike, bank: ItemBank) -> FloatArray:
     return np.asarray(out)
 
 
+def _gpcm_log_probabilities(theta: FloatArray, bank: ItemBank) -> FloatArray:
+    """GPCM (Muraki 1992): ``log P_k = z_k - logsumexp(z)``, ``z_k = k a theta + sum_{v<=k} d_v``;
+    (n_theta, n_items, max_categories), -inf for categories an item does not have."""
+    d = bank.intercepts
+    valid = ~np.isnan(d)
+    n_items, m = d.shape
+    k = np.arange(m + 1)
+    cum = np.concatenate([np.zeros((n_items, 1)), np.cumsum(np.where(valid, d, 0.0), axis=1)], 1)
+    has = np.concatenate([np.ones((n_items, 1), dtype=bool), valid], axis=1)
+    z = theta[:, None, None] * bank.discrimination[None, :, None] * k[None, None, :] + cum[None]
+    z = np.where(has[None], z, -np.inf)
+    top = z.max(axis=2, keepdims=True)
+    return np.asarray(z - top - np.log(np.exp(z - top).sum(axis=2, keepdims=True)))
+
+
 def item_information(theta: ArrayLike, bank: ItemBank) -> FloatArray:
     """Fisher information of each item at each theta, (n_theta, n_items).
 
     Dichotomous 3PL: ``I = P'^2 / (P Q)`` with ``P' = a (1 - c) s (1 - s)`` (Lord 1980, eq. 5-20),
-    which reduces to ``a^2 P Q`` for the 2PL. Graded: ``I = sum_k P_k'^2 / P_k`` (Samejima 1969).
+    which reduces to ``a^2 P Q`` for the 2PL. Graded: ``I = sum_k P_k'^2 / P_k`` (Samejima 1969);
+    GPCM: ``a^2 Var(x | theta)``.
     """
     t = np.atleast_1d(np.asarray(theta, dtype=float))
     a, c = bank.discrimination, bank.guessing
@@ -210,6 +242,10 @@ def item_information(theta: ArrayLike, bank: ItemBank) -> FloatArray:
         return np.asarray(info)
     log_p = category_log_probabilities(t, bank)
     p = np.exp(log_p)
+    if bank.is_gpcm:  # a^2 Var(x | theta) (Muraki 1993)
+        k = np.arange(p.shape[2])[None, None, :]
+        mean = (p * k).sum(axis=2)
+        return np.asarray(a[None, :] ** 2 * np.maximum((p * k * k).sum(axis=2) - mean**2, 0.0))
     n_items, m = bank.intercepts.shape
     d = bank.intercepts
     valid = ~np.isnan(d)

@@ -89,6 +89,17 @@ def _score_terms(
         jterm = np.zeros(theta.size)
         if warm:
             jterm = np.where(present, a**3 * s * (1 - s) * (1 - 2 * s) * rho, 0.0).sum(axis=1)
+    elif bank.is_gpcm:
+        # dlog P_k / dtheta = a (k - E[x]); Warm's J = a^3 E[(x - E x)^3] (Muraki 1992).
+        p = np.exp(category_log_probabilities(theta, bank))  # (n, j, K)
+        k = np.arange(p.shape[2])[None, None, :]
+        mean = (p * k).sum(axis=2)
+        idx = np.clip(codes, 0, p.shape[2] - 1)
+        grad = np.where(present, a * (idx - mean), 0.0).sum(axis=1)
+        jterm = np.zeros(theta.size)
+        if warm:
+            third = (p * (k - mean[..., None]) ** 3).sum(axis=2)
+            jterm = np.where(present, a**3 * third, 0.0).sum(axis=1)
     else:
         d = bank.intercepts
         valid = ~np.isnan(d)

@@ -11,9 +11,12 @@ of the ORIGINAL text), NOS-body helpers in ``common``, marks tables in ``marks``
 
 Finding codes (``Finding.code``; severity in brackets):
 
-* ``pc-duplicate`` [warning] a PC number listed twice in one NOS (at the repeated line; both
-  PCs are kept as published); ``ku-duplicate``, ``gs-duplicate`` the same for KU/GS items.
+* ``pc-duplicate`` [warning] a PC listed again in one NOS with the same number and text (at the
+  repeated line): it is one PC, kept once, with the marks of its row.
+* ``pc-number-repeated`` [warning] a PC number listed again with a different text: both PCs are
+  kept as published. ``ku-duplicate``, ``gs-duplicate``: repeated KU/GS codes (kept).
 * ``marks-merged-row`` [warning] one marks row carries several PCs; its marks go to the first.
+* ``marks-duplicate-row`` [warning] a second marks row for a PC listed once; the first counts.
 * ``marks-pc-missing`` [warning] a PC with no marks row of its own (the table has PC rows).
 * ``marks-unknown-pc`` / ``marks-unknown-element`` [warning] a marks row matching no PC/element.
 * ``marks-element-sum`` [warning] PC marks do not add up to the element subtotal row.
@@ -30,7 +33,9 @@ Finding codes (``Finding.code``; severity in brackets):
 * ``nos-code-mismatch`` [warning] NOS heading code differs from its parameters table.
 * ``nos-title-only`` [warning] course outline: NOS known only by title, provisional code.
 * ``qp-code-provisional`` [info] course outline: provisional QP code.
-* ``missing-marks``, ``missing-pass-percentage``, ``missing-weightage``, ``missing-knowledge``,
+* ``missing-pass-percentage`` [warning] no pass percentage in any wording ``common.pass_percentage``
+  reads (table cell, next line, after a colon, sentences; a NOS-level minimum does not count).
+* ``missing-marks``, ``missing-weightage``, ``missing-knowledge``,
   ``missing-skills``, ``missing-nos-parameters``, ``missing-nos-list`` [warning] missing sections.
 * ``heading-garbled`` [warning] HK: unreadable performance heading.
 * ``codes-generated`` [info] HK: K1../P1.. codes assigned in document order.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from decimal import Decimal
 
 from .document import (
     DocumentError,
@@ -17,7 +18,7 @@ from .document import (
     ParsedPerformanceCriterion,
     ParsedQualificationPack,
 )
-from .text import Line
+from .text import Line, squash
 
 BULLET = r"(?:[-•*–]\s*)?"
 PC_LINE_RE = re.compile(rf"^{BULLET}(PC\s?\d{{1,3}})\s*\.?\s+(.*)$")
@@ -135,15 +136,47 @@ def skill_items(lines: Sequence[Line], category: str) -> list[ParsedGenericSkill
 
 
 def duplicate_findings(nos: ParsedNos) -> list[Finding]:
-    """One ``pc-duplicate`` finding per repeated PC number (at the repeated line); same for
-    knowledge (``ku-duplicate``) and skills (``gs-duplicate``)."""
-    pcs = [pc for el in nos.elements for pc in el.performance_criteria]
+    """Repeated codes in one NOS, each reported at the repeated line.
+
+    A PC number listed again with the same text (up to case, spacing and punctuation: layout
+    noise such as "PC6." and "PC6..") is the same PC printed twice: the repeat is dropped, so
+    the NOS keeps one PC, which the marks table then gives its row (``pc-duplicate``). A PC
+    number listed again with a different text is kept as published, two PCs
+    (``pc-number-repeated``). Repeated knowledge items and skills are reported
+    (``ku-duplicate``, ``gs-duplicate``) and kept.
+    """
     findings: list[Finding] = []
-    for items, code, note in (
-        (pcs, "pc-duplicate", "; both are kept as published"),
-        (nos.knowledge, "ku-duplicate", ""),
-        (nos.skills, "gs-duplicate", ""),
-    ):
+    first: dict[str, ParsedPerformanceCriterion] = {}
+    for el in nos.elements:
+        kept = []
+        for pc in el.performance_criteria:
+            earlier = first.get(pc.code)
+            if earlier is None:
+                first[pc.code] = pc
+                kept.append(pc)
+            elif squash(earlier.text) == squash(pc.text):
+                findings.append(
+                    Finding(
+                        pc.line,
+                        "warning",
+                        "pc-duplicate",
+                        f"{nos.code}: {pc.code} is listed more than once with the same text; "
+                        "it is one PC and is kept once",
+                    )
+                )
+            else:
+                findings.append(
+                    Finding(
+                        pc.line,
+                        "warning",
+                        "pc-number-repeated",
+                        f"{nos.code}: {pc.code} is listed more than once with different texts; "
+                        "both are kept as published",
+                    )
+                )
+                kept.append(pc)
+        el.performance_criteria[:] = kept
+    for items, code in ((nos.knowledge, "ku-duplicate"), (nos.skills, "gs-duplicate")):
         seen: Counter[str] = Counter()
         for item in items:
             seen[item.code] += 1
@@ -153,10 +186,67 @@ def duplicate_findings(nos: ParsedNos) -> list[Finding]:
                         item.line,
                         "warning",
                         code,
-                        f"{nos.code}: {item.code} is listed more than once{note}",
+                        f"{nos.code}: {item.code} is listed more than once",
                     )
                 )
     return findings
+
+
+# The QP's pass percentage, in the wordings NSQC documents use: "Recommended Pass % aggregate for
+# QP : 75" (older NSQC layout), "Minimum Aggregate Passing % at QP Level: 70" (NCVET layout),
+# "Pass percentage: 70%", "Pass Marks (%)<TAB>70", a label cell with the value in the next cell
+# or on the next line, and sentences ("every trainee should score a minimum of 70% in
+# aggregate", "should score at least 70% to pass the QP", "The passing percentage for the QP is
+# 70"). A NOS-level minimum ("Minimum Passing % at NOS Level") is not the QP's and is skipped.
+_PASS_LABEL = (
+    r"(?:recommended\s+|minimum\s+|overall\s+|qp\s+)?(?:aggregate\s+)?"
+    r"pass(?:ing)?\s*(?:%|percent(?:age)?|marks?|mark\s*%|marks?\s*\(\s*%\s*\)|criteria|threshold)"
+    r"(?:\s*\(\s*%\s*\))?"
+    r"(?:\s+(?:in\s+)?aggregate)?"
+    r"(?:\s+(?:for|of|at)\s+(?:the\s+)?(?:QP|qualifications?\s+pack|qualification)(?:\s+level)?)?"
+)
+_PASS_VALUE = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b)?"
+PASS_LABEL_VALUE_RE = re.compile(
+    rf"{_PASS_LABEL}(?:\s|[:=\-–]|\bis\b|\bof\b)+(?:(?:is|of|at\s+least|minimum)\s+)*"
+    rf"{_PASS_VALUE}",
+    re.IGNORECASE,
+)
+PASS_LABEL_ONLY_RE = re.compile(rf"^\W*{_PASS_LABEL}\s*[:\-–]?\s*$", re.IGNORECASE)
+PASS_SENTENCE_RE = re.compile(
+    r"\bscore\s+(?:a\s+)?(?:minimum|at\s+least|an?\s+aggregate|minimum\s+aggregate)?"
+    r"(?:\s+(?:passing\s+percentage|pass\s+percentage|aggregate))?\s*(?:of\s+)?"
+    rf"{_PASS_VALUE}",
+    re.IGNORECASE,
+)
+PASS_VALUE_ONLY_RE = re.compile(rf"^\s*{_PASS_VALUE}\s*$")
+NOS_LEVEL_RE = re.compile(r"\b(?:at|for|per|each)\s+(?:the\s+)?NOS\b", re.IGNORECASE)
+
+
+def pass_percentage(lines: Sequence[Line]) -> tuple[Decimal, int] | None:
+    """The QP's pass percentage and its line, from the first line that states it (see the
+    wordings above); None when no line does. Values outside 1..100 are not percentages."""
+
+    def valid(raw: str) -> Decimal | None:
+        value = Decimal(raw)
+        return value if 0 < value <= 100 else None
+
+    for i, line in enumerate(lines):
+        text = line.text.replace("**", "")
+        if NOS_LEVEL_RE.search(text) and not re.search(r"\bQP\b", text):
+            continue
+        for rx in (PASS_LABEL_VALUE_RE, PASS_SENTENCE_RE):
+            m = rx.search(text)
+            if m and (rx is PASS_LABEL_VALUE_RE or re.search(r"pass|qualif", text, re.I)):
+                value = valid(m.group(1))
+                if value is not None:
+                    return value, line.no
+        cells = [c for c in line.cells if c]
+        if cells and PASS_LABEL_ONLY_RE.match(cells[-1]) and i + 1 < len(lines):
+            nxt = lines[i + 1].cells[0] if lines[i + 1].cells else ""
+            m = PASS_VALUE_ONLY_RE.match(nxt)
+            if m and (value := valid(m.group(1))) is not None:
+                return value, lines[i + 1].no
+    return None
 
 
 def missing_body_findings(nos: ParsedNos, has_marks_table: bool) -> list[Finding]:

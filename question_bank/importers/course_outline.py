@@ -4,7 +4,8 @@ Layout: course title ("Free Customer Relationship Executive Course (6Months)"), 
 ("Customer Relationship Executive:"), Brief Job Description, Personal Attributes, then per NOS a
 title line ending with ":" directly followed by "Elements and Performance Criteria", elements
 with "PC1." lines, "Knowledge and Understanding (KU)", "Generic Skills (GS)"; the document ends
-with "Assessment Guidelines". No codes, no marks, no pass percentage.
+with "Assessment Guidelines". No codes, no marks; a pass percentage only if the guidelines
+state one.
 
 Provisional codes: the initials of the job role's significant words (e.g. "Customer Relationship
 Executive" -> "CRE"); the QP gets "CRE/Q01" and the NOS "CRE/N01", "CRE/N02"... in document order,
@@ -144,14 +145,18 @@ def parse(text: str) -> ParsedDocument:
         findings += common.missing_body_findings(nos, has_marks_table=False)
         units.append(nos)
         qp.nos.append(ParsedNosReference(nos.code, nos.title, nos.line))
-    findings.append(
-        Finding(
-            lines[end].no,
-            "warning",
-            "missing-pass-percentage",
-            f"{qp.code}: the course gives no recommended pass percentage",
+    found = common.pass_percentage(lines[end:])
+    if found is not None:
+        qp.pass_percentage = found[0]
+    else:
+        findings.append(
+            Finding(
+                lines[end].no,
+                "warning",
+                "missing-pass-percentage",
+                f"{qp.code}: the course gives no recommended pass percentage",
+            )
         )
-    )
     findings.append(
         Finding(
             lines[end].no, "warning", "missing-weightage", f"{qp.code}: no assessment weightage"

@@ -146,6 +146,20 @@ def apply_marks_table(nos: ParsedNos, lines: list[Line]) -> list[Finding]:
                 )
             )
         target = next((pc for _, pc in pcs if pc.code == codes[0] and id(pc) not in given), None)
+        earlier = next((pc for _, pc in pcs if pc.code == codes[0]), None)
+        if target is None and earlier is not None:
+            # A PC printed twice with the same text is one PC (``common.duplicate_findings``);
+            # the table may repeat its row too. The first row is the PC's.
+            findings.append(
+                Finding(
+                    no,
+                    "warning",
+                    "marks-duplicate-row",
+                    f"{nos.code}: another marks row for {codes[0]} ({show(marks)}); "
+                    f"{codes[0]} keeps its first row's marks {show(earlier.marks)}",
+                )
+            )
+            continue
         if target is None:
             findings.append(
                 Finding(

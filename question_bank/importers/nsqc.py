@@ -5,7 +5,8 @@ job description, "Applicable National Occupational Standards (NOS)" list (Compul
 Elective / Options), "Qualification Pack (QP) Parameters" table, then one body per NOS
 ("CODE: Title" heading, Description, Scope, Elements and Performance Criteria, Knowledge and
 Understanding (KU), Generic Skills (GS), Assessment Criteria marks table, NOS Parameters table),
-then "Assessment Guidelines" (pass %) and "Assessment Weightage" (table per NOS).
+then "Assessment Guidelines" (pass %, in any of the wordings ``common.pass_percentage`` reads)
+and "Assessment Weightage" (table per NOS).
 
 Errors (``DocumentError``): no QP code; no NOS body; a NOS listed in the QP with no body (the
 document lost part of its body); a NOS with no PCs; the last NOS body cut before its NOS
@@ -40,7 +41,6 @@ PARAMS_HEAD_RE = re.compile(r"^Qualification Pack \(QP\) Parameters", re.IGNOREC
 KIND_RE = re.compile(r"^(compulsory|electives?|options?|optional)\b", re.IGNORECASE)
 GUIDELINES_RE = re.compile(r"^Assessment Guidelines", re.IGNORECASE)
 WEIGHTAGE_HEAD_RE = re.compile(r"^Assessment Weightage\s*$", re.IGNORECASE)
-PASS_RE = re.compile(r"pass\s*(?:%|percentage)[^\d\t]*?(\d+(?:\.\d+)?)", re.IGNORECASE)
 END_RE = re.compile(r"^(Acronyms|Glossary)\s*$", re.IGNORECASE)
 
 BODY_HEADS = {
@@ -302,12 +302,11 @@ def parse(text: str) -> ParsedDocument:
     tail = lines[tail_idx:]
     end = next((i for i, ln in enumerate(tail) if END_RE.match(ln.text)), len(tail))
     tail = tail[:end]
-    for ln in tail:
-        pm = PASS_RE.search(ln.text)
-        if pm:
-            qp.pass_percentage = Decimal(pm.group(1))
-            break
-    if qp.pass_percentage is None:
+    # Usually in the Assessment Guidelines; some layouts state it in the QP's header instead.
+    found = common.pass_percentage(tail) or common.pass_percentage(header)
+    if found is not None:
+        qp.pass_percentage = found[0]
+    else:
         findings.append(
             Finding(
                 tail[0].no if tail else lines[-1].no,

@@ -12,9 +12,9 @@ control" table. Page breaks repeat the NOS code and title as running heads, and 
 item or a category heading in two; both are rejoined.
 
 The PCs of a NOS have no element titles: they form one element titled like the NOS. There
-are no marks tables and no pass percentage (``missing-marks``, ``missing-pass-percentage``,
-``missing-weightage`` findings). Anything after the last NOS Version control table (the
-training centre's equipment list) is ignored.
+are no marks tables and usually no pass percentage (``missing-marks``,
+``missing-pass-percentage`` unless a line states one, ``missing-weightage`` findings). Anything
+after the last NOS Version control table (the training centre's equipment list) is ignored.
 
 Errors: no QP code; no NOS body; a listed NOS without body; a NOS without PCs; the last NOS
 without its Version control table (truncated).
@@ -379,14 +379,18 @@ def parse(text: str) -> ParsedDocument:
         units.append(nos)
 
     qp.nos = common.listed_nos_check(qp, refs, units, findings)
-    findings.append(
-        Finding(
-            qp.line,
-            "warning",
-            "missing-pass-percentage",
-            f"QP {qp.code}: no recommended pass percentage",
+    found = common.pass_percentage(lines)
+    if found is not None:
+        qp.pass_percentage = found[0]
+    else:
+        findings.append(
+            Finding(
+                qp.line,
+                "warning",
+                "missing-pass-percentage",
+                f"QP {qp.code}: no recommended pass percentage",
+            )
         )
-    )
     findings.append(
         Finding(qp.line, "warning", "missing-weightage", f"QP {qp.code}: no assessment weightage")
     )

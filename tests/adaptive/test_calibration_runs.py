@@ -104,6 +104,7 @@ def test_anchored_run_places_new_items_and_keeps_calibrated_ones_fixed(
     run.refresh_from_db()
     assert run.status == CalibrationRun.Status.SUCCEEDED, run.error
     assert run.n_anchors == 7
+    assert "linking constants A = " in run.stage
     for item, b in zip(old, TRUE_B[:7], strict=True):
         assert Item.objects.get(pk=item.pk).difficulty == pytest.approx(b)
     placed = [Item.objects.get(pk=i.pk).difficulty for i in new]
@@ -192,3 +193,52 @@ def test_curator_starts_a_run_from_the_admin_and_reads_its_progress(
         "error": "",
         "finished": True,
     }
+
+
+def test_a_run_without_priors_gives_the_ml_estimates_of_adaptive_irt(
+    asc_q0202, people, django_capture_on_commit_callbacks
+):
+    from adaptive.calibration import calibration_data_collect as collect
+    from adaptive.irt import calibrate
+
+    author, approver, learner = people
+    items = _bank(10, author, approver)
+    _simulate(items, TRUE_A, TRUE_B, 300, seed=8, learner=learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = calibration_run_start(
+            qualification_pack_code="ASC/Q0202", calibration_mode="full", estimator="ML"
+        )
+    run.refresh_from_db()
+    assert run.status == CalibrationRun.Status.SUCCEEDED, run.error
+    assert run.estimator == "ML"
+    data = collect(qualification_pack_code="ASC/Q0202")
+    ml = calibrate(data.responses, priors=False)
+    fitted = Item.objects.in_bulk(data.item_ids)
+    b = np.array([fitted[pk].difficulty for pk in data.item_ids])
+    np.testing.assert_allclose(b, ml.b, atol=1e-9)
+    assert run.log_likelihood == pytest.approx(ml.log_likelihood)
+
+
+def test_unknown_estimator_is_refused(asc_q0202):
+    with pytest.raises(ValueError, match="unknown estimator"):
+        calibration_run_start(qualification_pack_code="ASC/Q0202", estimator="EAP")
+
+
+def test_curator_asks_for_ml_estimates_from_the_admin(
+    client, asc_q0202, people, django_capture_on_commit_callbacks
+):
+    author, approver, learner = people
+    items = _bank(10, author, approver)
+    _simulate(items, TRUE_A, TRUE_B, 200, seed=9, learner=learner)
+    client.force_login(author)
+    page = client.get(reverse("calibration:index")).content.decode()
+    assert 'name="estimator"' in page and 'value="ML"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("calibration:start"),
+            {"qualification_pack_code": "ASC/Q0202", "calibration_mode": "full", "estimator": "ML"},
+        )
+    run = CalibrationRun.objects.get()
+    assert run.estimator == "ML" and run.status == CalibrationRun.Status.SUCCEEDED
+    detail = client.get(reverse("calibration:run", args=[run.pk])).content.decode()
+    assert "maximum likelihood, no priors (ML)" in detail

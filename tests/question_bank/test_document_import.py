@@ -104,7 +104,7 @@ def test_asc_q0202_has_its_six_nos_weightage_and_pass_percentage(seeds_dir):
     assert all(link.kind == "compulsory" for link in links)
     assert sum(link.weightage for link in links) == Decimal("100")
     n0004 = NationalOccupationalStandard.objects.get(code="ASC/N0004")
-    assert list(n0004.performance_criteria.values_list("code", flat=True)).count("PC6") == 2
+    assert list(n0004.performance_criteria.values_list("code", flat=True)).count("PC6") == 1
 
 
 def test_asc_n0001_pc_marks_are_those_of_the_document(seeds_dir):

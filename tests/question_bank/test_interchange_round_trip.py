@@ -41,10 +41,19 @@ def _bank(curator, second_curator) -> list:
         content=content_numeric(),
         approver=second_curator,
     )
-    # the second PC6 of ASC/N0004 (the document lists the code twice)
-    second_pc6 = PerformanceCriterion.objects.filter(nos__code="ASC/N0004", code="PC6").order_by(
-        "position"
-    )[1]
+    # A repeated PC number (ref "PC6#2"): the seed prints ASC/N0004's PC6 twice with the same
+    # text, which the import keeps as one PC, so the repeat with a different text is made here.
+    first_pc6 = PerformanceCriterion.objects.get(
+        nos__code="ASC/N0004", nos__is_current=True, code="PC6"
+    )
+    last = first_pc6.nos.performance_criteria.order_by("-position").first()
+    second_pc6 = PerformanceCriterion.objects.create(
+        nos=first_pc6.nos,
+        element=first_pc6.element,
+        position=last.position + 1,
+        code="PC6",
+        text="escalate complaints that stay unresolved past the turnaround time",
+    )
     from question_bank.items.services import item_create
 
     tricky = content_single(
