@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('adaptive', '0003_assessment_delivery'),
+        ('adaptive', '0004_response_option_order'),
     ]
 
     operations = [
