@@ -30,7 +30,7 @@ import io
 from decimal import Decimal
 
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
-from .common import ItemImportError, ItemRecord, Problem
+from .common import ItemImportError, ItemRecord, ParsedFile, Problem
 
 EXTENSION = "csv"
 MAX_OPTIONS = 8
@@ -94,14 +94,22 @@ def _split(value: str) -> list[str]:
 
 
 def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
+    return read(data, source=source).strict()
+
+
+def read(data: bytes, *, source: str = "") -> ParsedFile:
+    """Rows with problems are refused one by one (with their line); empty ``nos``/``pc`` cells
+    make the row's item "to be tagged"."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ItemImportError([Problem(0, "-", f"the file is not UTF-8: {exc}")]) from exc
+        raise ItemImportError(
+            [Problem(0, "-", f"the file is not UTF-8 (save the spreadsheet as CSV UTF-8): {exc}")]
+        ) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [
         c
-        for c in ("nos", "pc", "type", "language", "stem_html")
+        for c in ("type", "stem_html")
         if c not in (reader.fieldnames or [])
     ]
     if missing:
@@ -180,6 +188,4 @@ def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
             problems.append(Problem(line, label, str(exc)))
             continue
         records[uid or f"#line{line}"] = record
-    if problems:
-        raise ItemImportError(problems)
-    return list(records.values())
+    return ParsedFile(list(records.values()), problems)

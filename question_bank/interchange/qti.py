@@ -24,7 +24,8 @@ from defusedxml import ElementTree as SafeET
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
 from ..items.html import html_sanitise
 from ..models import ItemType
-from .common import ItemImportError, ItemRecord, Problem
+from . import qti_foreign
+from .common import ItemImportError, ItemRecord, ParsedFile, Problem
 
 EXTENSION = "qti.zip"
 QTI = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -214,6 +215,14 @@ def _line_of(error: Exception) -> int:
 
 
 def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
+    return read(data, source=source).strict()
+
+
+def read(data: bytes, *, source: str = "") -> ParsedFile:
+    """A QTI 3.0 or 2.1 package (zip with imsmanifest.xml) or one item file, from any producer.
+    Kaushal's own packages carry our metadata; others are read by ``qti_foreign``."""
+    if data[:2] != b"PK" and b"<" in data[:200]:
+        return qti_foreign.item_file_read(data, source=source)
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -229,6 +238,8 @@ def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
         raise ItemImportError(
             [Problem(_line_of(exc), "-", f"imsmanifest.xml: {exc}", "imsmanifest.xml")]
         ) from exc
+    if not any(True for _ in manifest.iter(f"{{{KAUSHAL}}}item")):
+        return qti_foreign.package_read(package, manifest)
     problems: list[Problem] = []
     records: dict[str, ItemRecord] = {}
     for index, resource in enumerate(manifest.iter(f"{{{CP}}}resource"), start=1):
@@ -284,9 +295,7 @@ def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
         elif [k for k, _ in record.content.options] != [k for k, _ in options]:
             problems.append(Problem(index, label, "translations disagree on the options", href))
         record.content.translations[language] = translation
-    if problems:
-        raise ItemImportError(problems)
-    return list(records.values())
+    return ParsedFile(list(records.values()), problems)
 
 
 def _read_item(item: ET.Element, package: zipfile.ZipFile | None = None, href: str = ""):

@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 continue
             try:
                 result = items_import_file(
-                    data=(DEMO_DIR / name).read_bytes(), qualification_pack_code=code,
+                    data=(DEMO_DIR / name).read_bytes(), qualification_pack_code=code, strict=True,
                     format=fmt, filename=name, keep_status=True,
                 )  # fmt: skip
             except ItemImportError as exc:
