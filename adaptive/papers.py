@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from adaptive.irt import Blueprint, Constraint, ItemBank, probability
-from question_bank.api import qualification_pack_nos
+from question_bank.api import deliverable_types, qualification_pack_nos
 from question_bank.models import Item, ItemStatus, ItemVersion, PerformanceCriterion
 
 # Author's difficulty estimate (1 very easy .. 5 very hard) -> IRT difficulty b.
@@ -99,11 +99,22 @@ def _pool_versions(pcs: list[PerformanceCriterion]) -> list[ItemVersion]:
     with_theory = [pc for pc in pcs if (pc.theory_marks or 0) > 0]
     return list(
         ItemVersion.objects.filter(
-            status=ItemStatus.APPROVED, item__performance_criterion__in=with_theory or pcs
+            status=ItemStatus.APPROVED,
+            item__performance_criterion__in=with_theory or pcs,
+            # Short answer, essay, matching, ordering and cloze have no delivery page yet.
+            item_type__in=deliverable_types(),
         )
         .select_related("item__performance_criterion__nos")
         .order_by("item__nos__code", "item__performance_criterion__position", "item_id")
     )
+
+
+def _tagged_pc(version: ItemVersion) -> PerformanceCriterion:
+    """The PC of a pooled (approved) item: an item imported untagged cannot be approved."""
+    pc = version.item.performance_criterion
+    if pc is None:
+        raise ValueError(f"{version} is not tagged to a PC and cannot be in a paper")
+    return pc
 
 
 def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = None):
@@ -129,9 +140,9 @@ def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = 
         PoolItem(
             version_id=v.pk,
             item_id=v.item_id,
-            nos_code=v.item.performance_criterion.nos.code,
-            pc_id=v.item.performance_criterion_id,
-            pc_code=v.item.performance_criterion.code,
+            nos_code=_tagged_pc(v).nos.code,
+            pc_id=_tagged_pc(v).pk,
+            pc_code=_tagged_pc(v).code,
         )
         for v in versions
     ]

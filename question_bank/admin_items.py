@@ -27,6 +27,7 @@ from .interchange import FORMATS, ItemImportError, csv_format, items_export, ite
 from .items import selectors, services
 from .items.content import item_content_of
 from .items.forms import BulkActionForm, ItemExportForm, ItemFilterForm, ItemForm, ItemImportForm
+from .items.suggestions import item_suggestions_accept
 from .models import (
     GenericSkill,
     Item,
@@ -64,6 +65,8 @@ def item_index(request: HttpRequest) -> HttpResponse:
         status=filters.get("status") or "",
         author=filters.get("author"),
         search=filters.get("q") or "",
+        to_be_tagged=bool(filters.get("to_be_tagged")),
+        source_category=filters.get("source_category") or "",
     )
     page = Paginator(versions, 50).get_page(request.GET.get("p"))
     query = request.GET.copy()
@@ -107,7 +110,7 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose an action and at least one item.")
         return redirect(request.POST.get("next") or reverse("items:index"))
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
-    permission_require(request, CHANGE if action == "submit" else APPROVE)
+    permission_require(request, CHANGE if action in ("submit", "accept_suggestion") else APPROVE)
     done, failed = 0, []
     for version in ItemVersion.objects.filter(pk__in=ids).select_related("item"):
         try:
@@ -120,6 +123,9 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
                     services.item_version_approve(
                         version=version, user=request.user, comment=comment
                     )
+                elif action == "accept_suggestion":
+                    if not item_suggestions_accept(items=[version.item], user=request.user):
+                        raise ValidationError("no suggested PC, or already tagged")
                 else:
                     services.item_version_retire(
                         version=version, user=request.user, comment=comment
@@ -160,7 +166,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "question_bank/items/detail.html",
         {
             "item": item,
-            "page_title": f"Item #{item.pk} ({item.nos.code} {item.performance_criterion.code})",
+            "page_title": f"Item #{item.pk} ({item})",
             "version": shown,
             "versions": versions,
             "content": content,
@@ -196,6 +202,9 @@ def _distractor_rows(version: ItemVersion, statistics) -> list[dict]:
 
 def _nos_list_for(request: HttpRequest, item: Item | None = None):
     if item is not None:
+        if item.performance_criterion_id is None and item.qualification_pack_id:
+            # To be tagged: any NOS of the QP it was imported for.
+            return selectors.qualification_pack_nos(code=item.qualification_pack.code)
         return [item.nos]
     code = request.GET.get("qp") or request.POST.get("qp") or ""
     return selectors.qualification_pack_nos(code=code)
@@ -239,7 +248,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Item, pk=pk)
     latest = item.versions.prefetch_related("options", "translations").order_by("-number")[0]
     initial = ItemForm.initial_from(item=item, content=item_content_of(latest))
-    form = ItemForm(request.POST or None, initial=initial, nos_list=[item.nos])
+    form = ItemForm(request.POST or None, initial=initial, nos_list=_nos_list_for(request, item))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -256,8 +265,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         generic_skills=cleaned["generic_skills"],
                     )  # fmt: skip
                 version = services.item_edit(
-                    item=item, user=request.user, content=form.content(), comment=cleaned["comment"]
-                )
+                    item=item, user=request.user, comment=cleaned["comment"],
+                    content=services.item_content_carry_over(
+                        content=form.content(), previous=item_content_of(latest)
+                    ),
+                )  # fmt: skip
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -354,6 +366,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "approved": sum(n.approved for n in nos_coverage),
             "needed": sum(n.needed for n in nos_coverage),
             "short_rows": [r for n in nos_coverage for r in n.rows if r.approved == 0],
+            "to_be_tagged": selectors.items_to_be_tagged_count(qualification_pack_code=code)
+            if pack
+            else 0,
             "items_per_mark": selectors.ITEMS_PER_THEORY_MARK,
             "minimum": selectors.MIN_ITEMS_PER_PC,
         },
@@ -375,11 +390,14 @@ def item_import(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 # Only a curator who may approve can carry approved statuses over from a file.
                 keep_status=request.user.has_perm(APPROVE),
+                dry_run=form.cleaned_data.get("dry_run", False),
             )
         except ItemImportError as exc:
             problems = exc.problems
         else:
-            messages.success(request, f"Imported {upload.name}: {result}.")
+            messages.success(
+                request, f"{upload.name}: {result.questions_found} questions found; {result}."
+            )
     return render(
         request,
         "question_bank/items/import.html",

@@ -10,6 +10,7 @@ and line.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -28,6 +29,7 @@ from ..items.selectors import (
     qualification_pack_nos,
 )
 from ..items.services import item_create, item_edit
+from ..items.suggestions import item_suggestions_compute
 from ..models import Item, ItemEvent, ItemStatus, ItemVersion
 
 DIFFICULTY_TAG = "kaushal-difficulty:"
@@ -121,7 +123,12 @@ class Problem:
         return f"{where}line {self.line}: item {self.item}: {self.message}"
 
     def as_dict(self) -> dict:
-        return {"question": self.item, "line": self.line, "file": self.source, "reason": self.message}
+        return {
+            "question": self.item,
+            "line": self.line,
+            "file": self.source,
+            "reason": self.message,
+        }
 
 
 class ItemImportError(Exception):
@@ -298,7 +305,9 @@ class _Resolved:
     gss: list = field(default_factory=list)
 
 
-def _resolve_tags(record, *, nos_by_code, refs_by_nos, ku_by_nos, gs_by_nos, qp_code) -> tuple[_Resolved | None, str]:
+def _resolve_tags(
+    record, *, nos_by_code, refs_by_nos, ku_by_nos, gs_by_nos, qp_code
+) -> tuple[_Resolved | None, str]:
     """Tag from explicit columns (refusing wrong ones), else from the category path and free
     tags where they name a NOS/PC of the QP; anything unresolved stays a source tag."""
     resolved = _Resolved(record)
@@ -319,6 +328,11 @@ def _resolve_tags(record, *, nos_by_code, refs_by_nos, ku_by_nos, gs_by_nos, qp_
                 (refs_by_nos[nos_code][n] for n in reversed(names) if n in refs_by_nos[nos_code]),
                 None,
             )
+        path = category_parse(record.source_category)
+        if resolved.pc is not None and path[-3:] == [qp_code, nos_code, path[-1]]:
+            # Kaushal's own QP/NOS/PC path is a tag, not a source category.
+            record.source_category = ""
+            record.nos_code, record.pc_ref = nos_code, path[-1]
     nos_code = resolved.nos.code if resolved.nos is not None else None
     for codes, table, out in (
         (record.knowledge_codes, ku_by_nos, resolved.kus),
@@ -390,17 +404,17 @@ def items_import(
     wanted = {e for r in accepted for e in r.record.enemies}
     valid_uuids = []
     for e in wanted:
-        try:
+        with contextlib.suppress(ValueError):
             valid_uuids.append(uuid.UUID(e))
-        except ValueError:
-            pass
     existing_enemies = {
         str(u) for u in Item.objects.filter(uid__in=valid_uuids).values_list("uid", flat=True)
     }
     kept: list[_Resolved] = []
     for resolved in accepted:
         missing = [
-            e for e in resolved.record.enemies if e not in uids_in_file and e not in existing_enemies
+            e
+            for e in resolved.record.enemies
+            if e not in uids_in_file and e not in existing_enemies
         ]
         if missing:
             refuse(resolved.record, f"enemy {missing[0]!r} is neither in the file nor in the bank")
@@ -421,6 +435,8 @@ def items_import(
             if record.enemies and record.uid and record.uid in items_by_uid:
                 item = items_by_uid[record.uid]
                 item.enemies.add(*Item.objects.filter(uid__in=record.enemies))
+        if result.to_be_tagged:
+            item_suggestions_compute(qualification_pack_code=qualification_pack_code)
         if dry_run:
             transaction.set_rollback(True)
     return result
@@ -458,7 +474,9 @@ def _write(kept, *, qp, user, keep_status, source_name, result, refuse) -> dict[
             result.created += 1
         else:
             item = existing
-            latest = item.versions.order_by("-number").prefetch_related("options", "translations")[0]
+            latest = item.versions.order_by("-number").prefetch_related("options", "translations")[
+                0
+            ]
             if item_content_of(latest) == record.content.normalised() and (
                 not keep_status or latest.status == record.status
             ):

@@ -107,11 +107,7 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
             [Problem(0, "-", f"the file is not UTF-8 (save the spreadsheet as CSV UTF-8): {exc}")]
         ) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [
-        c
-        for c in ("type", "stem_html")
-        if c not in (reader.fieldnames or [])
-    ]
+    missing = [c for c in ("type", "stem_html") if c not in (reader.fieldnames or [])]
     if missing:
         raise ItemImportError(
             [Problem(1, "-", f"the header lacks column(s): {', '.join(missing)}")]

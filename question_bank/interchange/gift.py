@@ -8,8 +8,9 @@ dropped, except ``// [id:...]`` and ``// [tag:...]`` which Moodle 4 writes for i
 to the first ``}`` (text after it: "missing word", the stem gets ``_____``); ``####`` starts the
 general feedback. Type: no block = description, ``{}`` = essay, ``{#...}`` = numerical (``=a:tol``,
 ``=low..high``, ``%n%`` weights, ``~`` wrong-answer feedback), any ``~`` = multiple choice
-(single when an ``=`` is present), ``=`` with ``->`` = matching, ``T/F/TRUE/FALSE`` (``#wrong#right``
-feedback) = true/false, else short answer. ``%n%`` weights must be in Moodle's grade set.
+(single when an ``=`` is present), ``=`` with ``->`` = matching, ``T/F/TRUE/FALSE``
+(``#wrong#right`` feedback) = true/false, else short answer. ``%n%`` weights must be in Moodle's
+grade set.
 Escapes: ``\\~ \\= \\# \\{ \\} \\:`` and ``\\n``; other backslashes are literal. UTF-8 with or
 without BOM; other encodings are refused, naming the problem.
 
@@ -67,7 +68,9 @@ def unescape(text: str) -> str:
 
 
 def _field(texts: dict[str, str]) -> str:
-    return escape(multilang_join(texts))
+    # In [html] text a backslash is written as its entity: GIFT has no escape for a backslash
+    # before a special character or an "n".
+    return escape(multilang_join(texts).replace("\\", "&#92;"))
 
 
 # ---------------------------------------------------------------- export
@@ -91,16 +94,20 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
         stem = _field({k: t.stem_html for k, t in langs.items()})
         general = _field({k: t.general_feedback_html for k, t in langs.items()})
         title = escape(content.name or ident or "question")
-        head = f"::{title}::[html]{stem}"
+        if not content.name and not ident:
+            title = ""
+        head = (f"::{title}::" if title else "") + f"[html]{stem}"
         kind = content.item_type
         if kind == ItemType.DESCRIPTION:
             out += [head, ""]
             continue
         answers: list[str] = []
         if kind == ItemType.NUMERIC:
-            answers.append(f"=%100%{format(content.numeric_answer, 'f')}:{format(content.numeric_tolerance or 0, 'f')}")
+            value = format(content.numeric_answer, "f")
+            answers.append(f"=%100%{value}:{format(content.numeric_tolerance or 0, 'f')}")
             for extra in content.type_data.get("answers", []):
-                answers.append(f"=%{moodle_percent(Decimal(extra['fraction']))}%{extra['value']}:{extra.get('tolerance') or 0}")
+                weight = moodle_percent(Decimal(extra["fraction"]))
+                answers.append(f"=%{weight}%{extra['value']}:{extra.get('tolerance') or 0}")
             body = "#" + "\n\t".join(answers)
         elif kind == ItemType.TRUE_FALSE:
             correct = content.correct_keys[0]
@@ -122,8 +129,17 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
                 if kind == ItemType.SHORT_ANSWER:
                     text = escape(html_lib.unescape(langs[next(iter(langs))].options[key].html))
                 feedback = _field({k: t.options[key].feedback_html for k, t in langs.items()})
-                sign = "=" if kind == ItemType.SHORT_ANSWER or (kind == ItemType.SINGLE_CHOICE and fraction == 1) else "~"
-                weight = "" if (sign == "=" and fraction == 1) or (sign == "~" and fraction == 0) else f"%{moodle_percent(fraction)}%"
+                sign = (
+                    "="
+                    if kind == ItemType.SHORT_ANSWER
+                    or (kind == ItemType.SINGLE_CHOICE and fraction == 1)
+                    else "~"
+                )
+                weight = (
+                    ""
+                    if (sign == "=" and fraction == 1) or (sign == "~" and fraction == 0)
+                    else f"%{moodle_percent(fraction)}%"
+                )
                 if not weight and text.startswith("%"):
                     weight = f"%{moodle_percent(fraction)}%"
                 lines.append(f"\t{sign}{weight}{text}" + (f"#{feedback}" if feedback else ""))
@@ -131,7 +147,7 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
         else:
             raise ValueError(f"{kind} items cannot be written as GIFT; use Moodle XML or QTI")
         if general:
-            body += f"\n\t####{general}"
+            body = body.rstrip("\n") + f"\n\t####{general}"
         out += [head + "{" + body + "}", ""]
     return "\n".join(out).encode("utf-8")
 
@@ -175,7 +191,9 @@ def _blocks(text: str):
                 yield start, comments, block
                 block, comments = [], []
             continue
-        if block and (stripped.startswith("$CATEGORY:") or (stripped.startswith("::") and complete(block))):
+        if block and (
+            stripped.startswith("$CATEGORY:") or (stripped.startswith("::") and complete(block))
+        ):
             yield start, comments, block
             block, comments = [], []
         if not block:
@@ -213,6 +231,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         record.source_category = category
         if id_match:
             record.id_set(id_match.group(1))
+            if record.content.name == id_match.group(1).strip():
+                record.content.name = ""  # the title Moodle writes when a question has no name
         problems = record.apply_tags(re.findall(r"\[tag:([^\]]+)\]", meta))
         if problems:
             parsed.skipped.append(Problem(line, title, "; ".join(problems), source))
@@ -286,10 +306,8 @@ def _question(body: str) -> ItemRecord:
     else:
         answer_text = text[start + 1 : finish].strip()
         after = text[finish + 1 :]
-        if after.strip():  # missing word: the blank stands where the answers were
-            stem_raw = text[:start] + "_____" + after
-        else:
-            stem_raw = text[:start]
+        # Missing word: the blank stands where the answers were.
+        stem_raw = text[:start] + ("_____" + after if after.strip() else "")
         kind = ""
     general = ""
     if "####" in answer_text:
@@ -346,7 +364,9 @@ def _question(body: str) -> ItemRecord:
             if "->" not in answer:
                 raise ValueError("every matching answer needs '->' (=question -> answer)")
             question, _, match = answer.partition("->")
-            pairs.append({"question_html": _formatted(question, fmt)[0], "answer": _restore(match).strip()})
+            pairs.append(
+                {"question_html": _formatted(question, fmt)[0], "answer": _restore(match).strip()}
+            )
         if len(pairs) < 2:
             raise ValueError("a matching question needs at least two pairs")
         type_data["pairs"] = pairs
@@ -359,8 +379,12 @@ def _question(body: str) -> ItemRecord:
         fb_right = _formatted(parts[2], fmt)[0] if len(parts) > 2 and parts[2].strip() else ""
         options = [("true", Decimal(correct == "true")), ("false", Decimal(correct == "false"))]
         for lang, translation in translations.items():
-            translation.options[correct] = OptionText("", _langs(fb_right).get(lang, "") if fb_right else "")
-            translation.options[wrong] = OptionText("", _langs(fb_wrong).get(lang, "") if fb_wrong else "")
+            translation.options[correct] = OptionText(
+                "", _langs(fb_right).get(lang, "") if fb_right else ""
+            )
+            translation.options[wrong] = OptionText(
+                "", _langs(fb_wrong).get(lang, "") if fb_wrong else ""
+            )
     elif kind == "shortanswer":
         item_type = ItemType.SHORT_ANSWER
         answers = [a.strip() for a in answer_text.split("=") if a.strip()]
@@ -424,7 +448,7 @@ def _question(body: str) -> ItemRecord:
             numeric_tolerance=numeric_tolerance,
             name=name,
             default_mark=Decimal(0) if item_type == ItemType.DESCRIPTION else Decimal(1),
-            penalty=Decimal(1) if item_type == ItemType.TRUE_FALSE else None,
+            penalty=None,
             type_data=type_data,
         ),
     )

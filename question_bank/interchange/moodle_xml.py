@@ -45,6 +45,7 @@ _QTYPE_OUT = {
     ItemType.SHORT_ANSWER: "shortanswer", ItemType.ESSAY: "essay", ItemType.MATCHING: "matching",
     ItemType.DESCRIPTION: "description", ItemType.CLOZE: "cloze",
 }  # fmt: skip
+_HTML_ANSWERS = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE)
 _COMBINED = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 # Elements read into the item; anything else in a <question> is listed as not modelled.
 _KNOWN = {
@@ -59,6 +60,12 @@ _KNOWN = {
 
 
 # ---------------------------------------------------------------- export
+
+
+def default_name(stem_html: str) -> str:
+    """The name Moodle needs when a question has none: the start of its text. On import such a
+    name is not kept (it says nothing the stem does not)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", stem_html).split())[:80]
 
 
 def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = "html") -> ET.Element:
@@ -93,8 +100,7 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
     data = content.type_data
     question = ET.SubElement(quiz, "question", {"type": _QTYPE_OUT[content.item_type]})
     first = langs.get("en") or next(iter(langs.values()))
-    name = content.name or " ".join(re.sub(r"<[^>]+>", " ", first.stem_html).split())[:80]
-    _text(question, "name", name, fmt=None)
+    _text(question, "name", content.name or default_name(first.stem_html), fmt=None)
     _text(question, "questiontext", multilang_join({k: t.stem_html for k, t in langs.items()}))
     _text(
         question,
@@ -102,14 +108,19 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
         multilang_join({k: t.general_feedback_html for k, t in langs.items()}),
     )
     ET.SubElement(question, "defaultgrade").text = format(content.default_mark.normalize(), "f")
-    ET.SubElement(question, "penalty").text = format((content.penalty or Decimal(0)).normalize(), "f")
+    if content.penalty is not None:
+        ET.SubElement(question, "penalty").text = format(content.penalty.normalize(), "f")
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = record.uid or record.source_id
     kind = content.item_type
     if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
-        ET.SubElement(question, "single").text = "true" if kind == ItemType.SINGLE_CHOICE else "false"
+        ET.SubElement(question, "single").text = (
+            "true" if kind == ItemType.SINGLE_CHOICE else "false"
+        )
     if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING):
-        ET.SubElement(question, "shuffleanswers").text = "true" if content.shuffle_options else "false"
+        ET.SubElement(question, "shuffleanswers").text = (
+            "true" if content.shuffle_options else "false"
+        )
     if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
         ET.SubElement(question, "answernumbering").text = data.get("answer_numbering", "abc")
     combined = data.get("combined_feedback", {})
@@ -119,15 +130,21 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
     if kind == ItemType.SHORT_ANSWER:
         ET.SubElement(question, "usecase").text = "1" if data.get("case_sensitive") else "0"
     if kind == ItemType.NUMERIC:
-        answer = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
+        answer = ET.SubElement(
+            question, "answer", {"fraction": "100", "format": "moodle_auto_format"}
+        )
         ET.SubElement(answer, "text").text = format(content.numeric_answer, "f")
         ET.SubElement(answer, "tolerance").text = format(content.numeric_tolerance or 0, "f")
         _text(answer, "feedback", data.get("answer_feedback_html", ""))
         for extra in data.get("answers", []):
             answer = ET.SubElement(
-                question, "answer",
-                {"fraction": moodle_percent(Decimal(extra["fraction"])), "format": "moodle_auto_format"},
-            )  # fmt: skip
+                question,
+                "answer",
+                {
+                    "fraction": moodle_percent(Decimal(extra["fraction"])),
+                    "format": "moodle_auto_format",
+                },
+            )
             ET.SubElement(answer, "text").text = str(extra["value"])
             ET.SubElement(answer, "tolerance").text = str(extra.get("tolerance") or 0)
             _text(answer, "feedback", extra.get("feedback_html", ""))
@@ -139,7 +156,9 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
                 ET.SubElement(element, "unit_name").text = unit["unit"]
     elif kind == ItemType.ESSAY:
         ET.SubElement(question, "responseformat").text = data.get("response_format", "editor")
-        ET.SubElement(question, "responserequired").text = "1" if data.get("response_required", True) else "0"
+        ET.SubElement(question, "responserequired").text = (
+            "1" if data.get("response_required", True) else "0"
+        )
         ET.SubElement(question, "responsefieldlines").text = str(data.get("lines", 15))
         ET.SubElement(question, "attachments").text = "0"
         _text(question, "graderinfo", data.get("grader_info_html", ""))
@@ -158,10 +177,13 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
         is_tf = kind == ItemType.TRUE_FALSE
         for key, fraction in content.options:
             answer = ET.SubElement(
-                question, "answer",
-                {"fraction": moodle_percent(fraction),
-                 "format": "moodle_auto_format" if is_tf or kind == ItemType.SHORT_ANSWER else "html"},
-            )  # fmt: skip
+                question,
+                "answer",
+                {
+                    "fraction": moodle_percent(fraction),
+                    "format": "html" if kind in _HTML_ANSWERS else "moodle_auto_format",
+                },
+            )
             ET.SubElement(answer, "text").text = (
                 key if is_tf else multilang_join({k: t.options[key].html for k, t in langs.items()})
             )
@@ -194,7 +216,7 @@ def cloze_part_text(part: dict) -> str:
 
 
 def _cloze_escape(text: str) -> str:
-    for ch in "\\}#~/\"":
+    for ch in '\\}#~/"':
         text = text.replace(ch, "\\" + ch)
     return text
 
@@ -211,7 +233,9 @@ def _as_html(text: str, fmt: str) -> str:
     """Moodle's text formats as HTML: plain text is escaped, auto-format keeps line breaks."""
     if fmt in ("plain_text", "markdown"):
         escaped = html_lib.escape(text.strip())
-        return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in re.split(r"\n\s*\n", escaped) if p)
+        return "".join(
+            f"<p>{p.replace(chr(10), '<br>')}</p>" for p in re.split(r"\n\s*\n", escaped) if p
+        )
     if fmt == "moodle_auto_format" and not re.search(r"<(p|div|br|ul|ol|table)\b", text, re.I):
         return text.strip().replace("\n", "<br>")
     return text
@@ -262,6 +286,7 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     lines = _question_lines(text)
     parsed = ParsedFile()
     category = ""
+    number = 0
     for index, question in enumerate(root.findall("question")):
         line = lines[index] if index < len(lines) else 0
         qtype = question.get("type", "")
@@ -270,7 +295,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
                 n.replace("/", "//") for n in category_parse(_field(question, "category/text"))
             )
             continue
-        title = " ".join(_field(question, "name/text").split()) or f"question {index + 1}"
+        number += 1
+        title = " ".join(_field(question, "name/text").split()) or f"question {number}"
         try:
             record = _question(question, qtype)
         except ValueError as exc:
@@ -297,6 +323,12 @@ def _grade(raw: str) -> Decimal:
     if fraction is None:
         raise ValueError(f"grade {raw}% is not one of Moodle's grades (e.g. 33.33333 for 1/3)")
     return fraction
+
+
+def _name_kept(question: ET.Element, stems: dict[str, str]) -> str:
+    name = " ".join(_field(question, "name/text").split())
+    first = stems.get("en") or next(iter(stems.values()), "")
+    return "" if name == default_name(first) else name
 
 
 def _bool(raw: str, default: bool = False) -> bool:
@@ -349,11 +381,17 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
             else:
                 key = option_key(i)
                 raw = _field(answer, "text")
-                answer_format = answer.get("format", "html" if qtype == "multichoice" else "plain_text")
+                answer_format = answer.get(
+                    "format", "html" if qtype == "multichoice" else "plain_text"
+                )
                 if qtype == "shortanswer":
                     texts = {lang: html_lib.escape(raw.strip()) for lang in translations}
                 else:
-                    texts = _languages(_rich(answer, "text", notes) if answer_format != "plain_text" else html_lib.escape(raw.strip()))
+                    texts = _languages(
+                        _rich(answer, "text", notes)
+                        if answer_format != "plain_text"
+                        else html_lib.escape(raw.strip())
+                    )
             feedbacks = _languages(_rich(answer, "feedback/text", notes))
             options.append((key, _grade(answer.get("fraction", "0"))))
             for lang, translation in translations.items():
@@ -388,7 +426,10 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
             raise ValueError("a numerical question needs an answer worth 100%")
         type_data["answers"] = extra
         units = [
-            {"unit": _field(u, "unit_name").strip(), "multiplier": _field(u, "multiplier").strip() or "1"}
+            {
+                "unit": _field(u, "unit_name").strip(),
+                "multiplier": _field(u, "multiplier").strip() or "1",
+            }
             for u in question.findall("units/unit")
         ]
         type_data["units"] = [u for u in units if u["unit"]]
@@ -408,12 +449,15 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
     elif qtype == "matching":
         item_type = ItemType.MATCHING
         type_data["pairs"] = [
-            {"question_html": _rich(sub, "text", notes), "answer": _field(sub, "answer/text").strip()}
+            {
+                "question_html": _rich(sub, "text", notes),
+                "answer": _field(sub, "answer/text").strip(),
+            }
             for sub in question.findall("subquestion")
         ]
     elif qtype == "cloze":
         item_type = ItemType.CLOZE
-        for lang, translation in translations.items():
+        for translation in translations.values():
             translation.stem_html, parts = cloze_parse(translation.stem_html)
             type_data["parts"] = parts
     else:
@@ -431,7 +475,7 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
             options=options,
             numeric_answer=numeric_answer,
             numeric_tolerance=numeric_tolerance,
-            name=" ".join(_field(question, "name/text").split()),
+            name=_name_kept(question, stems),
             default_mark=decimal_or_none(_field(question, "defaultgrade")) or Decimal(1),
             penalty=decimal_or_none(_field(question, "penalty")),
             shuffle_options=_bool(_field(question, "shuffleanswers"), default=True),
@@ -480,7 +524,9 @@ def cloze_parse(text: str) -> tuple[str, list[dict]]:
             elif m := re.match(r"%(-?[\d.]+)%", raw):
                 fraction = moodle_fraction(Decimal(m.group(1)) / 100)
                 if fraction is None:
-                    raise ValueError(f"cloze part {number}: grade {m.group(1)}% is not one of Moodle's grades")
+                    raise ValueError(
+                        f"cloze part {number}: grade {m.group(1)}% is not one of Moodle's grades"
+                    )
                 raw = raw[m.end() :]
             else:
                 fraction = Decimal(0)

@@ -42,6 +42,8 @@ _SUPPORTED = {
 }  # fmt: skip
 _TEMPLATES = ("match_correct", "map_response")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+         "svg": "image/svg+xml", "webp": "image/webp"}  # fmt: skip
 
 
 def _kebab(name: str) -> str:
@@ -76,13 +78,13 @@ def _inner_html(element: ET.Element | None, skip: set[str] = frozenset()) -> str
     parts = [element.text or ""]
     for child in element:
         if child.tag in skip:
-            parts.append("_____" if child.tag in ("qti-text-entry-interaction", "qti-inline-choice-interaction") else "")
+            parts.append(
+                "_____"
+                if child.tag in ("qti-text-entry-interaction", "qti-inline-choice-interaction")
+                else ""
+            )
         elif child.tag in _HTML:
-            clone = ET.Element(child.tag, child.attrib)
-            clone.text = None
-            inner = _inner_html(child, skip)
-            parts.append(ET.tostring(clone, encoding="unicode").replace("/>", ">", 1).rsplit("</", 1)[0]
-                         if False else _wrap(child, inner))  # fmt: skip
+            parts.append(_wrap(child, _inner_html(child, skip)))
         elif child.tag == "qti-prompt":
             parts.append(f"<p>{_inner_html(child, skip)}</p>")
         parts.append(child.tail or "")
@@ -90,7 +92,9 @@ def _inner_html(element: ET.Element | None, skip: set[str] = frozenset()) -> str
 
 
 def _wrap(element: ET.Element, inner: str) -> str:
-    attrs = "".join(f' {k}="{_attr(v)}"' for k, v in element.attrib.items() if not k.startswith("{"))
+    attrs = "".join(
+        f' {k}="{_attr(v)}"' for k, v in element.attrib.items() if not k.startswith("{")
+    )
     if element.tag in ("br", "img", "hr", "col", "param", "source") and not inner.strip():
         return f"<{element.tag}{attrs}>"
     return f"<{element.tag}{attrs}>{inner}</{element.tag}>"
@@ -110,9 +114,10 @@ def _images(html: str, package: zipfile.ZipFile | None, base: str, notes: list[s
         if package is None or path not in package.namelist():
             notes.append(f"image {src!r} is not in the package")
             return match.group(0)
-        mime = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-                "svg": "image/svg+xml", "webp": "image/webp"}.get(src.rsplit(".", 1)[-1].lower(), "image/png")  # fmt: skip
-        return f'{match.group(1)}"data:{mime};base64,{base64.b64encode(package.read(path)).decode()}"'
+        mime = _MIME.get(src.rsplit(".", 1)[-1].lower(), "image/png")
+        return (
+            f'{match.group(1)}"data:{mime};base64,{base64.b64encode(package.read(path)).decode()}"'
+        )
 
     return re.sub(r'(<img\b[^>]*?\bsrc=)"(?!data:|https?:|/)([^"]+)"', replace, html)
 
@@ -124,12 +129,15 @@ def _declarations(item: ET.Element) -> dict[str, dict]:
         entries = []
         if mapping is not None:
             for e in mapping.findall("qti-map-entry"):
-                entries.append((e.get("map-key", ""), decimal_or_none(e.get("mapped-value")) or Decimal(0),
-                                e.get("case-sensitive", "true").lower() != "false"))  # fmt: skip
+                value = decimal_or_none(e.get("mapped-value")) or Decimal(0)
+                case = e.get("case-sensitive", "true").lower() != "false"
+                entries.append((e.get("map-key", ""), value, case))
         out[d.get("identifier", "")] = {
             "cardinality": d.get("cardinality", "single"),
             "base_type": d.get("base-type", ""),
-            "correct": [(v.text or "").strip() for v in d.findall("qti-correct-response/qti-value")],
+            "correct": [
+                (v.text or "").strip() for v in d.findall("qti-correct-response/qti-value")
+            ],
             "mapping": entries,
             "lower": decimal_or_none(mapping.get("lower-bound")) if mapping is not None else None,
         }
@@ -149,7 +157,9 @@ def _fractions(values: dict[str, Decimal]) -> dict[str, Decimal]:
     return out
 
 
-def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: str = "") -> ItemRecord:
+def item_read(
+    item: ET.Element, *, package=None, href: str = "", stimulus_html: str = ""
+) -> ItemRecord:
     """One foreign item as a record; ValueError (with the reason) when it cannot be imported."""
     item = _normalise(item)
     if item.tag == "qti-assessment-stimulus":
@@ -162,7 +172,9 @@ def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: 
     body = item.find("qti-item-body")
     if body is None:
         raise ValueError("the item has no item body")
-    interactions = [e for e in body.iter() if isinstance(e.tag, str) and e.tag.endswith("-interaction")]
+    interactions = [
+        e for e in body.iter() if isinstance(e.tag, str) and e.tag.endswith("-interaction")
+    ]
     if not interactions:
         raise ValueError("the item has no interaction (nothing to answer)")
     if len(interactions) > 1:
@@ -170,8 +182,10 @@ def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: 
         raise ValueError(f"several interactions in one item ({', '.join(names)}) are not supported")
     interaction = interactions[0]
     if interaction.tag not in _SUPPORTED:
-        raise ValueError(f"{interaction.tag.removeprefix('qti-')} is not supported "
-                         "(choice, text entry, extended text, inline choice, match, order)")  # fmt: skip
+        raise ValueError(
+            f"{interaction.tag.removeprefix('qti-')} is not supported "
+            "(choice, text entry, extended text, inline choice, match, order)"
+        )
     notes = []
     processing = item.find("qti-response-processing")
     if processing is not None:
@@ -183,7 +197,10 @@ def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: 
     declaration = _declarations(item).get(interaction.get("response-identifier", ""), {})
     prompt = interaction.find("qti-prompt")
     stem = _inner_html(body, skip={interaction.tag}) + (
-        f"<p>{_inner_html(prompt)}</p>" if prompt is not None and interaction.tag not in ("qti-text-entry-interaction", "qti-inline-choice-interaction") else ""
+        f"<p>{_inner_html(prompt)}</p>"
+        if prompt is not None
+        and interaction.tag not in ("qti-text-entry-interaction", "qti-inline-choice-interaction")
+        else ""
     )
     stem = html_sanitise(_images(stimulus_html + stem, package, href, notes))
     kind = interaction.tag
@@ -194,9 +211,13 @@ def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: 
     item_type: str
     if kind in ("qti-choice-interaction", "qti-inline-choice-interaction"):
         child = "qti-simple-choice" if kind == "qti-choice-interaction" else "qti-inline-choice"
-        choices = [(c.get("identifier", ""), html_sanitise(_inner_html(c))) for c in interaction.findall(child)]
+        choices = [
+            (c.get("identifier", ""), html_sanitise(_inner_html(c)))
+            for c in interaction.findall(child)
+        ]
         single = kind == "qti-inline-choice-interaction" or (
-            declaration.get("cardinality") == "single" and interaction.get("max-choices", "1") == "1"
+            declaration.get("cardinality") == "single"
+            and interaction.get("max-choices", "1") == "1"
         )
         if mapped:
             scores = _fractions({k: mapped.get(k, Decimal(0)) for k, _ in choices})
@@ -228,7 +249,12 @@ def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: 
         raw = {a: mapped.get(a, Decimal(1) if a in correct else Decimal(0)) for a in answers}
         top = max(raw.values())
         # One response: its mapped value over the best one (QTI's map_response of one value).
-        scores = {a: (moodle_fraction(v / top) or (v / top).quantize(Decimal("0.0000001"))) if top > 0 else Decimal(0) for a, v in raw.items()}
+        scores = {
+            a: (moodle_fraction(v / top) or (v / top).quantize(Decimal("0.0000001")))
+            if top > 0
+            else Decimal(0)
+            for a, v in raw.items()
+        }
         options = [(option_key(i), a, scores[a]) for i, a in enumerate(answers) if scores[a] > 0]
         case = [c for _, _, c in declaration.get("mapping", [])]
         type_data["case_sensitive"] = all(case) if case else True
@@ -251,14 +277,26 @@ def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: 
         for key, html in sources:
             target = pairs_of.get(key)
             if target is None:
-                raise ValueError(f"match choice {key!r} has no correct pair (one-to-many matches are not supported)")
+                raise ValueError(
+                    f"match choice {key!r} has no correct pair "
+                    "(one-to-many matches are not supported)"
+                )
             used.add(target)
-            pairs.append({"question_html": html, "answer": re.sub(r"<[^>]+>", "", targets.get(target, ""))})
-        pairs += [{"question_html": "", "answer": re.sub(r"<[^>]+>", "", h)} for k, h in targets.items() if k not in used]
+            pairs.append(
+                {"question_html": html, "answer": re.sub(r"<[^>]+>", "", targets.get(target, ""))}
+            )
+        pairs += [
+            {"question_html": "", "answer": re.sub(r"<[^>]+>", "", h)}
+            for k, h in targets.items()
+            if k not in used
+        ]
         type_data["pairs"] = pairs
         item_type = ItemType.MATCHING
     else:  # order
-        choices = [(c.get("identifier", ""), html_sanitise(_inner_html(c))) for c in interaction.findall("qti-simple-choice")]
+        choices = [
+            (c.get("identifier", ""), html_sanitise(_inner_html(c)))
+            for c in interaction.findall("qti-simple-choice")
+        ]
         if sorted(correct) != sorted(k for k, _ in choices):
             raise ValueError("the correct order must list every choice once")
         options = [(k, html, Decimal(0)) for k, html in choices]
@@ -268,7 +306,9 @@ def item_read(item: ET.Element, *, package=None, href: str = "", stimulus_html: 
     return _record(item, item_type, stem, options, type_data, notes, shuffle=shuffle)
 
 
-def _record(item, item_type, stem, options, type_data, notes, numeric=None, shuffle=True) -> ItemRecord:
+def _record(
+    item, item_type, stem, options, type_data, notes, numeric=None, shuffle=True
+) -> ItemRecord:
     language = (item.get(XML_LANG) or "en").split("-")[0].lower()
     if language not in ("en", "hi"):
         notes.append(f"language {language!r} stored as English")
@@ -309,7 +349,9 @@ def _parse_xml(data: bytes, source: str) -> ET.Element:
     try:
         return SafeET.fromstring(data)
     except SafeET.ParseError as exc:
-        raise ItemImportError([Problem(exc.position[0], "-", f"not well-formed XML: {exc}", source)]) from exc
+        raise ItemImportError(
+            [Problem(exc.position[0], "-", f"not well-formed XML: {exc}", source)]
+        ) from exc
     except Exception as exc:  # entities, DTDs
         raise ItemImportError([Problem(0, "-", f"refused XML: {exc}", source)]) from exc
 
@@ -322,7 +364,9 @@ def item_file_read(data: bytes, *, source: str = "") -> ParsedFile:
         record.line, record.source = 1, source
         parsed.records.append(record)
     except ValueError as exc:
-        parsed.skipped.append(Problem(1, root.get("title") or root.get("identifier") or source, str(exc), source))
+        parsed.skipped.append(
+            Problem(1, root.get("title") or root.get("identifier") or source, str(exc), source)
+        )
     return parsed
 
 
@@ -331,7 +375,9 @@ def package_read(package: zipfile.ZipFile, manifest: ET.Element) -> ParsedFile:
     resources = {r.get("identifier", ""): r for r in manifest.iter("qti-resource")}
     names = set(package.namelist())
     parsed = ParsedFile()
-    depended = {d.get("identifierref") for r in resources.values() for d in r.iter("qti-dependency")}
+    depended = {
+        d.get("identifierref") for r in resources.values() for d in r.iter("qti-dependency")
+    }
     for identifier, resource in resources.items():
         kind, href = resource.get("type", ""), resource.get("href", "")
         is_item = kind.startswith("imsqti_item")

@@ -87,6 +87,17 @@ def _version_write(*, version: ItemVersion, content: ItemContent) -> None:
     )
 
 
+def item_content_carry_over(*, content: ItemContent, previous: ItemContent) -> ItemContent:
+    """What the editing form does not show (name, marks, shuffle, type data such as hints,
+    pairs, accepted-answer rules) stays as it was, so editing an imported item loses nothing."""
+    if content.item_type == previous.item_type:
+        content.name = content.name or previous.name
+        content.default_mark, content.penalty = previous.default_mark, previous.penalty
+        content.shuffle_options = previous.shuffle_options
+        content.type_data = {**previous.type_data, **content.type_data}
+    return content
+
+
 def _validated(content: ItemContent) -> ItemContent:
     problems = item_content_validate(content)
     if problems:

@@ -81,7 +81,9 @@ class Item(models.Model):
     )
     # Where an imported item came from: the file's category path, its free tags and its id
     # (Moodle idnumber, QTI identifier: any string), and a hash of its content for re-imports.
-    source_category = models.CharField(_("source category"), max_length=500, blank=True, db_index=True)
+    source_category = models.CharField(
+        _("source category"), max_length=500, blank=True, db_index=True
+    )
     source_tags = models.JSONField(default=list, blank=True)
     source_id = models.CharField(_("source id"), max_length=255, blank=True, db_index=True)
     content_hash = models.CharField(max_length=64, blank=True, db_index=True)

@@ -28,7 +28,9 @@ def part_score(part: dict, given: str) -> Decimal:
         elif part["kind"] == "multichoice":
             ok = given == answer["text"]
         else:
-            ok = answer_matches(answer["text"], given, case_sensitive=part.get("case_sensitive", False))
+            ok = answer_matches(
+                answer["text"], given, case_sensitive=part.get("case_sensitive", False)
+            )
         if ok:
             if part["kind"] != "numerical":
                 return fraction
@@ -62,7 +64,9 @@ class Cloze(ItemTypeSpec):
                     "index": i,
                     "kind": part["kind"],
                     # Choices are shown for multichoice parts only: a short answer shows none.
-                    "choices": [a["text"] for a in part["answers"]] if part["kind"] == "multichoice" else [],
+                    "choices": [a["text"] for a in part["answers"]]
+                    if part["kind"] == "multichoice"
+                    else [],
                 }
                 for i, part in enumerate(content.type_data.get("parts", []), start=1)
             ]
@@ -75,7 +79,8 @@ class Cloze(ItemTypeSpec):
         total = sum((Decimal(p.get("weight", 1)) for p in parts), Decimal(0))
         earned = sum(
             (
-                Decimal(p.get("weight", 1)) * part_score(p, str(response.get(str(i), response.get(i, ""))))
+                Decimal(p.get("weight", 1))
+                * part_score(p, str(response.get(str(i), response.get(i, ""))))
                 for i, p in enumerate(parts, start=1)
             ),
             Decimal(0),

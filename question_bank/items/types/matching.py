@@ -40,5 +40,9 @@ class Matching(ItemTypeSpec):
         asked = {i: p["answer"] for i, p in enumerate(pairs) if p.get("question_html", "").strip()}
         if not isinstance(response, dict):
             raise ValueError("a matching answer maps each question to an answer")
-        right = sum(1 for i, answer in asked.items() if str(response.get(str(i), response.get(i, ""))) == answer)
+        right = sum(
+            1
+            for i, answer in asked.items()
+            if str(response.get(str(i), response.get(i, ""))) == answer
+        )
         return Decimal(right) / Decimal(len(asked))

@@ -30,7 +30,9 @@ def numeric_answers(content) -> list[tuple[Decimal, Decimal, Decimal]]:
             (Decimal(content.numeric_answer), Decimal(content.numeric_tolerance or 0), Decimal(1))
         )
     for a in content.type_data.get("answers", []):
-        answers.append((_number(a["value"]), _number(a.get("tolerance") or 0), _number(a["fraction"])))
+        answers.append(
+            (_number(a["value"]), _number(a.get("tolerance") or 0), _number(a["fraction"]))
+        )
     return answers
 
 

@@ -28,4 +28,8 @@ class Ordering(ItemTypeSpec):
     def score(self, content, response):
         if not isinstance(response, list | tuple):
             raise ValueError("an ordering answer is the list of keys in order")
-        return Decimal(1) if [str(r) for r in response] == content.type_data.get("order") else Decimal(0)
+        return (
+            Decimal(1)
+            if [str(r) for r in response] == content.type_data.get("order")
+            else Decimal(0)
+        )
