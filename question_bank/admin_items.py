@@ -438,8 +438,20 @@ def item_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def item_import_template(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet template (CSV columns, example rows) for curators whose bank is in Excel."""
+    permission_require(request, IMPORT)
+    response = HttpResponse(
+        csv_format.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="kaushal-items-template.xlsx"'
+    return response
+
+
 urlpatterns = [
     path("", item_index, name="index"),
+    path("import/template.xlsx", item_import_template, name="import_template"),
     path("bulk/", item_bulk, name="bulk"),
     path("new/", item_create, name="create"),
     path("coverage/", coverage, name="coverage"),

@@ -45,6 +45,8 @@ __all__ = [
 def format_detect(*, filename: str, data: bytes) -> str:
     """Guess the format from the name, then the first bytes."""
     name = filename.lower()
+    if name.endswith((".xlsx", ".csv")):
+        return "csv"
     if name.endswith(".zip") or data[:2] == b"PK":
         return "qti"
     head = data[:4000].lstrip(b"\xef\xbb\xbf")
@@ -53,8 +55,6 @@ def format_detect(*, filename: str, data: bytes) -> str:
     if name.endswith(".xml") or head.lstrip()[:5] in (b"<?xml", b"<quiz"):
         return "moodle"
     if name.endswith(".csv"):
-        return "csv"
-    if name.endswith((".xlsx",)):
         return "csv"
     if name.endswith((".gift", ".txt")):
         return "gift"

@@ -145,7 +145,10 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
                 lines.append(f"\t{sign}{weight}{text}" + (f"#{feedback}" if feedback else ""))
             body = "\n" + "\n".join(lines) + "\n"
         else:
-            raise ValueError(f"{kind} items cannot be written as GIFT; use Moodle XML or QTI")
+            # GIFT has no such question: said in the file, never turned into another type.
+            out[-1] += f" [not exportable to GIFT: {kind}; use Moodle XML or QTI]"
+            out.append("")
+            continue
         if general:
             body = body.rstrip("\n") + f"\n\t####{general}"
         out += [head + "{" + body + "}", ""]

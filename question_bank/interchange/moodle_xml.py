@@ -43,7 +43,7 @@ _QTYPE_OUT = {
     ItemType.SINGLE_CHOICE: "multichoice", ItemType.MULTIPLE_RESPONSE: "multichoice",
     ItemType.TRUE_FALSE: "truefalse", ItemType.NUMERIC: "numerical",
     ItemType.SHORT_ANSWER: "shortanswer", ItemType.ESSAY: "essay", ItemType.MATCHING: "matching",
-    ItemType.DESCRIPTION: "description", ItemType.CLOZE: "cloze",
+    ItemType.DESCRIPTION: "description", ItemType.CLOZE: "cloze", ItemType.ORDERING: "ordering",
 }  # fmt: skip
 _HTML_ANSWERS = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE)
 _COMBINED = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
@@ -55,7 +55,8 @@ _KNOWN = {
     "showunits", "unitsleft", "responseformat", "responserequired", "responsefieldlines",
     "attachments", "attachmentsrequired", "graderinfo", "responsetemplate", "subquestion",
     "image", "image_base64", "maxbytes", "filetypeslist", "minwordlimit", "maxwordlimit",
-    "instructions",
+    "instructions", "layouttype", "selecttype", "selectcount", "gradingtype", "showgrading",
+    "numberingstyle",
 }  # fmt: skip
 
 
@@ -167,6 +168,16 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
         for pair in data.get("pairs", []):
             sub = _text(question, "subquestion", pair.get("question_html", ""))
             ET.SubElement(ET.SubElement(sub, "answer"), "text").text = pair["answer"]
+    elif kind == ItemType.ORDERING:
+        # Moodle's ordering question lists the items in the right order.
+        keys = data.get("order", [])
+        for position, key in enumerate(keys, start=1):
+            answer = ET.SubElement(
+                question, "answer", {"fraction": str(position), "format": "html"}
+            )
+            ET.SubElement(answer, "text").text = multilang_join(
+                {k: t.options[key].html for k, t in langs.items()}
+            )
     elif kind == ItemType.CLOZE:
         # Moodle stores the sub-questions inside the text: put them back where {#n} stands.
         text = multilang_join({k: t.stem_html for k, t in langs.items()})
@@ -325,6 +336,11 @@ def _grade(raw: str) -> Decimal:
     return fraction
 
 
+def _mark(raw: str) -> Decimal:
+    value = decimal_or_none(raw)
+    return Decimal(1) if value is None else value
+
+
 def _name_kept(question: ET.Element, stems: dict[str, str]) -> str:
     name = " ".join(_field(question, "name/text").split())
     first = stems.get("en") or next(iter(stems.values()), "")
@@ -433,6 +449,16 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
             for u in question.findall("units/unit")
         ]
         type_data["units"] = [u for u in units if u["unit"]]
+    elif qtype == "ordering":
+        item_type = ItemType.ORDERING
+        for i, answer in enumerate(answers):
+            key = option_key(i)
+            texts = _languages(_rich(answer, "text", notes))
+            options.append((key, Decimal(0)))
+            for lang, translation in translations.items():
+                translation.options[key] = OptionText(texts.get(lang, ""))
+        # Moodle writes the items in the right order; the candidate sees them shuffled.
+        type_data["order"] = [key for key, _ in options]
     elif qtype == "essay":
         item_type = ItemType.ESSAY
         type_data.update(
@@ -463,7 +489,7 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
     else:
         raise ValueError(
             f"question type {qtype!r} is not supported (multichoice, truefalse, shortanswer, "
-            "numerical, essay, matching, description, cloze)"
+            "numerical, essay, matching, ordering, description, cloze)"
         )
     if notes:
         type_data["not_modelled"] = sorted(set(notes))
@@ -475,8 +501,8 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
             options=options,
             numeric_answer=numeric_answer,
             numeric_tolerance=numeric_tolerance,
-            name=_name_kept(question, stems),
-            default_mark=decimal_or_none(_field(question, "defaultgrade")) or Decimal(1),
+            name=_name_kept(question, {k: t.stem_html for k, t in translations.items()}),
+            default_mark=_mark(_field(question, "defaultgrade")),
             penalty=decimal_or_none(_field(question, "penalty")),
             shuffle_options=_bool(_field(question, "shuffleanswers"), default=True),
             type_data=type_data,

@@ -169,7 +169,8 @@ class ItemForm(forms.Form):
 class ItemImportForm(forms.Form):
     qp = forms.CharField(label="QP code", help_text="e.g. ASC/Q0202")
     file = forms.FileField(
-        help_text="Moodle XML, GIFT (.gift/.txt), QTI 2.1/3.0 package (.zip) or item (.xml), CSV"
+        help_text="Moodle XML, GIFT (.gift/.txt), QTI 2.1/3.0 package (.zip) or item (.xml), "
+        "CSV or Excel (.xlsx)"
     )
     format = forms.ChoiceField(
         choices=[("", "guess from the file"), ("moodle", "Moodle XML"), ("gift", "GIFT"),
