@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures are imported from tests.question_bank.factories)
+# ruff: noqa: F811, E501  (pytest fixtures are imported from tests.question_bank.factories)
 """The item-type registry: every type validates, scores and shows learners no key; the new
 types survive storage and every interchange format; untagged items cannot be approved and get
 a suggested PC; pools leave out types that cannot be delivered yet."""
