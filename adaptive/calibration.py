@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from question_bank.api import auto_scored_types
 from question_bank.models import Item, QualificationPack
 
 from .irt import ItemBank, SparseResponses, calibrate
@@ -63,9 +64,10 @@ def calibration_data_collect(
 ) -> CalibrationData:
     items = _bank_items(qualification_pack_code)
     rows = list(
-        Response.objects.filter(item__in=items).values_list(
-            "attempt_id", "user_id", "item_id", "is_correct"
-        )
+        # Essays are marked by assessors, descriptions are not questions: neither is calibrated.
+        Response.objects.filter(
+            item__in=items, item_version__item_type__in=auto_scored_types()
+        ).values_list("attempt_id", "user_id", "item_id", "is_correct")
     )
     per_item = Counter(item for _, _, item, _ in rows)
     kept = sorted(item for item, n in per_item.items() if n >= min_responses)

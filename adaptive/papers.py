@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from adaptive.irt import Blueprint, Constraint, ItemBank, probability
-from question_bank.api import qualification_pack_nos
+from question_bank.api import deliverable_types, qualification_pack_nos
 from question_bank.models import Item, ItemPurpose, ItemStatus, ItemVersion, PerformanceCriterion
 
 from .models import Assessment, Attempt
@@ -105,6 +105,8 @@ def _pool_queryset(pcs: list[PerformanceCriterion]):
         status=ItemStatus.APPROVED,
         item__purpose=ItemPurpose.SUMMATIVE,
         item__performance_criterion__in=with_theory or pcs,
+        # Short answer, essay, matching, ordering and cloze have no delivery page yet.
+        item_type__in=deliverable_types(),
     )
 
 
@@ -157,6 +159,14 @@ def items_in_active_pools(*, item_ids) -> set[int]:
     return found
 
 
+def _tagged_pc(version: ItemVersion) -> PerformanceCriterion:
+    """The PC of a pooled (approved) item: an item imported untagged cannot be approved."""
+    pc = version.item.performance_criterion
+    if pc is None:
+        raise ValueError(f"{version} is not tagged to a PC and cannot be in a paper")
+    return pc
+
+
 def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = None):
     """The AssessmentBank of a QP: its current pool, or the frozen ``version_ids`` of an
     attempt (in that order)."""
@@ -180,9 +190,9 @@ def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = 
         PoolItem(
             version_id=v.pk,
             item_id=v.item_id,
-            nos_code=v.item.performance_criterion.nos.code,
-            pc_id=v.item.performance_criterion_id,
-            pc_code=v.item.performance_criterion.code,
+            nos_code=_tagged_pc(v).nos.code,
+            pc_id=_tagged_pc(v).pk,
+            pc_code=_tagged_pc(v).code,
         )
         for v in versions
     ]

@@ -28,6 +28,7 @@ from .interchange import FORMATS, ItemImportError, csv_format, items_export, ite
 from .items import selectors, services
 from .items.content import item_content_of
 from .items.forms import BulkActionForm, ItemExportForm, ItemFilterForm, ItemForm, ItemImportForm
+from .items.suggestions import item_suggestions_accept
 from .models import (
     GenericSkill,
     Item,
@@ -65,6 +66,8 @@ def item_index(request: HttpRequest) -> HttpResponse:
         status=filters.get("status") or "",
         author=filters.get("author"),
         search=filters.get("q") or "",
+        to_be_tagged=bool(filters.get("to_be_tagged")),
+        source_category=filters.get("source_category") or "",
     )
     page = Paginator(versions, 50).get_page(request.GET.get("p"))
     query = request.GET.copy()
@@ -117,7 +120,7 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose an action and at least one item.")
         return _back_to_list(request)
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
-    permission_require(request, CHANGE if action == "submit" else APPROVE)
+    permission_require(request, CHANGE if action in ("submit", "accept_suggestion") else APPROVE)
     done, failed = 0, []
     for version in ItemVersion.objects.filter(pk__in=ids).select_related("item"):
         try:
@@ -130,6 +133,9 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
                     services.item_version_approve(
                         version=version, user=request.user, comment=comment
                     )
+                elif action == "accept_suggestion":
+                    if not item_suggestions_accept(items=[version.item], user=request.user):
+                        raise ValidationError("no suggested PC, or already tagged")
                 else:
                     services.item_version_retire(
                         version=version, user=request.user, comment=comment
@@ -170,7 +176,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "question_bank/items/detail.html",
         {
             "item": item,
-            "page_title": f"Item #{item.pk} ({item.nos.code} {item.performance_criterion.code})",
+            "page_title": f"Item #{item.pk} ({item})",
             "version": shown,
             "versions": versions,
             "content": content,
@@ -206,6 +212,9 @@ def _distractor_rows(version: ItemVersion, statistics) -> list[dict]:
 
 def _nos_list_for(request: HttpRequest, item: Item | None = None):
     if item is not None:
+        if item.performance_criterion_id is None and item.qualification_pack_id:
+            # To be tagged: any NOS of the QP it was imported for.
+            return selectors.qualification_pack_nos(code=item.qualification_pack.code)
         return [item.nos]
     code = request.GET.get("qp") or request.POST.get("qp") or ""
     return selectors.qualification_pack_nos(code=code)
@@ -249,7 +258,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Item, pk=pk)
     latest = item.versions.prefetch_related("options", "translations").order_by("-number")[0]
     initial = ItemForm.initial_from(item=item, content=item_content_of(latest))
-    form = ItemForm(request.POST or None, initial=initial, nos_list=[item.nos])
+    form = ItemForm(request.POST or None, initial=initial, nos_list=_nos_list_for(request, item))
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -266,8 +275,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         generic_skills=cleaned["generic_skills"],
                     )  # fmt: skip
                 version = services.item_edit(
-                    item=item, user=request.user, content=form.content(), comment=cleaned["comment"]
-                )
+                    item=item, user=request.user, comment=cleaned["comment"],
+                    content=services.item_content_carry_over(
+                        content=form.content(), previous=item_content_of(latest)
+                    ),
+                )  # fmt: skip
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -364,6 +376,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "approved": sum(n.approved for n in nos_coverage),
             "needed": sum(n.needed for n in nos_coverage),
             "short_rows": [r for n in nos_coverage for r in n.rows if r.approved == 0],
+            "to_be_tagged": selectors.items_to_be_tagged_count(qualification_pack_code=code)
+            if pack
+            else 0,
             "items_per_mark": selectors.ITEMS_PER_THEORY_MARK,
             "minimum": selectors.MIN_ITEMS_PER_PC,
         },
@@ -385,11 +400,14 @@ def item_import(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 # Only a curator who may approve can carry approved statuses over from a file.
                 keep_status=request.user.has_perm(APPROVE),
+                dry_run=form.cleaned_data.get("dry_run", False),
             )
         except ItemImportError as exc:
             problems = exc.problems
         else:
-            messages.success(request, f"Imported {upload.name}: {result}.")
+            messages.success(
+                request, f"{upload.name}: {result.questions_found} questions found; {result}."
+            )
     return render(
         request,
         "question_bank/items/import.html",
@@ -430,8 +448,20 @@ def item_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def item_import_template(request: HttpRequest) -> HttpResponse:
+    """The spreadsheet template (CSV columns, example rows) for curators whose bank is in Excel."""
+    permission_require(request, IMPORT)
+    response = HttpResponse(
+        csv_format.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="kaushal-items-template.xlsx"'
+    return response
+
+
 urlpatterns = [
     path("", item_index, name="index"),
+    path("import/template.xlsx", item_import_template, name="import_template"),
     path("bulk/", item_bulk, name="bulk"),
     path("new/", item_create, name="create"),
     path("coverage/", coverage, name="coverage"),

@@ -14,13 +14,15 @@ and the double-submission guard) is ``adaptive.services.response_record``, which
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from .items.content import item_content_of
 from .items.selectors import qualification_pack_nos
 from .items.services import item_exposure_record
+from .items.types import auto_scored_types, deliverable_types, item_type_spec
 from .models import (
     GenericSkill,
     ItemStatus,
@@ -32,6 +34,8 @@ from .models import (
 
 __all__ = [
     "approved_items_for",
+    "auto_scored_types",
+    "deliverable_types",
     "item_exposure_record",
     "item_for_learner",
     "qualification_pack_nos",
@@ -70,6 +74,8 @@ def approved_items_for(
         scope &= Q(item__purpose=purpose)
     versions = list(
         ItemVersion.objects.filter(tags, scope)
+        # Types whose delivery pages are not built yet stay out (see deliverable_types).
+        .filter(item_type__in=deliverable_types())
         .distinct()
         .select_related("item")
         .prefetch_related("options", "translations")
@@ -80,22 +86,21 @@ def approved_items_for(
 
 
 def item_for_learner(*, item_version: ItemVersion, language: str = "en") -> dict:
-    """What a learner may see before answering. No answer key and no feedback, by construction."""
+    """What a learner may see before answering. No answer key and no feedback, by construction:
+    the type's ``learner_view`` (question_bank.items.types) decides what else is shown, and a
+    short answer shows no options at all."""
     translation = item_version.translation(language)
     if translation is None:
         raise ValidationError("this item has no text")
-    options = []
-    if item_version.item_type != ItemType.NUMERIC:
-        options = [
-            {"key": o.key, "html": translation.options.get(o.key, {}).get("html", "")}
-            for o in item_version.options.all()
-        ]
+    content = item_content_of(item_version)
+    view = item_type_spec(item_version.item_type).learner_view(content, translation.language)
     return {
         "id": item_version.pk,
         "type": item_version.item_type,
         "language": translation.language,
         "stem_html": translation.stem_html,
-        "options": options,
+        "options": view.pop("options", []),
+        **view,
     }
 
 
@@ -110,35 +115,34 @@ def _chosen_keys(answer) -> list[str]:
 
 
 def response_evaluate(*, item_version: ItemVersion, answer, language: str = "en") -> dict:
-    """Score ``answer`` and return the feedback to show after answering (see module doc)."""
+    """Score ``answer`` with the item type's ``score`` and return the feedback to show after
+    answering (see module doc). ``score`` is None for an essay: an assessor marks it."""
     translation = item_version.translation(language)
     options = list(item_version.options.all())
     correct_keys = [o.key for o in options if o.fraction > 0]
+    content = item_content_of(item_version)
+    spec = item_type_spec(item_version.item_type)
+    try:
+        fraction = spec.score(content, answer)
+    except (ValueError, TypeError, InvalidOperation) as exc:
+        raise ValidationError(str(exc)) from exc
+    chosen: list[str] = []
     if item_version.item_type == ItemType.NUMERIC:
-        try:
-            given = Decimal(str(answer).strip())
-        except (InvalidOperation, TypeError) as exc:
-            raise ValidationError(f"{answer!r} is not a number") from exc
-        if not given.is_finite():
-            raise ValidationError(f"{answer!r} is not a number")
-        tolerance = item_version.numeric_tolerance or Decimal(0)
-        correct = abs(given - item_version.numeric_answer) <= tolerance
-        score = 1.0 if correct else 0.0
-        chosen: list[str] = []
         correct_keys = [str(item_version.numeric_answer.normalize())]
-    else:
+    elif spec.has_options and item_version.item_type not in (
+        ItemType.SHORT_ANSWER,
+        ItemType.ORDERING,
+    ):
         chosen = _chosen_keys(answer)
-        fractions = {o.key: o.fraction for o in options}
-        unknown = [k for k in chosen if k not in fractions]
-        if unknown:
-            raise ValidationError(f"unknown option(s): {', '.join(unknown)}")
-        if len(set(chosen)) != len(chosen):
-            raise ValidationError("an option was chosen twice")
-        if item_version.item_type != ItemType.MULTIPLE_RESPONSE and len(chosen) > 1:
-            raise ValidationError("choose one option")
-        total = sum((fractions[k] for k in chosen), Decimal(0))
-        score = float(min(Decimal(1), max(Decimal(0), total)))
+    score = None if fraction is None else float(fraction)
+    if item_version.item_type in (
+        ItemType.SINGLE_CHOICE,
+        ItemType.MULTIPLE_RESPONSE,
+        ItemType.TRUE_FALSE,
+    ):
         correct = sorted(chosen) == sorted(correct_keys)
+    else:
+        correct = fraction is not None and fraction == 1
     option_feedback = {}
     if translation is not None:
         option_feedback = {

@@ -15,6 +15,7 @@ from .common import (
     ImportResult,
     ItemImportError,
     ItemRecord,
+    ParsedFile,
     Problem,
     item_records_for_export,
     items_import,
@@ -32,6 +33,7 @@ __all__ = [
     "ImportResult",
     "ItemImportError",
     "ItemRecord",
+    "ParsedFile",
     "Problem",
     "format_detect",
     "items_export",
@@ -43,9 +45,14 @@ __all__ = [
 def format_detect(*, filename: str, data: bytes) -> str:
     """Guess the format from the name, then the first bytes."""
     name = filename.lower()
+    if name.endswith((".xlsx", ".csv")):
+        return "csv"
     if name.endswith(".zip") or data[:2] == b"PK":
         return "qti"
-    if name.endswith(".xml") or data.lstrip()[:5] in (b"<?xml", b"<quiz"):
+    head = data[:4000].lstrip(b"\xef\xbb\xbf")
+    if b"assessmentItem" in head or b"qti-assessment-item" in head:
+        return "qti"
+    if name.endswith(".xml") or head.lstrip()[:5] in (b"<?xml", b"<quiz"):
         return "moodle"
     if name.endswith(".csv"):
         return "csv"
@@ -62,21 +69,33 @@ def items_import_file(
     filename: str = "",
     user=None,
     keep_status: bool = False,
+    dry_run: bool = False,
+    strict: bool = False,
 ) -> ImportResult:
-    """Parse and import a whole file; on any problem raise ItemImportError and write nothing."""
+    """Parse and import a file. Each question that cannot be imported is refused on its own
+    and listed in ``result.skipped`` with its title, line and reason; a file that cannot be
+    read at all raises ItemImportError and writes nothing. ``strict`` (trusted files such as
+    the demo bank) refuses the whole file when any question is refused."""
     name = format or format_detect(filename=filename, data=data)
     if name not in FORMATS:
         raise ItemImportError(
             [Problem(0, "-", f"unknown format {name!r}; use {', '.join(FORMATS)}")]
         )
-    records = FORMATS[name].parse(data, source=filename)
-    return items_import(
-        records=records,
+    parsed = FORMATS[name].read(data, source=filename)
+    if strict:
+        parsed.strict()
+    result = items_import(
+        records=parsed.records,
+        skipped=parsed.skipped,
         qualification_pack_code=qualification_pack_code,
         user=user,
         keep_status=keep_status,
         source_name=filename,
+        dry_run=dry_run,
     )
+    if strict and result.skipped:
+        raise ItemImportError(result.skipped)
+    return result
 
 
 def items_export(

@@ -10,12 +10,16 @@ and line.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..items.content import ItemContent, item_content_of, item_content_validate
@@ -25,6 +29,7 @@ from ..items.selectors import (
     qualification_pack_nos,
 )
 from ..items.services import item_create, item_edit
+from ..items.suggestions import item_suggestions_compute
 from ..models import Item, ItemEvent, ItemStatus, ItemVersion
 
 DIFFICULTY_TAG = "kaushal-difficulty:"
@@ -34,9 +39,12 @@ ENEMY_TAG = "kaushal-enemy:"
 
 @dataclass
 class ItemRecord:
-    nos_code: str
-    pc_ref: str
     content: ItemContent
+    # Explicit tags (our CSV columns): wrong ones refuse the row. Formats without such columns
+    # leave them empty and give ``source_category`` and ``source_tags`` instead, from which the
+    # import tags what names a NOS/PC of the QP and leaves the rest "to be tagged".
+    nos_code: str = ""
+    pc_ref: str = ""
     uid: str = ""
     knowledge_codes: list[str] = field(default_factory=list)
     generic_skill_codes: list[str] = field(default_factory=list)
@@ -44,6 +52,10 @@ class ItemRecord:
     enemies: list[str] = field(default_factory=list)
     line: int = 0  # where the item starts in its file (1-based)
     source: str = ""  # file inside a package, where relevant
+    source_category: str = ""  # the file's category path, "/"-joined names
+    source_tags: list[str] = field(default_factory=list)
+    source_id: str = ""  # the file's own id (Moodle idnumber, QTI identifier): any string
+    title: str = ""  # the question's title/name in the file, for reports
 
     def comparable(self) -> tuple:
         """Everything that must survive a round trip, in a form that compares with ==."""
@@ -51,18 +63,21 @@ class ItemRecord:
         return (
             self.uid, self.nos_code, self.pc_ref, sorted(self.knowledge_codes),
             sorted(self.generic_skill_codes), self.status, sorted(self.enemies), content,
+            self.source_category, sorted(self.source_tags), self.source_id,
         )  # fmt: skip
 
     def tags(self) -> list[str]:
-        """KU/GS codes and our metadata as free tags (Moodle XML, GIFT)."""
-        tags = [*self.knowledge_codes, *self.generic_skill_codes, STATUS_TAG + self.status]
+        """KU/GS codes, the source's own tags and our metadata as free tags (Moodle XML, GIFT)."""
+        tags = [*self.knowledge_codes, *self.generic_skill_codes, *self.source_tags]
+        tags.append(STATUS_TAG + self.status)
         if self.content.difficulty_estimate is not None:
             tags.append(f"{DIFFICULTY_TAG}{self.content.difficulty_estimate}")
         tags.extend(ENEMY_TAG + uid for uid in self.enemies)
         return tags
 
     def apply_tags(self, tags: list[str]) -> list[str]:
-        """Inverse of ``tags``; returns problems."""
+        """Inverse of ``tags``. Tags we do not know are kept as the item's source tags; returns
+        problems (a malformed Kaushal tag)."""
         problems = []
         for tag in tags:
             tag = tag.strip()
@@ -79,13 +94,21 @@ class ItemRecord:
                 self.knowledge_codes.append(tag)
             elif re.fullmatch(r"(GS|SA|SB|SC)\d+[A-Za-z]?", tag):
                 self.generic_skill_codes.append(tag)
-            elif tag:
-                problems.append(f"unknown tag {tag!r}")
+            elif tag and tag not in self.source_tags:
+                self.source_tags.append(tag)
         return problems
+
+    def id_set(self, raw: str) -> None:
+        """A file's id: ours when it is a UUID, else the source's own (any string)."""
+        raw = raw.strip()
+        try:
+            self.uid = str(uuid.UUID(raw)) if raw else ""
+        except ValueError:
+            self.source_id = raw[:255]
 
     @property
     def label(self) -> str:
-        return self.uid or f"{self.nos_code} {self.pc_ref}"
+        return self.title or self.uid or self.source_id or f"{self.nos_code} {self.pc_ref}".strip()
 
 
 @dataclass
@@ -99,9 +122,18 @@ class Problem:
         where = f"{self.source}:" if self.source else ""
         return f"{where}line {self.line}: item {self.item}: {self.message}"
 
+    def as_dict(self) -> dict:
+        return {
+            "question": self.item,
+            "line": self.line,
+            "file": self.source,
+            "reason": self.message,
+        }
+
 
 class ItemImportError(Exception):
-    """Raised with every problem found; nothing has been written."""
+    """The file as a whole cannot be imported (unreadable, wrong encoding, unknown QP); with
+    every problem found. Nothing has been written."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -109,15 +141,59 @@ class ItemImportError(Exception):
 
 
 @dataclass
+class ParsedFile:
+    """What a format module read: the questions it understood and those it refused (each with
+    its title, line and reason). A refused question never stops the others."""
+
+    records: list[ItemRecord] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def strict(self) -> list[ItemRecord]:
+        """The records, or ItemImportError listing every refused question (trusted files)."""
+        if self.skipped:
+            raise ItemImportError(self.skipped)
+        return self.records
+
+
+@dataclass
 class ImportResult:
     created: int = 0
     new_versions: int = 0
     unchanged: int = 0
+    questions_found: int = 0
+    to_be_tagged: int = 0
+    descriptions: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    not_modelled: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.new_versions + self.unchanged
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.created} created, {self.new_versions} new versions, {self.unchanged} unchanged"
         )
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped"
+        if self.to_be_tagged:
+            text += f", {self.to_be_tagged} to be tagged"
+        return text + (" (dry run: nothing written)" if self.dry_run else "")
+
+    def as_dict(self) -> dict:
+        return {
+            "questions_found": self.questions_found,
+            "imported": self.imported,
+            "created": self.created,
+            "new_versions": self.new_versions,
+            "unchanged": self.unchanged,
+            "to_be_tagged": self.to_be_tagged,
+            "skipped": [p.as_dict() for p in self.skipped],
+            "not_modelled": [p.as_dict() for p in self.not_modelled],
+            "errors": [],
+            "dry_run": self.dry_run,
+        }
 
 
 def option_key(index: int) -> str:
@@ -199,6 +275,80 @@ def _codes(objects) -> dict[str, object]:
     return {o.code: o for o in objects}
 
 
+def content_hash(content: ItemContent) -> str:
+    """Same question, same hash: re-importing a file without ids does not duplicate it."""
+    c = content.normalised()
+    payload = {
+        "type": c.item_type,
+        "name": c.name,
+        "text": {
+            lang: [
+                t.stem_html,
+                t.general_feedback_html,
+                {k: [o.html, o.feedback_html] for k, o in sorted(t.options.items())},
+            ]
+            for lang, t in c.translations.items()
+        },
+        "options": [[k, str(f)] for k, f in c.options],
+        "numeric": [str(c.numeric_answer), str(c.numeric_tolerance)],
+        "type_data": {k: v for k, v in c.type_data.items() if k != "not_modelled"},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class _Resolved:
+    record: ItemRecord
+    nos: object = None
+    pc: object = None
+    kus: list = field(default_factory=list)
+    gss: list = field(default_factory=list)
+
+
+def _resolve_tags(
+    record, *, nos_by_code, refs_by_nos, ku_by_nos, gs_by_nos, qp_code
+) -> tuple[_Resolved | None, str]:
+    """Tag from explicit columns (refusing wrong ones), else from the category path and free
+    tags where they name a NOS/PC of the QP; anything unresolved stays a source tag."""
+    resolved = _Resolved(record)
+    if record.nos_code or record.pc_ref:
+        nos = nos_by_code.get(record.nos_code)
+        if nos is None:
+            return None, f"NOS {record.nos_code!r} is not in {qp_code}"
+        pc = refs_by_nos[record.nos_code].get(record.pc_ref)
+        if record.pc_ref and pc is None:
+            return None, f"{record.nos_code} has no performance criterion {record.pc_ref!r}"
+        resolved.nos, resolved.pc = nos, pc
+    else:
+        names = category_parse(record.source_category) + record.source_tags
+        nos_code = next((n for n in reversed(names) if n in nos_by_code), None)
+        if nos_code:
+            resolved.nos = nos_by_code[nos_code]
+            resolved.pc = next(
+                (refs_by_nos[nos_code][n] for n in reversed(names) if n in refs_by_nos[nos_code]),
+                None,
+            )
+        path = category_parse(record.source_category)
+        if resolved.pc is not None and path[-3:] == [qp_code, nos_code, path[-1]]:
+            # Kaushal's own QP/NOS/PC path is a tag, not a source category.
+            record.source_category = ""
+            record.nos_code, record.pc_ref = nos_code, path[-1]
+    nos_code = resolved.nos.code if resolved.nos is not None else None
+    for codes, table, out in (
+        (record.knowledge_codes, ku_by_nos, resolved.kus),
+        (record.generic_skill_codes, gs_by_nos, resolved.gss),
+    ):
+        for code in codes:
+            found = table[nos_code].get(code) if nos_code else None
+            if found is None:
+                if record.nos_code:
+                    return None, f"{record.nos_code} has no knowledge item or skill {code!r}"
+                record.source_tags.append(code)  # kept; a curator tags it with the NOS
+            else:
+                out.append(found)
+    return resolved, ""
+
+
 def items_import(
     *,
     records: list[ItemRecord],
@@ -206,12 +356,17 @@ def items_import(
     user=None,
     keep_status: bool = False,
     source_name: str = "",
+    skipped: list[Problem] | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Validate every record, then store all of them in one transaction (or none)."""
-    problems: list[Problem] = []
+    """Import every valid record; refuse each invalid one with its reason (in ``skipped``), so
+    one bad question never blocks the rest. ``dry_run`` does everything in a transaction that is
+    rolled back, so the report is exact and nothing is written."""
+    result = ImportResult(dry_run=dry_run, skipped=list(skipped or []))
+    result.questions_found = len(records) + len(result.skipped)
 
-    def problem(record: ItemRecord, message: str) -> None:
-        problems.append(Problem(record.line, record.label, message, record.source))
+    def refuse(record: ItemRecord, message: str) -> None:
+        result.skipped.append(Problem(record.line, record.label, message, record.source))
 
     qp = qualification_pack_current(code=qualification_pack_code)
     if qp is None:
@@ -219,110 +374,134 @@ def items_import(
             [Problem(0, "-", f"no qualification pack {qualification_pack_code!r}; import it first")]
         )
     nos_by_code = {n.code: n for n in qualification_pack_nos(code=qualification_pack_code)}
-    refs_by_nos = {code: performance_criterion_refs(n) for code, n in nos_by_code.items()}
-    ku_by_nos = {code: _codes(n.knowledge_items.all()) for code, n in nos_by_code.items()}
-    gs_by_nos = {code: _codes(n.generic_skills.all()) for code, n in nos_by_code.items()}
+    tables = {
+        "nos_by_code": nos_by_code,
+        "refs_by_nos": {code: performance_criterion_refs(n) for code, n in nos_by_code.items()},
+        "ku_by_nos": {code: _codes(n.knowledge_items.all()) for code, n in nos_by_code.items()},
+        "gs_by_nos": {code: _codes(n.generic_skills.all()) for code, n in nos_by_code.items()},
+        "qp_code": qualification_pack_code,
+    }
     uids_in_file: dict[str, ItemRecord] = {}
-    resolved = []
+    accepted: list[_Resolved] = []
     for record in records:
-        if record.uid:
-            try:
-                record.uid = str(uuid.UUID(record.uid))
-            except ValueError:
-                problem(record, f"{record.uid!r} is not a UUID")
-            if record.uid in uids_in_file:
-                problem(record, f"the same id is used at line {uids_in_file[record.uid].line}")
-            uids_in_file[record.uid] = record
-        nos = nos_by_code.get(record.nos_code)
-        pc = kus = gss = None
-        if nos is None:
-            problem(record, f"NOS {record.nos_code!r} is not in {qualification_pack_code}")
-        else:
-            pc = refs_by_nos[record.nos_code].get(record.pc_ref)
-            if pc is None:
-                problem(record, f"{record.nos_code} has no performance criterion {record.pc_ref!r}")
-            kus = [ku_by_nos[record.nos_code].get(c) for c in record.knowledge_codes]
-            gss = [gs_by_nos[record.nos_code].get(c) for c in record.generic_skill_codes]
-            for code, obj in [
-                *zip(record.knowledge_codes, kus, strict=True),
-                *zip(record.generic_skill_codes, gss, strict=True),
-            ]:
-                if obj is None:
-                    problem(record, f"{record.nos_code} has no knowledge item or skill {code!r}")
+        if record.uid and record.uid in uids_in_file:
+            refuse(record, f"the same id is used at line {uids_in_file[record.uid].line}")
+            continue
         if record.status not in ItemStatus.values:
-            problem(record, f"unknown status {record.status!r}")
-        for message in item_content_validate(record.content):
-            problem(record, message)
-        resolved.append((record, pc, kus, gss))
-    known_uids = set(uids_in_file)
-    wanted = {e for r in records for e in r.enemies}
-    try:
-        existing_enemies = {
-            str(u)
-            for u in Item.objects.filter(uid__in=[uuid.UUID(e) for e in wanted]).values_list(
-                "uid", flat=True
-            )
-        }
-    except ValueError:
-        existing_enemies = set()
-    for record in records:
-        for enemy in record.enemies:
-            if enemy not in known_uids and enemy not in existing_enemies:
-                problem(record, f"enemy {enemy!r} is neither in the file nor in the bank")
-    if problems:
-        raise ItemImportError(problems)
+            refuse(record, f"unknown status {record.status!r}")
+            continue
+        problems = item_content_validate(record.content)
+        if problems:
+            refuse(record, "; ".join(problems))
+            continue
+        resolved, reason = _resolve_tags(record, **tables)
+        if resolved is None:
+            refuse(record, reason)
+            continue
+        if record.uid:
+            uids_in_file[record.uid] = record
+        accepted.append(resolved)
+    wanted = {e for r in accepted for e in r.record.enemies}
+    valid_uuids = []
+    for e in wanted:
+        with contextlib.suppress(ValueError):
+            valid_uuids.append(uuid.UUID(e))
+    existing_enemies = {
+        str(u) for u in Item.objects.filter(uid__in=valid_uuids).values_list("uid", flat=True)
+    }
+    kept: list[_Resolved] = []
+    for resolved in accepted:
+        missing = [
+            e
+            for e in resolved.record.enemies
+            if e not in uids_in_file and e not in existing_enemies
+        ]
+        if missing:
+            refuse(resolved.record, f"enemy {missing[0]!r} is neither in the file nor in the bank")
+        else:
+            kept.append(resolved)
+    for resolved in kept:
+        notes = resolved.record.content.type_data.get("not_modelled") or []
+        if notes:
+            r = resolved.record
+            result.not_modelled.append(Problem(r.line, r.label, "; ".join(notes), r.source))
+    result.skipped.sort(key=lambda p: (p.source, p.line))
 
-    result = ImportResult()
     with transaction.atomic():
-        items_by_uid: dict[str, Item] = {}
-        for record, pc, kus, gss in resolved:
-            existing = Item.objects.filter(uid=record.uid).first() if record.uid else None
-            if existing is None:
-                item = item_create(
-                    performance_criterion=pc, content=record.content, author=user,
-                    knowledge_items=kus, generic_skills=gss,
-                    uid=uuid.UUID(record.uid) if record.uid else None,
-                )  # fmt: skip
-                version = item.versions.get()
-                result.created += 1
-            else:
-                item = existing
-                latest = item.versions.order_by("-number").prefetch_related(
-                    "options", "translations"
-                )[0]
-                if item_content_of(latest) == record.content.normalised() and (
-                    not keep_status or latest.status == record.status
-                ):
-                    result.unchanged += 1
-                    items_by_uid[str(item.uid)] = item
-                    continue
-                if item.performance_criterion_id != pc.pk:
-                    raise ItemImportError(
-                        [
-                            Problem(
-                                record.line,
-                                record.label,
-                                "an existing item cannot move to another PC",
-                                record.source,
-                            )
-                        ]
-                    )
-                version = item_edit(
-                    item=item, user=user, content=record.content, comment="imported"
-                )
-                result.new_versions += 1
-            if keep_status and record.status != ItemStatus.DRAFT:
-                _status_import(version=version, status=record.status, user=user, source=source_name)
-            ItemEvent.objects.create(
-                item=item, version=version, actor=user, action=ItemEvent.Action.IMPORTED,
-                comment=source_name,
-            )  # fmt: skip
-            items_by_uid[str(item.uid)] = item
-        for record in records:
-            if record.enemies and record.uid:
+        items_by_uid = _write(kept, qp=qp, user=user, keep_status=keep_status,
+                              source_name=source_name, result=result, refuse=refuse)  # fmt: skip
+        for resolved in kept:
+            record = resolved.record
+            if record.enemies and record.uid and record.uid in items_by_uid:
                 item = items_by_uid[record.uid]
                 item.enemies.add(*Item.objects.filter(uid__in=record.enemies))
+        if result.to_be_tagged:
+            item_suggestions_compute(qualification_pack_code=qualification_pack_code)
+        if dry_run:
+            transaction.set_rollback(True)
     return result
+
+
+def _existing(record: ItemRecord, qp, digest: str) -> Item | None:
+    if record.uid:
+        return Item.objects.filter(uid=record.uid).first()
+    if record.source_id:
+        found = Item.objects.filter(qualification_pack=qp, source_id=record.source_id).first()
+        if found:
+            return found
+    return Item.objects.filter(qualification_pack=qp, content_hash=digest).first()
+
+
+def _write(kept, *, qp, user, keep_status, source_name, result, refuse) -> dict[str, Item]:
+    items_by_uid: dict[str, Item] = {}
+    for resolved in kept:
+        record, pc = resolved.record, resolved.pc
+        digest = content_hash(record.content)
+        if record.content.item_type == "description":
+            result.descriptions += 1
+        existing = _existing(record, qp, digest)
+        if existing is None:
+            item = item_create(
+                performance_criterion=pc, content=record.content, author=user,
+                knowledge_items=resolved.kus, generic_skills=resolved.gss,
+                uid=uuid.UUID(record.uid) if record.uid else None,
+                nos=resolved.nos, qualification_pack=qp,
+                source={"source_category": record.source_category[:500],
+                        "source_tags": record.source_tags, "source_id": record.source_id,
+                        "content_hash": digest},
+            )  # fmt: skip
+            version = item.versions.get()
+            result.created += 1
+        else:
+            item = existing
+            latest = item.versions.order_by("-number").prefetch_related("options", "translations")[
+                0
+            ]
+            if item_content_of(latest) == record.content.normalised() and (
+                not keep_status or latest.status == record.status
+            ):
+                result.unchanged += 1
+                items_by_uid[str(item.uid)] = item
+                if not item.is_tagged:
+                    result.to_be_tagged += 1
+                continue
+            if pc is not None and item.performance_criterion_id not in (None, pc.pk):
+                refuse(record, "an existing item cannot move to another PC")
+                continue
+            version = item_edit(item=item, user=user, content=record.content, comment="imported")
+            item.content_hash = digest
+            item.save(update_fields=["content_hash"])
+            result.new_versions += 1
+        if not item.is_tagged:
+            result.to_be_tagged += 1
+        if keep_status and record.status != ItemStatus.DRAFT and item.is_tagged:
+            _status_import(version=version, status=record.status, user=user, source=source_name)
+        ItemEvent.objects.create(
+            item=item, version=version, actor=user, action=ItemEvent.Action.IMPORTED,
+            comment=source_name,
+        )  # fmt: skip
+        items_by_uid[str(item.uid)] = item
+    return items_by_uid
 
 
 def _status_import(*, version: ItemVersion, status: str, user, source: str) -> None:
@@ -354,7 +533,14 @@ def item_records_for_export(
     refs = {
         n.pk: {pc.pk: ref for ref, pc in performance_criterion_refs(n).items()} for n in nos_list
     }
-    versions = ItemVersion.objects.filter(is_latest=True, item__nos__in=nos_list)
+    versions = ItemVersion.objects.filter(
+        Q(item__nos__in=nos_list)
+        | Q(
+            item__qualification_pack__code=qualification_pack_code,
+            item__performance_criterion__isnull=True,
+        ),
+        is_latest=True,
+    )
     if status:
         versions = versions.filter(status=status)
     if nos_code:
@@ -381,8 +567,13 @@ def item_records_for_export(
         records.append(
             ItemRecord(
                 uid=str(item.uid),
-                nos_code=item.nos.code,
-                pc_ref=refs[item.nos_id][item.performance_criterion_id],
+                nos_code=item.nos.code if item.performance_criterion_id else "",
+                pc_ref=refs[item.nos_id][item.performance_criterion_id]
+                if item.performance_criterion_id
+                else "",
+                source_category=item.source_category,
+                source_tags=list(item.source_tags),
+                source_id=item.source_id,
                 knowledge_codes=[k.code for k in item.knowledge_items.all()],
                 generic_skill_codes=[g.code for g in item.generic_skills.all()],
                 status=v.status,

@@ -1,14 +1,26 @@
-"""GIFT (Moodle's plain-text format): multiple choice, multiple response, true/false, numerical.
+"""GIFT (Moodle's plain-text format), read as Moodle 4.x's own parser reads it.
 
-Tags travel the Moodle 4 way: ``$CATEGORY: $course$/top/QP/NOS/PC`` (with "//" for a "/" in a
-name) and a comment line ``// [id:<uid>] [tag:KU1] [tag:kaushal-status:approved]`` before the
-question. Text is ``[html]``; English and Hindi share a field through multilang markup, as in
-Moodle XML. Special characters ``~ = # { } :`` and newlines are backslash-escaped.
-True/false feedback is ``{TRUE#feedback if wrong#feedback if right}`` as Moodle reads it.
+Grammar (Moodle ``question/format/gift/format.php``): questions are separated by blank lines
+(here also a new ``::title::`` line after a complete question); whole-line ``//`` comments are
+dropped, except ``// [id:...]`` and ``// [tag:...]`` which Moodle 4 writes for idnumber and tags;
+``$CATEGORY: path`` switches category at any depth; ``::title::``; a ``[html]``, ``[moodle]``,
+``[plain]`` or ``[markdown]`` prefix sets the text format; the answer block is the first ``{``
+to the first ``}`` (text after it: "missing word", the stem gets ``_____``); ``####`` starts the
+general feedback. Type: no block = description, ``{}`` = essay, ``{#...}`` = numerical (``=a:tol``,
+``=low..high``, ``%n%`` weights, ``~`` wrong-answer feedback), any ``~`` = multiple choice
+(single when an ``=`` is present), ``=`` with ``->`` = matching, ``T/F/TRUE/FALSE``
+(``#wrong#right`` feedback) = true/false, else short answer. ``%n%`` weights must be in Moodle's
+grade set.
+Escapes: ``\\~ \\= \\# \\{ \\} \\:`` and ``\\n``; other backslashes are literal. UTF-8 with or
+without BOM; other encodings are refused, naming the problem.
+
+Kaushal's own files use ``$CATEGORY: $course$/top/QP/NOS/PC`` and ``[html]`` text with Hindi and
+English in multilang markup.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from decimal import Decimal
 
@@ -17,278 +29,429 @@ from ..models import ItemType
 from .common import (
     ItemImportError,
     ItemRecord,
+    ParsedFile,
     Problem,
     category_parse,
     category_path,
     multilang_join,
     multilang_split,
     option_key,
-    tags_from_category,
 )
+from .moodle_fractions import moodle_fraction, moodle_percent
 
 EXTENSION = "gift.txt"
 _SPECIAL = "~=#{}:"
+# Escaped specials become private-use placeholders while the structure is parsed (as Moodle's
+# escapedchar_pre does), and their characters again in the texts.
+_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + "n")}
+_BACK = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
+_WEIGHT = re.compile(r"^%(-*)(\d{1,2}\.?\d*|100)%")
 
 
 def escape(text: str) -> str:
-    out = text.replace("\\", "\\\\")
+    out = text
     for ch in _SPECIAL:
         out = out.replace(ch, "\\" + ch)
     return out.replace("\r", "").replace("\n", "\\n")
 
 
+def _protect(text: str) -> str:
+    return re.sub(r"\\([~=#{}:n])", lambda m: _PLACEHOLDER[m.group(1)], text)
+
+
+def _restore(text: str) -> str:
+    return "".join(_BACK.get(ch, ch) for ch in text)
+
+
 def unescape(text: str) -> str:
-    out, i = [], 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            nxt = text[i + 1]
-            out.append("\n" if nxt == "n" else nxt)
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _percent(fraction: Decimal) -> str:
-    return format((Decimal(fraction) * 100).quantize(Decimal("0.00001")).normalize(), "f")
+    return _restore(_protect(text))
 
 
 def _field(texts: dict[str, str]) -> str:
-    return escape(multilang_join(texts))
+    # In [html] text a backslash is written as its entity: GIFT has no escape for a backslash
+    # before a special character or an "n".
+    return escape(multilang_join(texts).replace("\\", "&#92;"))
+
+
+# ---------------------------------------------------------------- export
 
 
 def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
     out: list[str] = [f"// Kaushal item bank export: {qualification_pack_code}", ""]
     category = None
     for record in records:
-        path = category_path(qualification_pack_code, record.nos_code, record.pc_ref)
+        if record.nos_code and record.pc_ref:
+            path = category_path(qualification_pack_code, record.nos_code, record.pc_ref)
+        else:
+            path = "$course$/top/" + (record.source_category or "Imported")
         if path != category:
             out += [f"$CATEGORY: {path}", ""]
             category = path
         content, langs = record.content, record.content.translations
-        meta = f"[id:{record.uid}] " + " ".join(f"[tag:{t}]" for t in record.tags())
+        ident = record.uid or record.source_id
+        meta = (f"[id:{ident}] " if ident else "") + " ".join(f"[tag:{t}]" for t in record.tags())
         out.append(f"// {meta.strip()}")
         stem = _field({k: t.stem_html for k, t in langs.items()})
         general = _field({k: t.general_feedback_html for k, t in langs.items()})
-        head = f"::{escape(record.uid)}::[html]{stem}" + "{"
-        if content.item_type == ItemType.NUMERIC:
-            answer = format(content.numeric_answer, "f")
-            answers = [f"#{answer}:{format(content.numeric_tolerance or 0, 'f')}"]
-        elif content.item_type == ItemType.TRUE_FALSE:
+        title = escape(content.name or ident or "question")
+        if not content.name and not ident:
+            title = ""
+        head = (f"::{title}::" if title else "") + f"[html]{stem}"
+        kind = content.item_type
+        if kind == ItemType.DESCRIPTION:
+            out += [head, ""]
+            continue
+        answers: list[str] = []
+        if kind == ItemType.NUMERIC:
+            value = format(content.numeric_answer, "f")
+            answers.append(f"=%100%{value}:{format(content.numeric_tolerance or 0, 'f')}")
+            for extra in content.type_data.get("answers", []):
+                weight = moodle_percent(Decimal(extra["fraction"]))
+                answers.append(f"=%{weight}%{extra['value']}:{extra.get('tolerance') or 0}")
+            body = "#" + "\n\t".join(answers)
+        elif kind == ItemType.TRUE_FALSE:
             correct = content.correct_keys[0]
             wrong = "false" if correct == "true" else "true"
             fb_right = _field({k: t.options[correct].feedback_html for k, t in langs.items()})
             fb_wrong = _field({k: t.options[wrong].feedback_html for k, t in langs.items()})
-            answers = [f"{correct.upper()}#{fb_wrong}#{fb_right}"]
-        else:
-            answers = []
+            body = f"{correct.upper()}#{fb_wrong}#{fb_right}"
+        elif kind == ItemType.ESSAY:
+            body = ""
+        elif kind == ItemType.MATCHING:
+            body = "\n".join(
+                f"\t={escape(p.get('question_html', ''))} -> {escape(p['answer'])}"
+                for p in content.type_data.get("pairs", [])
+            )
+        elif kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.SHORT_ANSWER):
+            lines = []
             for key, fraction in content.options:
                 text = _field({k: t.options[key].html for k, t in langs.items()})
+                if kind == ItemType.SHORT_ANSWER:
+                    text = escape(html_lib.unescape(langs[next(iter(langs))].options[key].html))
                 feedback = _field({k: t.options[key].feedback_html for k, t in langs.items()})
-                # An explicit weight keeps a text that starts with "%" from reading as one.
-                plain = not text.startswith("%")
-                if content.item_type == ItemType.SINGLE_CHOICE and fraction == 1:
-                    prefix = "=" if plain else "=%100%"
-                elif fraction == 0 and content.item_type == ItemType.SINGLE_CHOICE and plain:
-                    prefix = "~"
-                else:
-                    prefix = f"~%{_percent(fraction)}%"
-                answers.append(f"\t{prefix}{text}" + (f"#{feedback}" if feedback else ""))
-        if general:
-            answers.append(f"\t####{general}")
-        if content.item_type in (ItemType.NUMERIC, ItemType.TRUE_FALSE):
-            out.append(head + answers[0] + ("\n" + answers[1] if len(answers) > 1 else "") + "}")
+                sign = (
+                    "="
+                    if kind == ItemType.SHORT_ANSWER
+                    or (kind == ItemType.SINGLE_CHOICE and fraction == 1)
+                    else "~"
+                )
+                weight = (
+                    ""
+                    if (sign == "=" and fraction == 1) or (sign == "~" and fraction == 0)
+                    else f"%{moodle_percent(fraction)}%"
+                )
+                if not weight and text.startswith("%"):
+                    weight = f"%{moodle_percent(fraction)}%"
+                lines.append(f"\t{sign}{weight}{text}" + (f"#{feedback}" if feedback else ""))
+            body = "\n" + "\n".join(lines) + "\n"
         else:
-            out.append(head + "\n" + "\n".join(answers) + "\n}")
-        out.append("")
+            # GIFT has no such question: said in the file, never turned into another type.
+            out[-1] += f" [not exportable to GIFT: {kind}; use Moodle XML or QTI]"
+            out.append("")
+            continue
+        if general:
+            body = body.rstrip("\n") + f"\n\t####{general}"
+        out += [head + "{" + body + "}", ""]
     return "\n".join(out).encode("utf-8")
 
 
-def _unescaped_index(text: str, chars: str, start: int = 0) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] in chars:
-            return i
-        i += 1
-    return -1
+# ---------------------------------------------------------------- import
 
 
-def _split_unescaped(text: str, sep: str) -> list[str]:
-    parts, current, i = [], [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            current.append(text[i : i + 2])
-            i += 2
-            continue
-        if text.startswith(sep, i):
-            parts.append("".join(current))
-            current = []
-            i += len(sep)
-            continue
-        current.append(text[i])
-        i += 1
-    parts.append("".join(current))
-    return parts
-
-
-def _html(raw: str) -> dict[str, str]:
-    text = unescape(raw.strip())
-    text = re.sub(r"^\[(html|moodle|plain|markdown)\]", "", text).strip()
-    return {(lang or "en"): value for lang, value in multilang_split(text).items()}
+def _decode(data: bytes, source: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ItemImportError([Problem(0, "-", "the file is UTF-16; save it as UTF-8", source)])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ItemImportError(
+            [Problem(line, "-", f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at line "
+                     f"{line}); save it as UTF-8 (Windows-1252 and Latin-1 are not read)", source)]
+        ) from exc  # fmt: skip
 
 
 def _blocks(text: str):
-    """Yield (line, metadata comments, category or None, block text) for each question."""
+    """Yield (first line, comment lines, block lines) per question or $CATEGORY, as Moodle
+    splits a file (blank lines), also splitting where a ``::title::`` line follows a question
+    whose answer block is complete."""
     comments: list[str] = []
     block: list[str] = []
     start = 0
+
+    def complete(lines: list[str]) -> bool:
+        joined = _protect("\n".join(lines))
+        return "{" in joined and joined.count("{") == joined.count("}")
+
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip()
-        stripped = line.strip()
-        if not block:
-            if not stripped:
-                continue
-            if stripped.startswith("//"):
+        stripped = raw.strip()
+        if stripped.startswith("//"):
+            if not block:
                 comments.append(stripped[2:].strip())
-                continue
-            if stripped.startswith("$CATEGORY:"):
-                yield number, [], stripped[len("$CATEGORY:") :].strip(), ""
-                comments = []
-                continue
-            start = number
-        if not stripped and block:
-            yield start, comments, None, "\n".join(block)
+            continue
+        if not stripped:
+            if block:
+                yield start, comments, block
+                block, comments = [], []
+            continue
+        if block and (
+            stripped.startswith("$CATEGORY:") or (stripped.startswith("::") and complete(block))
+        ):
+            yield start, comments, block
             block, comments = [], []
-            continue
-        if stripped.startswith("//") and not block:
-            continue
-        block.append(line)
+        if not block:
+            start = number
+        block.append(raw)
+        if stripped.startswith("$CATEGORY:"):
+            yield start, comments, block
+            block, comments = [], []
     if block:
-        yield start, comments, None, "\n".join(block)
+        yield start, comments, block
 
 
 def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ItemImportError([Problem(0, "-", f"the file is not UTF-8: {exc}")]) from exc
-    problems: list[Problem] = []
-    records: list[ItemRecord] = []
-    category: tuple[str, str] | None = None
-    for line, comments, new_category, block in _blocks(text):
-        if new_category is not None:
-            category = tags_from_category(category_parse(new_category))
+    return read(data, source=source).strict()
+
+
+def read(data: bytes, *, source: str = "") -> ParsedFile:
+    text = _decode(data, source)
+    parsed = ParsedFile()
+    category = ""
+    for line, comments, block in _blocks(text):
+        body = "\n".join(block).strip()
+        if body.startswith("$CATEGORY:"):
+            category = "/".join(n.replace("/", "//") for n in category_parse(body[10:].strip()))
             continue
         meta = " ".join(comments)
-        uid_match = re.search(r"\[id:([^\]]+)\]", meta)
-        tags = re.findall(r"\[tag:([^\]]+)\]", meta)
-        label = uid_match.group(1) if uid_match else f"at line {line}"
+        id_match = re.search(r"\[id:([^\]]+)\]", meta)
+        title = _title(body) or f"question at line {line}"
         try:
-            if category is None:
-                raise ValueError("no $CATEGORY: QP/NOS/PC before this question")
-            record = _question(block, category)
+            record = _question(body)
         except ValueError as exc:
-            problems.append(Problem(line, label, str(exc)))
+            parsed.skipped.append(Problem(line, title, str(exc), source))
             continue
-        record.line = line
-        if uid_match:
-            record.uid = uid_match.group(1).strip()
-        problems.extend(Problem(line, label, p) for p in record.apply_tags(tags))
-        records.append(record)
-    if problems:
-        raise ItemImportError(problems)
-    return records
+        record.line, record.source, record.title = line, source, title
+        record.source_category = category
+        if id_match:
+            record.id_set(id_match.group(1))
+            if record.content.name == id_match.group(1).strip():
+                record.content.name = ""  # the title Moodle writes when a question has no name
+        problems = record.apply_tags(re.findall(r"\[tag:([^\]]+)\]", meta))
+        if problems:
+            parsed.skipped.append(Problem(line, title, "; ".join(problems), source))
+            continue
+        parsed.records.append(record)
+    return parsed
 
 
-def _question(block: str, category: tuple[str, str]) -> ItemRecord:
-    body = block.strip()
-    if body.startswith("::"):
-        end = body.find("::", 2)
-        if end < 0:
-            raise ValueError("unclosed ::title::")
-        body = body[end + 2 :]
-    open_at = _unescaped_index(body, "{")
-    close_at = _unescaped_index(body, "}", open_at + 1) if open_at >= 0 else -1
-    if open_at < 0 or close_at < 0:
-        raise ValueError("no answer block { ... }")
-    stems = _html(body[:open_at])
-    translations = {lang: Translation(stem) for lang, stem in stems.items()}
-    answer_text = body[open_at + 1 : close_at].strip()
-    general = {}
-    parts = _split_unescaped(answer_text, "####")
-    if len(parts) > 1:
-        answer_text, general = parts[0].strip(), _html(parts[1])
-    for lang, value in general.items():
-        if lang in translations:
-            translations[lang].general_feedback_html = value
+def _title(body: str) -> str:
+    protected = _protect(body)
+    if protected.startswith("::"):
+        end = protected.find("::", 2)
+        if end > 0:
+            return " ".join(_restore(protected[2:end]).split())
+    return ""
+
+
+def _formatted(raw: str, default: str = "moodle") -> tuple[str, str]:
+    """(html, format) of a protected text with an optional [format] prefix."""
+    raw = raw.strip()
+    fmt = default
+    m = re.match(r"^\[(html|moodle|plain|markdown)\]", raw)
+    if m:
+        fmt, raw = m.group(1), raw[m.end() :]
+    text = _restore(raw).strip()
+    if fmt in ("plain", "markdown"):
+        text = html_lib.escape(text).replace("\n", "<br>")
+    elif fmt == "moodle" and not re.search(r"<(p|div|br|ul|ol|table)\b", text, re.I):
+        text = text.replace("\n", "<br>")
+    return text, fmt
+
+
+def _langs(html: str) -> dict[str, str]:
+    return {(lang or "en"): value for lang, value in multilang_split(html).items()}
+
+
+def _weight(answer: str, default: Decimal) -> tuple[Decimal, str]:
+    m = _WEIGHT.match(answer)
+    if not m:
+        return default, answer
+    value = Decimal(m.group(2)) / 100 * (-1 if m.group(1) else 1)
+    fraction = moodle_fraction(value)
+    if fraction is None:
+        raise ValueError(f"weight %{m.group(1)}{m.group(2)}% is not one of Moodle's grades")
+    return fraction, answer[m.end() :]
+
+
+def _split(text: str, sep: str) -> list[str]:
+    return text.split(sep)
+
+
+def _comment(answer: str, fmt: str) -> tuple[str, str]:
+    """(answer text, feedback html): the first ``#`` starts the feedback."""
+    text, _, feedback = answer.partition("#")
+    return text.strip(), _formatted(feedback, fmt)[0] if feedback.strip() else ""
+
+
+def _question(body: str) -> ItemRecord:
+    text = _protect(body)
+    name = ""
+    if text.startswith("::"):
+        end = text.find("::", 2)
+        if end >= 0:
+            name, text = " ".join(_restore(text[2:end]).split()), text[end + 2 :].strip()
+    start, finish = text.find("{"), text.find("}")
+    if (start < 0) != (finish < 0) or finish < start:
+        raise ValueError("unbalanced { } (escape a literal brace as \\{ or \\})")
+    type_data: dict = {}
+    if start < 0:
+        stem_raw, answer_text, kind = text, "", "description"
+    else:
+        answer_text = text[start + 1 : finish].strip()
+        after = text[finish + 1 :]
+        # Missing word: the blank stands where the answers were.
+        stem_raw = text[:start] + ("_____" + after if after.strip() else "")
+        kind = ""
+    general = ""
+    if "####" in answer_text:
+        cut = answer_text.rfind("####")
+        general, answer_text = answer_text[cut + 4 :], answer_text[:cut].strip()
+    stem_html, fmt = _formatted(stem_raw)
+    general_html = _formatted(general, fmt)[0] if general.strip() else ""
+    if not kind:
+        if answer_text == "":
+            kind = "essay"
+        elif answer_text.startswith("#"):
+            kind = "numerical"
+        elif "~" in answer_text:
+            kind = "multichoice"
+        elif "=" in answer_text and "->" in answer_text:
+            kind = "match"
+        elif answer_text.partition("#")[0].strip() in ("T", "TRUE", "F", "FALSE"):
+            kind = "truefalse"
+        else:
+            kind = "shortanswer"
+    stems, generals = _langs(stem_html), _langs(general_html)
+    translations = {lang: Translation(s, generals.get(lang, "")) for lang, s in stems.items()}
     options: list[tuple[str, Decimal]] = []
     numeric_answer = numeric_tolerance = None
-    tf = re.fullmatch(r"(T|F|TRUE|FALSE)(#.*)?", answer_text, re.S)
-    if answer_text.startswith("#"):
-        item_type = ItemType.NUMERIC
-        value = answer_text[1:].strip().lstrip("=")
-        value = _split_unescaped(value, "#")[0]
-        if ".." in value:
-            low, high = (decimal_or_none(unescape(v)) for v in value.split("..", 1))
-            if low is None or high is None or high < low:
-                raise ValueError(f"bad numeric range {unescape(value)!r} (use low..high)")
-            numeric_answer, numeric_tolerance = (low + high) / 2, (high - low) / 2
-        else:
-            number, _, tolerance = unescape(value).partition(":")
-            numeric_answer = decimal_or_none(number)
-            numeric_tolerance = decimal_or_none(tolerance) or Decimal(0)
-    elif tf:
+
+    def add_option(key: str, fraction: Decimal, text_html: str, feedback_html: str) -> None:
+        options.append((key, fraction))
+        texts, feedbacks = _langs(text_html), _langs(feedback_html) if feedback_html else {}
+        for lang, translation in translations.items():
+            translation.options[key] = OptionText(texts.get(lang, ""), feedbacks.get(lang, ""))
+
+    if kind == "description":
+        item_type = ItemType.DESCRIPTION
+    elif kind == "essay":
+        item_type = ItemType.ESSAY
+        type_data.update(response_format="editor", response_required=True, lines=15)
+    elif kind == "multichoice":
+        item_type = ItemType.SINGLE_CHOICE if "=" in answer_text else ItemType.MULTIPLE_RESPONSE
+        answers = [a.strip() for a in answer_text.replace("=", "~=").split("~")]
+        answers = [a for a in answers if a]
+        if len(answers) < 2:
+            raise ValueError("a multiple-choice question needs at least two answers")
+        for index, answer in enumerate(answers):
+            if answer.startswith("="):
+                fraction, answer = Decimal(1), answer[1:]
+            else:
+                fraction, answer = _weight(answer, Decimal(0))
+            value, feedback = _comment(answer, fmt)
+            add_option(option_key(index), fraction, _formatted(value, fmt)[0], feedback)
+    elif kind == "match":
+        item_type = ItemType.MATCHING
+        pairs = []
+        for answer in [a.strip() for a in answer_text.split("=") if a.strip()]:
+            if "->" not in answer:
+                raise ValueError("every matching answer needs '->' (=question -> answer)")
+            question, _, match = answer.partition("->")
+            pairs.append(
+                {"question_html": _formatted(question, fmt)[0], "answer": _restore(match).strip()}
+            )
+        if len(pairs) < 2:
+            raise ValueError("a matching question needs at least two pairs")
+        type_data["pairs"] = pairs
+    elif kind == "truefalse":
         item_type = ItemType.TRUE_FALSE
-        correct = "true" if tf.group(1).startswith("T") else "false"
+        parts = answer_text.split("#")
+        correct = "true" if parts[0].strip().startswith("T") else "false"
         wrong = "false" if correct == "true" else "true"
-        feedbacks = _split_unescaped(tf.group(2) or "", "#")[1:] + ["", ""]
-        fb_wrong, fb_right = _html(feedbacks[0]), _html(feedbacks[1])
+        fb_wrong = _formatted(parts[1], fmt)[0] if len(parts) > 1 and parts[1].strip() else ""
+        fb_right = _formatted(parts[2], fmt)[0] if len(parts) > 2 and parts[2].strip() else ""
         options = [("true", Decimal(correct == "true")), ("false", Decimal(correct == "false"))]
         for lang, translation in translations.items():
-            translation.options[correct] = OptionText("", fb_right.get(lang, ""))
-            translation.options[wrong] = OptionText("", fb_wrong.get(lang, ""))
-    else:
-        answers, i = [], 0
-        while True:
-            at = _unescaped_index(answer_text, "=~", i)
-            if at < 0:
-                break
-            nxt = _unescaped_index(answer_text, "=~", at + 1)
-            answers.append(answer_text[at : nxt if nxt >= 0 else len(answer_text)])
-            if nxt < 0:
-                break
-            i = nxt
+            translation.options[correct] = OptionText(
+                "", _langs(fb_right).get(lang, "") if fb_right else ""
+            )
+            translation.options[wrong] = OptionText(
+                "", _langs(fb_wrong).get(lang, "") if fb_wrong else ""
+            )
+    elif kind == "shortanswer":
+        item_type = ItemType.SHORT_ANSWER
+        answers = [a.strip() for a in answer_text.split("=") if a.strip()]
         if not answers:
-            raise ValueError("no answers (=right ~wrong) in { ... }")
-        single = any(a.startswith("=") for a in answers)
-        item_type = ItemType.SINGLE_CHOICE if single else ItemType.MULTIPLE_RESPONSE
+            raise ValueError("a short-answer question needs at least one answer")
         for index, answer in enumerate(answers):
-            key = option_key(index)
-            sign, rest = answer[0], answer[1:].strip()
-            weight = re.match(r"%(-?[\d.]+)%", rest)
-            if weight:
-                fraction = Decimal(weight.group(1)) / 100
-                rest = rest[weight.end() :]
+            fraction, answer = _weight(answer, Decimal(1))
+            value, feedback = _comment(answer, fmt)
+            add_option(option_key(index), fraction, html_lib.escape(_restore(value)), feedback)
+    else:
+        item_type = ItemType.NUMERIC
+        body_text = answer_text[1:]
+        if "~" in body_text:
+            body_text, wrong = body_text.split("~", 1)
+            _, wrong_feedback = _comment(wrong, fmt)
+            if wrong_feedback:
+                type_data["other_answer_feedback_html"] = wrong_feedback
+        answers = [a.strip() for a in body_text.split("=") if a.strip()]
+        if not answers:
+            raise ValueError("a numerical question needs an answer")
+        extra = []
+        for answer in answers:
+            fraction, answer = _weight(answer, Decimal(1))
+            value, feedback = _comment(answer, fmt)
+            value = _restore(value)
+            if ".." in value:
+                low, high = (decimal_or_none(v) for v in value.split("..", 1))
+                if low is None or high is None or high < low:
+                    raise ValueError(f"bad numeric range {value!r} (use low..high)")
+                number, tolerance = (low + high) / 2, (high - low) / 2
             else:
-                fraction = Decimal(1 if sign == "=" else 0)
-            text_part, *feedback_part = _split_unescaped(rest, "#")
-            texts, feedbacks = _html(text_part), _html(feedback_part[0]) if feedback_part else {}
-            options.append((key, fraction))
-            for lang, translation in translations.items():
-                translation.options[key] = OptionText(texts.get(lang, ""), feedbacks.get(lang, ""))
+                raw_number, _, raw_tolerance = value.partition(":")
+                try:
+                    number = decimal_or_none(raw_number)
+                    tolerance = decimal_or_none(raw_tolerance) or Decimal(0)
+                except ValueError as exc:
+                    raise ValueError(f"bad numerical answer {value!r}: {exc}") from exc
+                if number is None:
+                    raise ValueError("a numerical answer is empty")
+            if fraction == 1 and numeric_answer is None:
+                numeric_answer, numeric_tolerance = number, tolerance
+                if feedback:
+                    type_data["answer_feedback_html"] = feedback
+            elif fraction > 0:
+                extra.append({"value": str(number), "tolerance": str(tolerance),
+                              "fraction": str(fraction), "feedback_html": feedback})  # fmt: skip
+            elif fraction < 0:
+                raise ValueError("a numerical answer cannot have a negative weight")
+        if numeric_answer is None:
+            raise ValueError("a numerical question needs an answer worth 100%")
+        type_data["answers"] = extra
+    if fmt == "markdown":
+        type_data["not_modelled"] = ["markdown text kept as plain text"]
     return ItemRecord(
-        nos_code=category[0],
-        pc_ref=category[1],
+        status="draft",
         content=ItemContent(
             item_type=item_type,
             translations=translations,
             options=options,
             numeric_answer=numeric_answer,
             numeric_tolerance=numeric_tolerance,
+            name=name,
+            default_mark=Decimal(0) if item_type == ItemType.DESCRIPTION else Decimal(1),
+            penalty=None,
+            type_data=type_data,
         ),
     )

@@ -1,14 +1,20 @@
-"""Moodle XML (multichoice, truefalse, numerical).
+"""Moodle XML, as Moodle 4.x writes it: multichoice, truefalse, shortanswer, numerical, essay,
+match, description and cloze (multianswer), each question refused on its own when it cannot be
+read (an unsupported type, grades outside Moodle's grade set, a broken cloze part).
 
-Categories carry the tags: ``$course$/top/ASC//Q0202/ASC//N0001/PC1`` (QP/NOS/PC; Moodle writes a
-"/" inside a name as "//"). ``idnumber`` is the item's id; KU/GS codes, status, difficulty estimate
-and enemies are Moodle tags. Hindi and English texts of one item share a field through Moodle's
-multilang filter markup (``<span lang="hi" class="multilang">``). Option keys follow the answers'
-order (A, B, C...); true/false keys are "true"/"false". Untrusted files are parsed with defusedxml.
+Categories: Kaushal's own export writes ``$course$/top/QP/NOS/PC`` (Moodle writes a "/" inside a
+name as "//"); any other path is kept as the item's source category and the item is tagged where
+a name (or a Moodle tag) is a NOS code / PC of the QP. ``idnumber`` is our UUID or, from other
+banks, any string (the item's source id). Name, default mark, penalty, shuffle, hints, combined
+feedback, per-answer feedback, embedded files (``@@PLUGINFILE@@`` and the Moodle 1.9 ``<image>``)
+and tags are kept; what Kaushal does not model is listed per question. Hindi and English texts of
+one item share a field through Moodle's multilang markup. Untrusted files are parsed with
+defusedxml.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -20,25 +26,47 @@ from ..models import ItemType
 from .common import (
     ItemImportError,
     ItemRecord,
+    ParsedFile,
     Problem,
     category_parse,
     category_path,
     multilang_join,
     multilang_split,
     option_key,
-    tags_from_category,
 )
+from .moodle_fractions import moodle_fraction, moodle_percent
 
 EXTENSION = "xml"
+_IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+                "webp": "image/webp", "svg": "image/svg+xml"}  # fmt: skip
+_QTYPE_OUT = {
+    ItemType.SINGLE_CHOICE: "multichoice", ItemType.MULTIPLE_RESPONSE: "multichoice",
+    ItemType.TRUE_FALSE: "truefalse", ItemType.NUMERIC: "numerical",
+    ItemType.SHORT_ANSWER: "shortanswer", ItemType.ESSAY: "essay", ItemType.MATCHING: "matching",
+    ItemType.DESCRIPTION: "description", ItemType.CLOZE: "cloze", ItemType.ORDERING: "ordering",
+}  # fmt: skip
+_HTML_ANSWERS = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE)
+_COMBINED = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
+# Elements read into the item; anything else in a <question> is listed as not modelled.
+_KNOWN = {
+    "name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden", "idnumber",
+    "tags", "answer", "single", "shuffleanswers", "answernumbering", "showstandardinstruction",
+    *_COMBINED, "shownumcorrect", "hint", "usecase", "units", "unitgradingtype", "unitpenalty",
+    "showunits", "unitsleft", "responseformat", "responserequired", "responsefieldlines",
+    "attachments", "attachmentsrequired", "graderinfo", "responsetemplate", "subquestion",
+    "image", "image_base64", "maxbytes", "filetypeslist", "minwordlimit", "maxwordlimit",
+    "instructions", "layouttype", "selecttype", "selectcount", "gradingtype", "showgrading",
+    "numberingstyle",
+}  # fmt: skip
 
 
-def _fraction_out(value: Decimal) -> str:
-    percent = (Decimal(value) * 100).quantize(Decimal("0.00001")).normalize()
-    return format(percent, "f")
+# ---------------------------------------------------------------- export
 
 
-def _fraction_in(raw: str) -> Decimal:
-    return (decimal_or_none(raw) or Decimal(0)) / 100
+def default_name(stem_html: str) -> str:
+    """The name Moodle needs when a question has none: the start of its text. On import such a
+    name is not kept (it says nothing the stem does not)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", stem_html).split())[:80]
 
 
 def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = "html") -> ET.Element:
@@ -47,74 +75,164 @@ def _text(parent: ET.Element, tag: str, value: str, fmt: str | None = "html") ->
     return element
 
 
+def _category_out(qualification_pack_code: str, record: ItemRecord) -> str:
+    if record.nos_code and record.pc_ref:
+        return category_path(qualification_pack_code, record.nos_code, record.pc_ref)
+    return "$course$/top/" + (record.source_category or "Imported")
+
+
 def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
     quiz = ET.Element("quiz")
     current_category = None
     for record in records:
-        path = category_path(qualification_pack_code, record.nos_code, record.pc_ref)
+        path = _category_out(qualification_pack_code, record)
         if path != current_category:
             category = ET.SubElement(quiz, "question", {"type": "category"})
             _text(category, "category", path, fmt=None)
             current_category = path
-        content = record.content
-        langs = content.translations
-        qtype = {
-            ItemType.SINGLE_CHOICE: "multichoice",
-            ItemType.MULTIPLE_RESPONSE: "multichoice",
-            ItemType.TRUE_FALSE: "truefalse",
-            ItemType.NUMERIC: "numerical",
-        }[content.item_type]
-        question = ET.SubElement(quiz, "question", {"type": qtype})
-        first = langs.get("en") or next(iter(langs.values()))
-        name = re.sub(r"<[^>]+>", " ", first.stem_html)
-        _text(question, "name", " ".join(name.split())[:80], fmt=None)
-        _text(question, "questiontext", multilang_join({k: t.stem_html for k, t in langs.items()}))
-        _text(
-            question,
-            "generalfeedback",
-            multilang_join({k: t.general_feedback_html for k, t in langs.items()}),
-        )
-        ET.SubElement(question, "defaultgrade").text = "1"
-        ET.SubElement(question, "penalty").text = "0"
-        ET.SubElement(question, "hidden").text = "0"
-        ET.SubElement(question, "idnumber").text = record.uid
-        if content.item_type == ItemType.NUMERIC:
-            answer = ET.SubElement(
-                question, "answer", {"fraction": "100", "format": "moodle_auto_format"}
-            )
-            ET.SubElement(answer, "text").text = format(content.numeric_answer, "f")
-            ET.SubElement(answer, "tolerance").text = format(content.numeric_tolerance or 0, "f")
-            _text(answer, "feedback", "")
-        else:
-            if content.item_type != ItemType.TRUE_FALSE:
-                single = content.item_type == ItemType.SINGLE_CHOICE
-                ET.SubElement(question, "single").text = "true" if single else "false"
-                ET.SubElement(question, "shuffleanswers").text = "true"
-                ET.SubElement(question, "answernumbering").text = "ABCD"
-            is_tf = content.item_type == ItemType.TRUE_FALSE
-            answer_format = "moodle_auto_format" if is_tf else "html"
-            for key, fraction in content.options:
-                answer = ET.SubElement(
-                    question,
-                    "answer",
-                    {"fraction": _fraction_out(fraction), "format": answer_format},
-                )
-                if content.item_type == ItemType.TRUE_FALSE:
-                    ET.SubElement(answer, "text").text = key
-                else:
-                    ET.SubElement(answer, "text").text = multilang_join(
-                        {k: t.options[key].html for k, t in langs.items()}
-                    )
-                _text(
-                    answer,
-                    "feedback",
-                    multilang_join({k: t.options[key].feedback_html for k, t in langs.items()}),
-                )
-        tags = ET.SubElement(question, "tags")
-        for tag in record.tags():
-            ET.SubElement(ET.SubElement(tags, "tag"), "text").text = tag
+        _question_out(quiz, record)
     ET.indent(quiz)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n"
+
+
+def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
+    content = record.content
+    langs = content.translations
+    data = content.type_data
+    question = ET.SubElement(quiz, "question", {"type": _QTYPE_OUT[content.item_type]})
+    first = langs.get("en") or next(iter(langs.values()))
+    _text(question, "name", content.name or default_name(first.stem_html), fmt=None)
+    _text(question, "questiontext", multilang_join({k: t.stem_html for k, t in langs.items()}))
+    _text(
+        question,
+        "generalfeedback",
+        multilang_join({k: t.general_feedback_html for k, t in langs.items()}),
+    )
+    ET.SubElement(question, "defaultgrade").text = format(content.default_mark.normalize(), "f")
+    if content.penalty is not None:
+        ET.SubElement(question, "penalty").text = format(content.penalty.normalize(), "f")
+    ET.SubElement(question, "hidden").text = "0"
+    ET.SubElement(question, "idnumber").text = record.uid or record.source_id
+    kind = content.item_type
+    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
+        ET.SubElement(question, "single").text = (
+            "true" if kind == ItemType.SINGLE_CHOICE else "false"
+        )
+    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING):
+        ET.SubElement(question, "shuffleanswers").text = (
+            "true" if content.shuffle_options else "false"
+        )
+    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
+        ET.SubElement(question, "answernumbering").text = data.get("answer_numbering", "abc")
+    combined = data.get("combined_feedback", {})
+    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING):
+        for tag in _COMBINED:
+            _text(question, tag, combined.get(tag, ""))
+    if kind == ItemType.SHORT_ANSWER:
+        ET.SubElement(question, "usecase").text = "1" if data.get("case_sensitive") else "0"
+    if kind == ItemType.NUMERIC:
+        answer = ET.SubElement(
+            question, "answer", {"fraction": "100", "format": "moodle_auto_format"}
+        )
+        ET.SubElement(answer, "text").text = format(content.numeric_answer, "f")
+        ET.SubElement(answer, "tolerance").text = format(content.numeric_tolerance or 0, "f")
+        _text(answer, "feedback", data.get("answer_feedback_html", ""))
+        for extra in data.get("answers", []):
+            answer = ET.SubElement(
+                question,
+                "answer",
+                {
+                    "fraction": moodle_percent(Decimal(extra["fraction"])),
+                    "format": "moodle_auto_format",
+                },
+            )
+            ET.SubElement(answer, "text").text = str(extra["value"])
+            ET.SubElement(answer, "tolerance").text = str(extra.get("tolerance") or 0)
+            _text(answer, "feedback", extra.get("feedback_html", ""))
+        if data.get("units"):
+            units = ET.SubElement(question, "units")
+            for unit in data["units"]:
+                element = ET.SubElement(units, "unit")
+                ET.SubElement(element, "multiplier").text = str(unit.get("multiplier", 1))
+                ET.SubElement(element, "unit_name").text = unit["unit"]
+    elif kind == ItemType.ESSAY:
+        ET.SubElement(question, "responseformat").text = data.get("response_format", "editor")
+        ET.SubElement(question, "responserequired").text = (
+            "1" if data.get("response_required", True) else "0"
+        )
+        ET.SubElement(question, "responsefieldlines").text = str(data.get("lines", 15))
+        ET.SubElement(question, "attachments").text = "0"
+        _text(question, "graderinfo", data.get("grader_info_html", ""))
+        _text(question, "responsetemplate", data.get("response_template_html", ""))
+    elif kind == ItemType.MATCHING:
+        for pair in data.get("pairs", []):
+            sub = _text(question, "subquestion", pair.get("question_html", ""))
+            ET.SubElement(ET.SubElement(sub, "answer"), "text").text = pair["answer"]
+    elif kind == ItemType.ORDERING:
+        # Moodle's ordering question lists the items in the right order.
+        keys = data.get("order", [])
+        for position, key in enumerate(keys, start=1):
+            answer = ET.SubElement(
+                question, "answer", {"fraction": str(position), "format": "html"}
+            )
+            ET.SubElement(answer, "text").text = multilang_join(
+                {k: t.options[key].html for k, t in langs.items()}
+            )
+    elif kind == ItemType.CLOZE:
+        # Moodle stores the sub-questions inside the text: put them back where {#n} stands.
+        text = multilang_join({k: t.stem_html for k, t in langs.items()})
+        for i, part in enumerate(data.get("parts", []), start=1):
+            text = text.replace(f"{{#{i}}}", cloze_part_text(part))
+        question.find("questiontext/text").text = text
+    elif content.options:
+        is_tf = kind == ItemType.TRUE_FALSE
+        for key, fraction in content.options:
+            answer = ET.SubElement(
+                question,
+                "answer",
+                {
+                    "fraction": moodle_percent(fraction),
+                    "format": "html" if kind in _HTML_ANSWERS else "moodle_auto_format",
+                },
+            )
+            ET.SubElement(answer, "text").text = (
+                key if is_tf else multilang_join({k: t.options[key].html for k, t in langs.items()})
+            )
+            _text(
+                answer,
+                "feedback",
+                multilang_join({k: t.options[key].feedback_html for k, t in langs.items()}),
+            )
+    for hint in data.get("hints", []):
+        _text(question, "hint", hint)
+    tags = ET.SubElement(question, "tags")
+    for tag in record.tags():
+        ET.SubElement(ET.SubElement(tags, "tag"), "text").text = tag
+
+
+def cloze_part_text(part: dict) -> str:
+    kind = {"multichoice": "MULTICHOICE", "shortanswer": "SHORTANSWER", "numerical": "NUMERICAL"}[
+        part["kind"]
+    ]
+    if part["kind"] == "shortanswer" and part.get("case_sensitive"):
+        kind = "SHORTANSWER_C"
+    answers = []
+    for a in part["answers"]:
+        value = _cloze_escape(a["text"])
+        if part["kind"] == "numerical" and a.get("tolerance"):
+            value += f":{a['tolerance']}"
+        feedback = f"#{_cloze_escape(a['feedback_html'])}" if a.get("feedback_html") else ""
+        answers.append(f"%{moodle_percent(Decimal(str(a['fraction'])))}%{value}{feedback}")
+    return "{" + f"{part.get('weight', 1)}:{kind}:" + "~".join(answers) + "}"
+
+
+def _cloze_escape(text: str) -> str:
+    for ch in '\\}#~/"':
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+# ---------------------------------------------------------------- import
 
 
 def _field(element: ET.Element, path: str) -> str:
@@ -122,15 +240,26 @@ def _field(element: ET.Element, path: str) -> str:
     return (found.text or "") if found is not None else ""
 
 
-_IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-                "webp": "image/webp"}  # fmt: skip
+def _as_html(text: str, fmt: str) -> str:
+    """Moodle's text formats as HTML: plain text is escaped, auto-format keeps line breaks."""
+    if fmt in ("plain_text", "markdown"):
+        escaped = html_lib.escape(text.strip())
+        return "".join(
+            f"<p>{p.replace(chr(10), '<br>')}</p>" for p in re.split(r"\n\s*\n", escaped) if p
+        )
+    if fmt == "moodle_auto_format" and not re.search(r"<(p|div|br|ul|ol|table)\b", text, re.I):
+        return text.strip().replace("\n", "<br>")
+    return text
 
 
-def _rich(element: ET.Element, path: str) -> str:
+def _rich(element: ET.Element, path: str, notes: list[str] | None = None) -> str:
     """A text field with its embedded files: Moodle writes images as ``@@PLUGINFILE@@/name``
-    plus a base64 ``<file>`` next to the text; they become inline data: URLs."""
-    text = _field(element, path)
+    plus a base64 ``<file>`` next to the text; they become inline data: URLs. Other files
+    (audio, documents) cannot be kept inline: they are listed as not modelled."""
     holder = element.find(path.rsplit("/", 1)[0]) if "/" in path else element
+    text = _field(element, path)
+    if holder is not None:
+        text = _as_html(text, holder.get("format", "html"))
     if holder is None or "@@PLUGINFILE@@" not in text:
         return text
     for file in holder.findall("file"):
@@ -139,6 +268,8 @@ def _rich(element: ET.Element, path: str) -> str:
         if mime and file.get("encoding") == "base64":
             data = "".join((file.text or "").split())
             text = text.replace(f"@@PLUGINFILE@@/{name}", f"data:{mime};base64,{data}")
+        elif notes is not None:
+            notes.append(f"embedded file {name!r} (only images are kept inline)")
     return text
 
 
@@ -147,91 +278,222 @@ def _question_lines(text: str) -> list[int]:
 
 
 def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
+    """Every question or ItemImportError listing every refused one (a trusted file)."""
+    return read(data, source=source).strict()
+
+
+def read(data: bytes, *, source: str = "") -> ParsedFile:
     text = data.decode("utf-8-sig", errors="replace")
     try:
         root = SafeET.fromstring(data)
     except SafeET.ParseError as exc:
         raise ItemImportError(
-            [Problem(exc.position[0], "-", f"not well-formed XML: {exc}")]
+            [Problem(exc.position[0], "-", f"not well-formed XML: {exc}", source)]
         ) from exc
     except Exception as exc:  # defusedxml refuses entities, DTDs and the like
-        raise ItemImportError([Problem(0, "-", f"refused XML: {exc}")]) from exc
+        raise ItemImportError([Problem(0, "-", f"refused XML: {exc}", source)]) from exc
     if root.tag != "quiz":
-        raise ItemImportError([Problem(1, "-", "the root element must be <quiz>")])
+        raise ItemImportError([Problem(1, "-", "the root element must be <quiz>", source)])
     lines = _question_lines(text)
-    problems: list[Problem] = []
-    records: list[ItemRecord] = []
-    tags_now: tuple[str, str] | None = None
+    parsed = ParsedFile()
+    category = ""
+    number = 0
     for index, question in enumerate(root.findall("question")):
         line = lines[index] if index < len(lines) else 0
         qtype = question.get("type", "")
         if qtype == "category":
-            tags_now = tags_from_category(category_parse(_field(question, "category/text")))
+            category = "/".join(
+                n.replace("/", "//") for n in category_parse(_field(question, "category/text"))
+            )
             continue
-        label = _field(question, "idnumber") or _field(question, "name/text") or f"#{index}"
+        number += 1
+        title = " ".join(_field(question, "name/text").split()) or f"question {number}"
         try:
-            record = _question(question, qtype, tags_now)
+            record = _question(question, qtype)
         except ValueError as exc:
-            problems.append(Problem(line, label, str(exc)))
+            parsed.skipped.append(Problem(line, title, str(exc), source))
             continue
-        record.line = line
-        problems.extend(Problem(line, label, p) for p in record.apply_tags(
-            [t.text or "" for t in question.findall("tags/tag/text")]
-        ))  # fmt: skip
-        records.append(record)
-    if problems:
-        raise ItemImportError(problems)
-    return records
+        record.line, record.source, record.title = line, source, title
+        record.source_category = category
+        problems = record.apply_tags([t.text or "" for t in question.findall("tags/tag/text")])
+        if problems:
+            parsed.skipped.append(Problem(line, title, "; ".join(problems), source))
+            continue
+        parsed.records.append(record)
+    return parsed
 
 
 def _languages(html: str) -> dict[str, str]:
     return {(lang or "en"): value for lang, value in multilang_split(html).items()}
 
 
-def _question(question: ET.Element, qtype: str, tags: tuple[str, str] | None) -> ItemRecord:
-    if qtype not in ("multichoice", "truefalse", "numerical"):
-        raise ValueError(
-            f"question type {qtype!r} is not supported (multichoice, truefalse, numerical)"
-        )
-    if tags is None:
-        raise ValueError("no category QP/NOS/PC before this question")
-    stems = _languages(_rich(question, "questiontext/text"))
-    general = _languages(_rich(question, "generalfeedback/text"))
-    translations = {lang: Translation(stem, general.get(lang, "")) for lang, stem in stems.items()}
+def _grade(raw: str) -> Decimal:
+    """A Moodle percentage as a fraction from Moodle's grade set (else the question is refused)."""
+    value = decimal_or_none(raw) or Decimal(0)
+    fraction = moodle_fraction(value / 100)
+    if fraction is None:
+        raise ValueError(f"grade {raw}% is not one of Moodle's grades (e.g. 33.33333 for 1/3)")
+    return fraction
+
+
+def _mark(raw: str) -> Decimal:
+    value = decimal_or_none(raw)
+    return Decimal(1) if value is None else value
+
+
+def _name_kept(question: ET.Element, stems: dict[str, str]) -> str:
+    name = " ".join(_field(question, "name/text").split())
+    first = stems.get("en") or next(iter(stems.values()), "")
+    return "" if name == default_name(first) else name
+
+
+def _bool(raw: str, default: bool = False) -> bool:
+    raw = raw.strip().lower()
+    return default if not raw else raw in ("1", "true", "yes")
+
+
+def _question(question: ET.Element, qtype: str) -> ItemRecord:
+    notes: list[str] = []
+    unknown = sorted({c.tag for c in question} - _KNOWN)
+    notes.extend(f"<{tag}>" for tag in unknown)
+    stem = _rich(question, "questiontext/text", notes)
+    image = _field(question, "image").strip()
+    if image:  # Moodle 1.9's separate image field, with its data in <image_base64>
+        mime = _IMAGE_TYPES.get(image.rsplit(".", 1)[-1].lower(), "image/png")
+        payload = "".join(_field(question, "image_base64").split())
+        src = f"data:{mime};base64,{payload}" if payload else image
+        stem += f'<p><img src="{src}" alt="{html_lib.escape(image)}"></p>'
+    stems = _languages(stem)
+    general = _languages(_rich(question, "generalfeedback/text", notes))
+    translations = {lang: Translation(s, general.get(lang, "")) for lang, s in stems.items()}
+    type_data: dict = {}
+    hints = [_rich(h, "text", notes) for h in question.findall("hint")]
+    if any(hints):
+        type_data["hints"] = hints
+    combined = {tag: _rich(question, f"{tag}/text", notes) for tag in _COMBINED}
+    if any(combined.values()):
+        type_data["combined_feedback"] = {k: v for k, v in combined.items() if v}
+    if _bool(_field(question, "hidden")):
+        notes.append("hidden in Moodle")
     answers = question.findall("answer")
     options: list[tuple[str, Decimal]] = []
     numeric_answer = numeric_tolerance = None
-    if qtype == "numerical":
-        item_type = ItemType.NUMERIC
-        # Moodle often adds a "*" catch-all answer worth 0: only the full-mark answer counts.
-        full = [a for a in answers if _fraction_in(a.get("fraction", "0")) == 1]
-        if len(full) != 1:
-            raise ValueError("a numerical question needs exactly one answer worth 100%")
-        numeric_answer = decimal_or_none(_field(full[0], "text"))
-        numeric_tolerance = decimal_or_none(_field(full[0], "tolerance"))
-    else:
+    if qtype in ("multichoice", "truefalse", "shortanswer"):
         if qtype == "truefalse":
             item_type = ItemType.TRUE_FALSE
+        elif qtype == "shortanswer":
+            item_type = ItemType.SHORT_ANSWER
+            type_data["case_sensitive"] = _bool(_field(question, "usecase"))
         else:
-            single = _field(question, "single").strip().lower() in ("true", "1")
+            single = _bool(_field(question, "single"), default=True)
             item_type = ItemType.SINGLE_CHOICE if single else ItemType.MULTIPLE_RESPONSE
+            numbering = _field(question, "answernumbering").strip()
+            if numbering and numbering != "abc":
+                type_data["answer_numbering"] = numbering
         for i, answer in enumerate(answers):
             if item_type == ItemType.TRUE_FALSE:
                 key = _field(answer, "text").strip().lower()
                 texts = {lang: key for lang in translations}
             else:
                 key = option_key(i)
-                texts = _languages(_rich(answer, "text"))
-            feedbacks = _languages(_rich(answer, "feedback/text"))
-            options.append((key, _fraction_in(answer.get("fraction", "0"))))
+                raw = _field(answer, "text")
+                answer_format = answer.get(
+                    "format", "html" if qtype == "multichoice" else "plain_text"
+                )
+                if qtype == "shortanswer":
+                    texts = {lang: html_lib.escape(raw.strip()) for lang in translations}
+                else:
+                    texts = _languages(
+                        _rich(answer, "text", notes)
+                        if answer_format != "plain_text"
+                        else html_lib.escape(raw.strip())
+                    )
+            feedbacks = _languages(_rich(answer, "feedback/text", notes))
+            options.append((key, _grade(answer.get("fraction", "0"))))
             for lang, translation in translations.items():
                 translation.options[key] = OptionText(texts.get(lang, ""), feedbacks.get(lang, ""))
             for lang in set(texts) - set(translations):
                 raise ValueError(f"an answer has text in {lang!r} but the question does not")
-    return ItemRecord(
-        nos_code=tags[0],
-        pc_ref=tags[1],
-        uid=_field(question, "idnumber").strip(),
+    elif qtype == "numerical":
+        item_type = ItemType.NUMERIC
+        extra = []
+        for answer in answers:
+            value = _field(answer, "text").strip()
+            fraction = _grade(answer.get("fraction", "0"))
+            feedback = _rich(answer, "feedback/text", notes)
+            if value == "*":  # Moodle's catch-all for any other number
+                if feedback:
+                    type_data["other_answer_feedback_html"] = feedback
+                continue
+            number = decimal_or_none(value)
+            tolerance = decimal_or_none(_field(answer, "tolerance")) or Decimal(0)
+            if number is None:
+                raise ValueError(f"numerical answer {value!r} is not a number")
+            if fraction == 1 and numeric_answer is None:
+                numeric_answer, numeric_tolerance = number, tolerance
+                if feedback:
+                    type_data["answer_feedback_html"] = feedback
+            elif fraction > 0:
+                extra.append({"value": str(number), "tolerance": str(tolerance),
+                              "fraction": str(fraction), "feedback_html": feedback})  # fmt: skip
+            elif fraction < 0:
+                raise ValueError("a numerical answer cannot have a negative grade")
+        if numeric_answer is None:
+            raise ValueError("a numerical question needs an answer worth 100%")
+        type_data["answers"] = extra
+        units = [
+            {
+                "unit": _field(u, "unit_name").strip(),
+                "multiplier": _field(u, "multiplier").strip() or "1",
+            }
+            for u in question.findall("units/unit")
+        ]
+        type_data["units"] = [u for u in units if u["unit"]]
+    elif qtype == "ordering":
+        item_type = ItemType.ORDERING
+        for i, answer in enumerate(answers):
+            key = option_key(i)
+            texts = _languages(_rich(answer, "text", notes))
+            options.append((key, Decimal(0)))
+            for lang, translation in translations.items():
+                translation.options[key] = OptionText(texts.get(lang, ""))
+        # Moodle writes the items in the right order; the candidate sees them shuffled.
+        type_data["order"] = [key for key, _ in options]
+    elif qtype == "essay":
+        item_type = ItemType.ESSAY
+        type_data.update(
+            response_format=_field(question, "responseformat").strip() or "editor",
+            response_required=_bool(_field(question, "responserequired"), default=True),
+            lines=int(decimal_or_none(_field(question, "responsefieldlines")) or 15),
+            grader_info_html=_rich(question, "graderinfo/text", notes),
+            response_template_html=_rich(question, "responsetemplate/text", notes),
+        )
+        if (decimal_or_none(_field(question, "attachments")) or 0) != 0:
+            notes.append("file attachments to the essay")
+    elif qtype == "description":
+        item_type = ItemType.DESCRIPTION
+    elif qtype == "matching":
+        item_type = ItemType.MATCHING
+        type_data["pairs"] = [
+            {
+                "question_html": _rich(sub, "text", notes),
+                "answer": _field(sub, "answer/text").strip(),
+            }
+            for sub in question.findall("subquestion")
+        ]
+    elif qtype == "cloze":
+        item_type = ItemType.CLOZE
+        for translation in translations.values():
+            translation.stem_html, parts = cloze_parse(translation.stem_html)
+            type_data["parts"] = parts
+    else:
+        raise ValueError(
+            f"question type {qtype!r} is not supported (multichoice, truefalse, shortanswer, "
+            "numerical, essay, matching, ordering, description, cloze)"
+        )
+    if notes:
+        type_data["not_modelled"] = sorted(set(notes))
+    record = ItemRecord(
         status="draft",
         content=ItemContent(
             item_type=item_type,
@@ -239,5 +501,77 @@ def _question(question: ET.Element, qtype: str, tags: tuple[str, str] | None) ->
             options=options,
             numeric_answer=numeric_answer,
             numeric_tolerance=numeric_tolerance,
+            name=_name_kept(question, {k: t.stem_html for k, t in translations.items()}),
+            default_mark=_mark(_field(question, "defaultgrade")),
+            penalty=decimal_or_none(_field(question, "penalty")),
+            shuffle_options=_bool(_field(question, "shuffleanswers"), default=True),
+            type_data=type_data,
         ),
     )
+    record.id_set(_field(question, "idnumber"))
+    return record
+
+
+_CLOZE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
+_CLOZE_KINDS = {
+    "MULTICHOICE": "multichoice", "MC": "multichoice", "MULTICHOICE_V": "multichoice",
+    "MCV": "multichoice", "MULTICHOICE_H": "multichoice", "MCH": "multichoice",
+    "MULTICHOICE_S": "multichoice", "MCS": "multichoice", "MULTICHOICE_VS": "multichoice",
+    "MCVS": "multichoice", "MULTICHOICE_HS": "multichoice", "MCHS": "multichoice",
+    "SHORTANSWER": "shortanswer", "SA": "shortanswer", "MW": "shortanswer",
+    "SHORTANSWER_C": "shortanswer", "SAC": "shortanswer", "MWC": "shortanswer",
+    "NUMERICAL": "numerical", "NM": "numerical",
+}  # fmt: skip
+
+
+def _cloze_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def cloze_parse(text: str) -> tuple[str, list[dict]]:
+    """Moodle's embedded answers ``{1:MULTICHOICE:=a#ok~b#no}`` -> a stem with ``{#n}`` and the
+    parts. A part Moodle cannot grade either (no full-mark answer, a grade outside its set, an
+    unknown kind) refuses the whole question, naming the part."""
+    parts: list[dict] = []
+
+    def replace(match: re.Match) -> str:
+        number = len(parts) + 1
+        weight, kind_code, body = match.group(1) or "1", match.group(2), match.group(3)
+        kind = _CLOZE_KINDS.get(kind_code)
+        if kind is None:
+            raise ValueError(f"cloze part {number}: {kind_code} sub-questions are not supported")
+        answers = []
+        for raw in re.split(r"(?<!\\)~", body):
+            raw = raw.strip()
+            if not raw:
+                continue
+            if raw.startswith("="):
+                fraction, raw = Decimal(1), raw[1:]
+            elif m := re.match(r"%(-?[\d.]+)%", raw):
+                fraction = moodle_fraction(Decimal(m.group(1)) / 100)
+                if fraction is None:
+                    raise ValueError(
+                        f"cloze part {number}: grade {m.group(1)}% is not one of Moodle's grades"
+                    )
+                raw = raw[m.end() :]
+            else:
+                fraction = Decimal(0)
+            value, _, feedback = re.split(r"(?<!\\)#", raw, maxsplit=1)[0], None, ""
+            pieces = re.split(r"(?<!\\)#", raw, maxsplit=1)
+            value, feedback = pieces[0], pieces[1] if len(pieces) > 1 else ""
+            tolerance = "0"
+            if kind == "numerical" and ":" in value:
+                value, tolerance = value.split(":", 1)
+            answers.append({"text": _cloze_unescape(value).strip(), "fraction": str(fraction),
+                            "feedback_html": _cloze_unescape(feedback).strip(),
+                            "tolerance": tolerance.strip()})  # fmt: skip
+        if not any(Decimal(a["fraction"]) == 1 for a in answers):
+            raise ValueError(f"cloze part {number} has no answer worth 100%")
+        parts.append({"kind": kind, "weight": int(weight), "answers": answers,
+                      "case_sensitive": kind_code in ("SHORTANSWER_C", "SAC", "MWC")})  # fmt: skip
+        return f"{{#{number}}}"
+
+    stem = _CLOZE.sub(replace, text)
+    if not parts:
+        raise ValueError("a cloze question with no embedded sub-question")
+    return stem, parts

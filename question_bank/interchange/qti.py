@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -24,7 +25,8 @@ from defusedxml import ElementTree as SafeET
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
 from ..items.html import html_sanitise
 from ..models import ItemType
-from .common import ItemImportError, ItemRecord, Problem
+from . import qti_foreign
+from .common import ItemImportError, ItemRecord, ParsedFile, Problem
 
 EXTENSION = "qti.zip"
 QTI = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
@@ -80,86 +82,317 @@ def _html_from(element: ET.Element | None, package=None, base: str = "") -> str:
     return html_sanitise(_inline_images("".join(parts), package, base))
 
 
+def _sub(parent: ET.Element, tag: str, attrib: dict | None = None, text: str | None = None):
+    element = ET.SubElement(parent, _q(tag), attrib or {})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _set_score(parent: ET.Element, value: ET.Element | str) -> None:
+    outcome = _sub(parent, "qti-set-outcome-value", {"identifier": "SCORE"})
+    if isinstance(value, str):
+        _sub(outcome, "qti-base-value", {"base-type": "float"}, value)
+    else:
+        outcome.append(value)
+
+
+def _chain(processing: ET.Element, branches: list[tuple[ET.Element, str]]) -> None:
+    """if / else-if ... / else SCORE = 0: the first matching branch gives its score."""
+    condition = _sub(processing, "qti-response-condition")
+    for i, (test, score) in enumerate(branches):
+        branch = _sub(condition, "qti-response-if" if i == 0 else "qti-response-else-if")
+        branch.append(test)
+        _set_score(branch, score)
+    _set_score(_sub(condition, "qti-response-else"), "0")
+
+
+def _el(tag: str, attrib: dict | None = None, *children: ET.Element) -> ET.Element:
+    element = ET.Element(_q(tag), attrib or {})
+    element.extend(children)
+    return element
+
+
+def _var(identifier: str = "RESPONSE") -> ET.Element:
+    return _el("qti-variable", {"identifier": identifier})
+
+
+def _num(value) -> str:
+    return format(Decimal(value).normalize() + Decimal(0), "f")
+
+
 def _item_xml(record: ItemRecord, language: str) -> bytes:
+    """One item in one language as QTI 3.0 that another player can run: the interaction of its
+    type, response processing written out (so that SCORE and FEEDBACK are set: the modal
+    feedback bound to FEEDBACK fires for the chosen options and the general feedback)."""
     content = record.content
     translation = content.translations[language]
-    multiple = content.item_type == ItemType.MULTIPLE_RESPONSE
+    kind, data = content.item_type, content.type_data
     item = ET.Element(
         _q("qti-assessment-item"),
-        {"identifier": f"i-{record.uid}", "title": f"{record.nos_code} {record.pc_ref}",
-         "adaptive": "false", "time-dependent": "false", XML_LANG: language},
-    )  # fmt: skip
-    numeric = content.item_type == ItemType.NUMERIC
-    declaration = ET.SubElement(
+        {
+            "identifier": f"i-{record.uid}",
+            "title": content.name or f"{record.nos_code} {record.pc_ref}".strip() or record.uid,
+            "adaptive": "false",
+            "time-dependent": "false",
+            XML_LANG: language,
+        },
+    )
+    choice_like = kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.TRUE_FALSE)
+    declaration = None
+    if kind != ItemType.DESCRIPTION and kind != ItemType.CLOZE:
+        cardinality, base = "single", "identifier"
+        if kind == ItemType.MULTIPLE_RESPONSE:
+            cardinality = "multiple"
+        elif kind == ItemType.NUMERIC:
+            base = "float"
+        elif kind in (ItemType.SHORT_ANSWER, ItemType.ESSAY):
+            base = "string"
+        elif kind == ItemType.MATCHING:
+            cardinality, base = "multiple", "directedPair"
+        elif kind == ItemType.ORDERING:
+            cardinality = "ordered"
+        declaration = _sub(
+            item,
+            "qti-response-declaration",
+            {"identifier": "RESPONSE", "cardinality": cardinality, "base-type": base},
+        )
+    parts = data.get("parts", []) if kind == ItemType.CLOZE else []
+    for i, part in enumerate(parts, start=1):
+        base = "float" if part["kind"] == "numerical" else "string"
+        d = _sub(
+            item,
+            "qti-response-declaration",
+            {
+                "identifier": f"RESPONSE_{i}",
+                "cardinality": "single",
+                "base-type": "identifier" if part["kind"] == "multichoice" else base,
+            },
+        )
+        right = next(a for a in part["answers"] if Decimal(str(a["fraction"])) == 1)
+        value = (
+            f"C{part['answers'].index(right) + 1}"
+            if part["kind"] == "multichoice"
+            else right["text"]
+        )
+        _sub(_sub(d, "qti-correct-response"), "qti-value", text=value)
+    _sub(
         item,
-        _q("qti-response-declaration"),
-        {"identifier": "RESPONSE", "cardinality": "multiple" if multiple else "single",
-         "base-type": "float" if numeric else "identifier"},
-    )  # fmt: skip
-    correct = ET.SubElement(declaration, _q("qti-correct-response"))
-    if numeric:
-        ET.SubElement(correct, _q("qti-value")).text = format(content.numeric_answer, "f")
-    else:
+        "qti-outcome-declaration",
+        {"identifier": "SCORE", "cardinality": "single", "base-type": "float"},
+    )
+    _sub(
+        item,
+        "qti-outcome-declaration",
+        {"identifier": "FEEDBACK", "cardinality": "multiple", "base-type": "identifier"},
+    )
+    body = _sub(item, "qti-item-body")
+    stem = _sub(body, "div", {"class": "stem"})
+    _html_into(stem, translation.stem_html)
+    processing = ET.Element(_q("qti-response-processing"))
+    shuffle = "true" if content.shuffle_options else "false"
+    if choice_like and declaration is not None:
+        correct = _sub(declaration, "qti-correct-response")
         for key in content.correct_keys:
-            ET.SubElement(correct, _q("qti-value")).text = key
-        mapping = ET.SubElement(
-            declaration, _q("qti-mapping"), {"default-value": "0", "lower-bound": "0"}
+            _sub(correct, "qti-value", text=key)
+        mapping = _sub(
+            declaration,
+            "qti-mapping",
+            {"default-value": "0", "lower-bound": "0", "upper-bound": "1"},
         )
         for key, fraction in content.options:
-            ET.SubElement(
-                mapping, _q("qti-map-entry"),
-                {"map-key": key, "mapped-value": format(Decimal(fraction).normalize(), "f")},
-            )  # fmt: skip
-    ET.SubElement(
-        item, _q("qti-outcome-declaration"),
-        {"identifier": "SCORE", "cardinality": "single", "base-type": "float"},
-    )  # fmt: skip
-    ET.SubElement(
-        item, _q("qti-outcome-declaration"),
-        {"identifier": "FEEDBACK", "cardinality": "multiple", "base-type": "identifier"},
-    )  # fmt: skip
-    body = ET.SubElement(item, _q("qti-item-body"))
-    stem = ET.SubElement(body, _q("div"), {"class": "stem"})
-    _html_into(stem, translation.stem_html)
-    if numeric:
-        ET.SubElement(
-            body, _q("qti-text-entry-interaction"),
-            {"response-identifier": "RESPONSE", "expected-length": "12"},
-        )  # fmt: skip
-        processing = ET.SubElement(item, _q("qti-response-processing"))
-        condition = ET.SubElement(processing, _q("qti-response-condition"))
-        branch = ET.SubElement(condition, _q("qti-response-if"))
-        tolerance = format(content.numeric_tolerance or 0, "f")
-        equal = ET.SubElement(
-            branch, _q("qti-equal"),
-            {"tolerance-mode": "absolute", "tolerance": f"{tolerance} {tolerance}"},
-        )  # fmt: skip
-        ET.SubElement(equal, _q("qti-variable"), {"identifier": "RESPONSE"})
-        ET.SubElement(equal, _q("qti-correct"), {"identifier": "RESPONSE"})
-        outcome = ET.SubElement(branch, _q("qti-set-outcome-value"), {"identifier": "SCORE"})
-        ET.SubElement(outcome, _q("qti-base-value"), {"base-type": "float"}).text = "1"
-    else:
-        interaction = ET.SubElement(
-            body, _q("qti-choice-interaction"),
-            {"response-identifier": "RESPONSE", "shuffle": "true",
-             "max-choices": "0" if multiple else "1"},
-        )  # fmt: skip
+            _sub(mapping, "qti-map-entry", {"map-key": key, "mapped-value": _num(fraction)})
+        interaction = _sub(
+            body,
+            "qti-choice-interaction",
+            {
+                "response-identifier": "RESPONSE",
+                "shuffle": shuffle,
+                "max-choices": "0" if kind == ItemType.MULTIPLE_RESPONSE else "1",
+            },
+        )
         for key, _ in content.options:
-            choice = ET.SubElement(interaction, _q("qti-simple-choice"), {"identifier": key})
-            _html_into(choice, translation.options[key].html)
-        ET.SubElement(item, _q("qti-response-processing"), {"template": MAP_RESPONSE})
-    feedbacks = [(key, translation.options[key].feedback_html) for key, _ in content.options]
+            _html_into(
+                _sub(interaction, "qti-simple-choice", {"identifier": key}),
+                translation.options[key].html,
+            )
+        condition = _sub(processing, "qti-response-condition")
+        branch = _sub(condition, "qti-response-if")
+        branch.append(_el("qti-is-null", {}, _var()))
+        _set_score(branch, "0")
+        _set_score(
+            _sub(condition, "qti-response-else"),
+            _el("qti-map-response", {"identifier": "RESPONSE"}),
+        )
+    elif kind == ItemType.NUMERIC and declaration is not None:
+        _sub(
+            _sub(declaration, "qti-correct-response"),
+            "qti-value",
+            text=_num(content.numeric_answer),
+        )
+        _sub(
+            body,
+            "qti-text-entry-interaction",
+            {"response-identifier": "RESPONSE", "expected-length": "12"},
+        )
+        answers = [(content.numeric_answer, content.numeric_tolerance or 0, 1)] + [
+            (a["value"], a.get("tolerance") or 0, a["fraction"]) for a in data.get("answers", [])
+        ]
+        branches = []
+        for value, tolerance, fraction in answers:
+            t = _num(tolerance)
+            test = _el(
+                "qti-equal",
+                {"tolerance-mode": "absolute", "tolerance": f"{t} {t}"},
+                _var(),
+                _el("qti-base-value", {"base-type": "float"}),
+            )
+            test[1].text = _num(value)
+            branches.append((test, _num(fraction)))
+        _chain(processing, branches)
+    elif kind == ItemType.SHORT_ANSWER and declaration is not None:
+        _sub(
+            body,
+            "qti-text-entry-interaction",
+            {"response-identifier": "RESPONSE", "expected-length": "20"},
+        )
+        from ..items.html import html_to_text
+
+        case = "true" if data.get("case_sensitive") else "false"
+        answers = [(html_to_text(translation.options[k].html), f) for k, f in content.options]
+        right = next((a for a, f in answers if f == 1), "")
+        _sub(_sub(declaration, "qti-correct-response"), "qti-value", text=right.replace("*", ""))
+        branches = []
+        for answer, fraction in answers:
+            if "*" in answer:
+                pattern = ".*".join(re.escape(p) for p in answer.split("*"))
+                test = _el("qti-pattern-match", {"pattern": pattern}, _var())
+            else:
+                test = _el(
+                    "qti-string-match",
+                    {"case-sensitive": case},
+                    _var(),
+                    _el("qti-base-value", {"base-type": "string"}),
+                )
+                test[1].text = answer
+            branches.append((test, _num(fraction)))
+        _chain(processing, branches)
+    elif kind == ItemType.ESSAY:
+        _sub(
+            body,
+            "qti-extended-text-interaction",
+            {"response-identifier": "RESPONSE", "expected-lines": str(data.get("lines", 15))},
+        )
+    elif kind == ItemType.MATCHING and declaration is not None:
+        pairs = data.get("pairs", [])
+        targets = list(dict.fromkeys(p["answer"] for p in pairs))
+        sources = [(f"S{i}", p) for i, p in enumerate(pairs, start=1) if p.get("question_html")]
+        correct = _sub(declaration, "qti-correct-response")
+        mapping = _sub(declaration, "qti-mapping", {"default-value": "0", "lower-bound": "0"})
+        share = _num(Decimal(1) / len(sources)) if sources else "0"
+        for key, p in sources:
+            pair = f"{key} T{targets.index(p['answer']) + 1}"
+            _sub(correct, "qti-value", text=pair)
+            _sub(mapping, "qti-map-entry", {"map-key": pair, "mapped-value": share})
+        interaction = _sub(
+            body,
+            "qti-match-interaction",
+            {
+                "response-identifier": "RESPONSE",
+                "shuffle": shuffle,
+                "max-associations": str(len(sources)),
+            },
+        )
+        left, right = (
+            _sub(interaction, "qti-simple-match-set"),
+            _sub(interaction, "qti-simple-match-set"),
+        )
+        for key, p in sources:
+            _html_into(
+                _sub(left, "qti-simple-associable-choice", {"identifier": key, "match-max": "1"}),
+                p["question_html"],
+            )
+        for i, answer in enumerate(targets, start=1):
+            _sub(
+                right,
+                "qti-simple-associable-choice",
+                {"identifier": f"T{i}", "match-max": str(len(sources))},
+                answer,
+            )
+        _set_score(processing, _el("qti-map-response", {"identifier": "RESPONSE"}))
+    elif kind == ItemType.ORDERING and declaration is not None:
+        correct = _sub(declaration, "qti-correct-response")
+        for key in data.get("order", []):
+            _sub(correct, "qti-value", text=key)
+        interaction = _sub(
+            body, "qti-order-interaction", {"response-identifier": "RESPONSE", "shuffle": shuffle}
+        )
+        for key, _ in content.options:
+            _html_into(
+                _sub(interaction, "qti-simple-choice", {"identifier": key}),
+                translation.options[key].html,
+            )
+        _chain(
+            processing,
+            [(_el("qti-match", {}, _var(), _el("qti-correct", {"identifier": "RESPONSE"})), "1")],
+        )
+    elif kind == ItemType.CLOZE:
+        total = sum(Decimal(p.get("weight", 1)) for p in parts) or Decimal(1)
+        for i, part in enumerate(parts, start=1):
+            holder = _sub(body, "p")
+            if part["kind"] == "multichoice":
+                inline = _sub(
+                    holder,
+                    "qti-inline-choice-interaction",
+                    {"response-identifier": f"RESPONSE_{i}", "shuffle": "false"},
+                )
+                for j, a in enumerate(part["answers"], start=1):
+                    _sub(inline, "qti-inline-choice", {"identifier": f"C{j}"}, a["text"])
+            else:
+                _sub(holder, "qti-text-entry-interaction", {"response-identifier": f"RESPONSE_{i}"})
+            condition = _sub(processing, "qti-response-condition")
+            branch = _sub(condition, "qti-response-if")
+            branch.append(
+                _el(
+                    "qti-match",
+                    {},
+                    _var(f"RESPONSE_{i}"),
+                    _el("qti-correct", {"identifier": f"RESPONSE_{i}"}),
+                )
+            )
+            add = _el("qti-sum", {}, _var("SCORE"), _el("qti-base-value", {"base-type": "float"}))
+            add[1].text = _num(Decimal(part.get("weight", 1)) / total)
+            _set_score(branch, add)
+    # FEEDBACK: the chosen options' feedback and the general feedback fire in any player.
+    feedback_value = _el("qti-multiple")
+    if choice_like:
+        feedback_value.append(_var())
+    general = _el("qti-base-value", {"base-type": "identifier"})
+    general.text = "GENERAL"
+    feedback_value.append(general)
+    _sub(processing, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(feedback_value)
+    item.append(processing)
+    feedbacks = (
+        [(key, translation.options[key].feedback_html) for key, _ in content.options]
+        if choice_like
+        else []
+    )
     feedbacks.append(("GENERAL", translation.general_feedback_html))
     for identifier, html in feedbacks:
         if not html:
             continue
-        modal = ET.SubElement(
-            item, _q("qti-modal-feedback"),
+        modal = _sub(
+            item,
+            "qti-modal-feedback",
             {"outcome-identifier": "FEEDBACK", "identifier": identifier, "show-hide": "show"},
-        )  # fmt: skip
-        _html_into(ET.SubElement(modal, _q("qti-content-body")), html)
+        )
+        _html_into(_sub(modal, "qti-content-body"), html)
     # No ET.indent here: it would add whitespace inside the item's mixed-content HTML.
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(item, encoding="utf-8")
+
+
+ORIGINAL_TYPES = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.TRUE_FALSE,
+                  ItemType.NUMERIC)  # fmt: skip
 
 
 def _metadata(parent: ET.Element, record: ItemRecord, language: str) -> None:
@@ -169,8 +402,25 @@ def _metadata(parent: ET.Element, record: ItemRecord, language: str) -> None:
         {"uid": record.uid, "nos": record.nos_code, "pc": record.pc_ref, "status": record.status,
          "type": record.content.item_type, "language": language},
     )  # fmt: skip
-    if record.content.difficulty_estimate is not None:
-        meta.set("difficulty", str(record.content.difficulty_estimate))
+    content = record.content
+    if content.difficulty_estimate is not None:
+        meta.set("difficulty", str(content.difficulty_estimate))
+    # What QTI has no place for, so that our own packages lose nothing on the way back.
+    t = content.translations[language]
+    extra = {
+        "name": content.name, "default_mark": str(content.default_mark),
+        "penalty": None if content.penalty is None else str(content.penalty),
+        "shuffle_options": content.shuffle_options, "type_data": content.type_data,
+        "source_category": record.source_category, "source_tags": record.source_tags,
+        "source_id": record.source_id,
+    }  # fmt: skip
+    if content.item_type not in ORIGINAL_TYPES:
+        extra["options"] = [[k, str(f)] for k, f in content.options]
+        extra["translation"] = {
+            "stem_html": t.stem_html, "general_feedback_html": t.general_feedback_html,
+            "options": {k: [o.html, o.feedback_html] for k, o in t.options.items()},
+        }  # fmt: skip
+    ET.SubElement(meta, f"{{{KAUSHAL}}}extra").text = json.dumps(extra, ensure_ascii=False)
     for code in record.knowledge_codes:
         ET.SubElement(meta, f"{{{KAUSHAL}}}knowledge-item", {"code": code})
     for code in record.generic_skill_codes:
@@ -214,6 +464,14 @@ def _line_of(error: Exception) -> int:
 
 
 def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
+    return read(data, source=source).strict()
+
+
+def read(data: bytes, *, source: str = "") -> ParsedFile:
+    """A QTI 3.0 or 2.1 package (zip with imsmanifest.xml) or one item file, from any producer.
+    Kaushal's own packages carry our metadata; others are read by ``qti_foreign``."""
+    if data[:2] != b"PK" and b"<" in data[:200]:
+        return qti_foreign.item_file_read(data, source=source)
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -229,6 +487,8 @@ def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
         raise ItemImportError(
             [Problem(_line_of(exc), "-", f"imsmanifest.xml: {exc}", "imsmanifest.xml")]
         ) from exc
+    if not any(True for _ in manifest.iter(f"{{{KAUSHAL}}}item")):
+        return qti_foreign.package_read(package, manifest)
     problems: list[Problem] = []
     records: dict[str, ItemRecord] = {}
     for index, resource in enumerate(manifest.iter(f"{{{CP}}}resource"), start=1):
@@ -241,9 +501,30 @@ def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
         if href not in names:
             problems.append(Problem(index, label, f"{href} is missing from the package", href))
             continue
+        extra_element = meta.find(f"{{{KAUSHAL}}}extra")
+        extra = json.loads(extra_element.text or "{}") if extra_element is not None else {}
         try:
             item = SafeET.fromstring(package.read(href))
-            language, translation, options, numeric, tolerance = _read_item(item, package, href)
+            if "translation" in extra:  # a type beyond choice/numeric: our metadata has it all
+                t = extra["translation"]
+                translation = Translation(
+                    t["stem_html"], t["general_feedback_html"],
+                    {k: OptionText(h, f) for k, (h, f) in t["options"].items()},
+                )  # fmt: skip
+                options = [(k, Decimal(f)) for k, f in extra["options"]]
+                language = item.get(XML_LANG, "en")
+                numeric = (
+                    decimal_or_none(
+                        item.findtext(
+                            f"{_q('qti-response-declaration')}/{_q('qti-correct-response')}/{_q('qti-value')}"
+                        )
+                    )
+                    if meta.get("type") == ItemType.NUMERIC
+                    else None
+                )
+                tolerance = None
+            else:
+                language, translation, options, numeric, tolerance = _read_item(item, package, href)
         except ValueError as exc:
             problems.append(Problem(0, label, str(exc), href))
             continue
@@ -280,13 +561,23 @@ def parse(data: bytes, *, source: str = "") -> list[ItemRecord]:
                 line=index,
                 source=href,
             )
+            if extra:
+                c = record.content
+                c.name, c.shuffle_options = (
+                    extra.get("name", ""),
+                    extra.get("shuffle_options", True),
+                )
+                c.default_mark = Decimal(extra.get("default_mark") or 1)
+                c.penalty = decimal_or_none(extra.get("penalty"))
+                c.type_data = extra.get("type_data") or {}
+                record.source_category = extra.get("source_category", "")
+                record.source_tags = extra.get("source_tags") or []
+                record.source_id = extra.get("source_id", "")
             records[uid] = record
         elif [k for k, _ in record.content.options] != [k for k, _ in options]:
             problems.append(Problem(index, label, "translations disagree on the options", href))
         record.content.translations[language] = translation
-    if problems:
-        raise ItemImportError(problems)
-    return list(records.values())
+    return ParsedFile(list(records.values()), problems)
 
 
 def _read_item(item: ET.Element, package: zipfile.ZipFile | None = None, href: str = ""):

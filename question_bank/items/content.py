@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..models.items import ITEM_LANGUAGES, ItemType, ItemVersion
 from .html import html_sanitise, html_to_text
+from .types import REGISTRY, item_type_spec
 
 LANGUAGE_CODES = {code for code, _ in ITEM_LANGUAGES}
 TRUE_FALSE_KEYS = ("true", "false")
@@ -44,6 +45,14 @@ class ItemContent:
     numeric_answer: Decimal | None = None
     numeric_tolerance: Decimal | None = None
     difficulty_estimate: int | None = None
+    # Kept from other banks so that nothing is lost on the way in or out (see ItemVersion).
+    name: str = ""
+    default_mark: Decimal = Decimal(1)
+    penalty: Decimal | None = None
+    shuffle_options: bool = True
+    # Type-specific data (question_bank.items.types) plus "hints", "combined_feedback" and
+    # "not_modelled" (what the source had that Kaushal does not model, listed in reports).
+    type_data: dict = field(default_factory=dict)
 
     def normalised(self) -> ItemContent:
         """Sanitised HTML and quantised numbers, so stored and re-imported content compare equal."""
@@ -66,10 +75,15 @@ class ItemContent:
                 )
                 for lang, t in sorted(self.translations.items())
             },
-            options=[(key, _quantise(Decimal(f), "0.0001")) for key, f in self.options],
+            options=[(key, _quantise(Decimal(f), "0.0000001")) for key, f in self.options],
             numeric_answer=_quantise(self.numeric_answer, "0.000001"),
             numeric_tolerance=_quantise(self.numeric_tolerance, "0.000001"),
             difficulty_estimate=self.difficulty_estimate,
+            name=self.name.strip()[:255],
+            default_mark=_quantise(Decimal(self.default_mark), "0.0000001"),
+            penalty=_quantise(self.penalty, "0.0000001"),
+            shuffle_options=bool(self.shuffle_options),
+            type_data=_json_clean(self.type_data),
         )
 
     @property
@@ -81,6 +95,11 @@ def _quantise(value: Decimal | None, exp: str) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value).quantize(Decimal(exp)).normalize() + Decimal(0)
+
+
+def _json_clean(data: dict) -> dict:
+    """Drop empty values so that stored and re-imported type data compare equal."""
+    return {k: v for k, v in sorted(data.items()) if v not in ("", None, [], {})}
 
 
 def decimal_or_none(raw: str | None) -> Decimal | None:
@@ -103,7 +122,7 @@ def _has_content(html: str) -> bool:
 def item_content_validate(content: ItemContent) -> list[str]:
     """Every problem with ``content`` (empty list: valid). Messages name the field."""
     problems: list[str] = []
-    if content.item_type not in ItemType.values:
+    if content.item_type not in ItemType.values or content.item_type not in REGISTRY:
         return [f"unknown item type {content.item_type!r}"]
     content = content.normalised()
     if not content.translations:
@@ -115,39 +134,13 @@ def item_content_validate(content: ItemContent) -> list[str]:
             problems.append(f"[{lang}] the stem is empty")
     if content.difficulty_estimate is not None and not 1 <= content.difficulty_estimate <= 5:
         problems.append("difficulty estimate must be between 1 and 5")
-    keys = [key for key, _ in content.options]
-    if content.item_type == ItemType.NUMERIC:
-        if content.options:
-            problems.append("a numeric item has no options")
-        if content.numeric_answer is None:
-            problems.append("a numeric item needs an answer")
-        if content.numeric_tolerance is not None and content.numeric_tolerance < 0:
-            problems.append("the tolerance cannot be negative")
+    spec = item_type_spec(content.item_type)
+    problems.extend(spec.validate(content))
+    if content.default_mark < 0 or (content.default_mark == 0 and spec.is_question):
+        problems.append("the default mark must be positive")
+    if not spec.has_options:
         return problems
-    if len(set(keys)) != len(keys):
-        problems.append("option keys must be unique")
-    if any(not key or len(key) > 16 for key in keys):
-        problems.append("option keys must be 1 to 16 characters")
-    fractions = [Decimal(f) for _, f in content.options]
-    if any(f > 1 or f < -1 for f in fractions):
-        problems.append("option fractions must lie between -1 and 1")
-    full = [f for f in fractions if f == 1]
-    if content.item_type == ItemType.TRUE_FALSE:
-        if sorted(keys) != sorted(TRUE_FALSE_KEYS):
-            problems.append("a true/false item has exactly the options 'true' and 'false'")
-        if len(full) != 1:
-            problems.append("exactly one of true/false is correct")
-    elif content.item_type == ItemType.SINGLE_CHOICE:
-        if len(keys) < 2:
-            problems.append("a single-choice item needs at least two options")
-        if len(full) != 1:
-            problems.append("a single-choice item needs exactly one fully correct option")
-    elif content.item_type == ItemType.MULTIPLE_RESPONSE:
-        if len(keys) < 2:
-            problems.append("a multiple-response item needs at least two options")
-        positive = sum((f for f in fractions if f > 0), Decimal(0))
-        if not positive or abs(positive - 1) > Decimal("0.02"):
-            problems.append("the correct options' fractions of a multiple-response item add to 1")
+    keys = [key for key, _ in content.options]
     for lang, t in content.translations.items():
         missing = [
             key for key in keys if key not in t.options or not _has_content(t.options[key].html)
@@ -179,4 +172,9 @@ def item_content_of(version: ItemVersion) -> ItemContent:
         numeric_answer=version.numeric_answer,
         numeric_tolerance=version.numeric_tolerance,
         difficulty_estimate=version.difficulty_estimate,
+        name=version.name,
+        default_mark=version.default_mark,
+        penalty=version.penalty,
+        shuffle_options=version.shuffle_options,
+        type_data=version.type_data or {},
     ).normalised()

@@ -34,11 +34,20 @@ class ItemFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "any status"), *ItemStatus.choices], required=False)
     author = forms.IntegerField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(required=False, label="Search")
+    to_be_tagged = forms.BooleanField(
+        required=False, label="To be tagged (imported without NOS/PC)"
+    )
+    source_category = forms.CharField(required=False, label="Source category")
 
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("submit", "Submit for review"), ("approve", "Approve"), ("retire", "Retire")]
+        choices=[
+            ("submit", "Submit for review"),
+            ("approve", "Approve"),
+            ("retire", "Retire"),
+            ("accept_suggestion", "Tag to the suggested PC"),
+        ]  # fmt: skip
     )
     versions = forms.CharField(widget=forms.HiddenInput, required=False)
     comment = forms.CharField(required=False)
@@ -159,12 +168,16 @@ class ItemForm(forms.Form):
 
 class ItemImportForm(forms.Form):
     qp = forms.CharField(label="QP code", help_text="e.g. ASC/Q0202")
-    file = forms.FileField(help_text="Moodle XML, GIFT (.gift/.txt), QTI 3.0 package (.zip) or CSV")
+    file = forms.FileField(
+        help_text="Moodle XML, GIFT (.gift/.txt), QTI 2.1/3.0 package (.zip) or item (.xml), "
+        "CSV or Excel (.xlsx)"
+    )
     format = forms.ChoiceField(
         choices=[("", "guess from the file"), ("moodle", "Moodle XML"), ("gift", "GIFT"),
-                 ("qti", "QTI 3.0 package"), ("csv", "CSV")],
+                 ("qti", "QTI 2.1/3.0"), ("csv", "CSV")],
         required=False,
     )  # fmt: skip
+    dry_run = forms.BooleanField(required=False, label="Dry run (report only, write nothing)")
 
 
 class ItemExportForm(forms.Form):

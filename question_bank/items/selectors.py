@@ -77,12 +77,20 @@ def item_version_list(
     status: str = "",
     author: int | None = None,
     search: str = "",
+    to_be_tagged: bool = False,
+    source_category: str = "",
 ) -> QuerySet[ItemVersion]:
     """The latest version of every item matching the filters, for the curators' listing."""
     qs = ItemVersion.objects.filter(is_latest=True)
     if qualification_pack:
         codes = [n.code for n in qualification_pack_nos(code=qualification_pack)]
-        qs = qs.filter(item__nos__code__in=codes)
+        qs = qs.filter(
+            Q(item__nos__code__in=codes) | Q(item__qualification_pack__code=qualification_pack)
+        )
+    if to_be_tagged:
+        qs = qs.filter(item__performance_criterion__isnull=True)
+    if source_category:
+        qs = qs.filter(item__source_category__icontains=source_category)
     if nos:
         qs = qs.filter(item__nos_id=nos)
     if performance_criterion:
@@ -108,6 +116,13 @@ def item_version_list(
         .prefetch_related("translations")
         .order_by("-item_id")
     )
+
+
+def items_to_be_tagged_count(*, qualification_pack_code: str) -> int:
+    """Items imported for the QP that no curator has tagged to a PC yet (coverage page)."""
+    return Item.objects.filter(
+        qualification_pack__code=qualification_pack_code, performance_criterion__isnull=True
+    ).count()
 
 
 def item_version_approved(*, item: Item) -> ItemVersion | None:

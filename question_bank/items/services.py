@@ -25,7 +25,9 @@ from ..models import (
     ItemVersion,
     ItemVersionTranslation,
     KnowledgeItem,
+    NationalOccupationalStandard,
     PerformanceCriterion,
+    QualificationPack,
 )
 from .content import ItemContent, item_content_validate
 from .html import html_to_text
@@ -55,6 +57,11 @@ def _version_write(*, version: ItemVersion, content: ItemContent) -> None:
     version.numeric_answer = content.numeric_answer
     version.numeric_tolerance = content.numeric_tolerance
     version.difficulty_estimate = content.difficulty_estimate
+    version.name = content.name
+    version.default_mark = content.default_mark
+    version.penalty = content.penalty
+    version.shuffle_options = content.shuffle_options
+    version.type_data = content.type_data
     version.save()
     version.options.all().delete()
     version.translations.all().delete()
@@ -80,6 +87,17 @@ def _version_write(*, version: ItemVersion, content: ItemContent) -> None:
     )
 
 
+def item_content_carry_over(*, content: ItemContent, previous: ItemContent) -> ItemContent:
+    """What the editing form does not show (name, marks, shuffle, type data such as hints,
+    pairs, accepted-answer rules) stays as it was, so editing an imported item loses nothing."""
+    if content.item_type == previous.item_type:
+        content.name = content.name or previous.name
+        content.default_mark, content.penalty = previous.default_mark, previous.penalty
+        content.shuffle_options = previous.shuffle_options
+        content.type_data = {**previous.type_data, **content.type_data}
+    return content
+
+
 def _validated(content: ItemContent) -> ItemContent:
     problems = item_content_validate(content)
     if problems:
@@ -90,26 +108,40 @@ def _validated(content: ItemContent) -> ItemContent:
 @transaction.atomic
 def item_create(
     *,
-    performance_criterion: PerformanceCriterion,
+    performance_criterion: PerformanceCriterion | None,
     content: ItemContent,
     author=None,
     knowledge_items: Iterable[KnowledgeItem] = (),
     generic_skills: Iterable[GenericSkill] = (),
     uid: uuid_module.UUID | None = None,
+    nos: NationalOccupationalStandard | None = None,
+    qualification_pack: QualificationPack | None = None,
+    source: dict | None = None,
 ) -> Item:
-    """A new item with version 1 as a draft."""
+    """A new item with version 1 as a draft. Without a PC it is "to be tagged" (an import):
+    it keeps its QP (and NOS, where known) and cannot be approved until tagged."""
     content = _validated(content)
     knowledge_items, generic_skills = list(knowledge_items), list(generic_skills)
-    _check_tags(
-        performance_criterion=performance_criterion,
-        knowledge_items=knowledge_items,
-        generic_skills=generic_skills,
-    )
+    if performance_criterion is not None:
+        _check_tags(
+            performance_criterion=performance_criterion,
+            knowledge_items=knowledge_items,
+            generic_skills=generic_skills,
+        )
+        nos_id = performance_criterion.nos_id
+    else:
+        if qualification_pack is None:
+            raise ValidationError("an untagged item needs its qualification pack")
+        if (knowledge_items or generic_skills) and nos is None:
+            raise ValidationError("KU/GS tags need the item's NOS")
+        nos_id = nos.pk if nos else None
     item = Item.objects.create(
         uid=uid or uuid_module.uuid4(),
-        nos_id=performance_criterion.nos_id,
+        nos_id=nos_id,
         performance_criterion=performance_criterion,
+        qualification_pack=qualification_pack,
         created_by=author,
+        **(source or {}),
     )
     item.knowledge_items.set(knowledge_items)
     item.generic_skills.set(generic_skills)
@@ -138,7 +170,13 @@ def item_tags_set(
     )
     item.performance_criterion = performance_criterion
     item.nos_id = performance_criterion.nos_id
-    item.save(update_fields=["performance_criterion", "nos"])
+    item.suggested_performance_criterion = None
+    item.suggestion_score = None
+    item.save(
+        update_fields=[
+            "performance_criterion", "nos", "suggested_performance_criterion", "suggestion_score"
+        ]
+    )  # fmt: skip
     item.knowledge_items.set(knowledge_items)
     item.generic_skills.set(generic_skills)
     ItemEvent.objects.create(
@@ -226,6 +264,9 @@ def item_version_approve(*, version: ItemVersion, user, comment: str = "") -> It
     _require_status(version, ItemStatus.SUBMITTED)
     if version.author_id is not None and user is not None and version.author_id == user.pk:
         raise PermissionDenied("an item must be approved by a curator other than its author")
+    if version.item.performance_criterion_id is None:
+        # Imported untagged: papers, coverage and calibration count approved items per PC.
+        raise ValidationError("tag this item to a NOS and PC before approving it")
     now = timezone.now()
     for previous in ItemVersion.objects.select_for_update().filter(
         item=version.item, status=ItemStatus.APPROVED

@@ -26,6 +26,7 @@ from .framework import (
     KnowledgeItem,
     NationalOccupationalStandard,
     PerformanceCriterion,
+    QualificationPack,
 )
 
 ITEM_LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
@@ -36,6 +37,12 @@ class ItemType(models.TextChoices):
     MULTIPLE_RESPONSE = "multiple_response", _("multiple response")
     TRUE_FALSE = "true_false", _("true/false")
     NUMERIC = "numeric", _("numeric")
+    SHORT_ANSWER = "short_answer", _("short answer")
+    ESSAY = "essay", _("essay")
+    MATCHING = "matching", _("matching")
+    ORDERING = "ordering", _("ordering")
+    CLOZE = "cloze", _("cloze (embedded answers)")
+    DESCRIPTION = "description", _("description (shared stimulus, not a question)")
 
 
 class ItemPurpose(models.TextChoices):
@@ -57,12 +64,34 @@ class Item(models.Model):
     """What stays the same across versions and translations of one question."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The QP an imported item was brought in for; it stays when the item is still to be tagged.
+    qualification_pack = models.ForeignKey(
+        QualificationPack, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    # Both empty: imported untagged, "to be tagged"; such an item cannot be approved.
     nos = models.ForeignKey(
-        NationalOccupationalStandard, on_delete=models.PROTECT, related_name="items"
+        NationalOccupationalStandard,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
     )
     performance_criterion = models.ForeignKey(
-        PerformanceCriterion, on_delete=models.PROTECT, related_name="items"
+        PerformanceCriterion, null=True, blank=True, on_delete=models.PROTECT, related_name="items"
     )
+    # Where an imported item came from: the file's category path, its free tags and its id
+    # (Moodle idnumber, QTI identifier: any string), and a hash of its content for re-imports.
+    source_category = models.CharField(
+        _("source category"), max_length=500, blank=True, db_index=True
+    )
+    source_tags = models.JSONField(default=list, blank=True)
+    source_id = models.CharField(_("source id"), max_length=255, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # A NOS/PC proposed from the text (TF-IDF against the QP's statements), for bulk acceptance.
+    suggested_performance_criterion = models.ForeignKey(
+        PerformanceCriterion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suggestion_score = models.FloatField(null=True, blank=True)
     knowledge_items = models.ManyToManyField(KnowledgeItem, blank=True, related_name="items")
     generic_skills = models.ManyToManyField(GenericSkill, blank=True, related_name="items")
     enemies = models.ManyToManyField("self", blank=True, symmetrical=True)
@@ -98,7 +127,13 @@ class Item(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.performance_criterion_id is None:
+            return f"{self.nos.code if self.nos_id else 'to be tagged'} #{self.pk}"
         return f"{self.nos.code} {self.performance_criterion.code} #{self.pk}"
+
+    @property
+    def is_tagged(self) -> bool:
+        return self.performance_criterion_id is not None
 
     @property
     def is_calibrated(self) -> bool:
@@ -133,6 +168,12 @@ class ItemVersion(models.Model):
     )
     numeric_answer = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     numeric_tolerance = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    default_mark = models.DecimalField(max_digits=12, decimal_places=7, default=Decimal("1"))
+    penalty = models.DecimalField(max_digits=12, decimal_places=7, null=True, blank=True)
+    # What a type needs beyond options (see question_bank.items.types): accepted answers' rules,
+    # numeric answers and units, pairs, order, hints, combined feedback, what was not modelled.
+    type_data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -180,7 +221,8 @@ class ItemOption(models.Model):
     version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="options")
     key = models.CharField(max_length=16)
     position = models.PositiveSmallIntegerField()
-    fraction = models.DecimalField(max_digits=6, decimal_places=4, default=Decimal("0"))
+    # Moodle's grade set has seven decimals (1/3 is 0.3333333): stored exactly.
+    fraction = models.DecimalField(max_digits=10, decimal_places=7, default=Decimal("0"))
 
     class Meta:
         ordering = ["version", "position"]

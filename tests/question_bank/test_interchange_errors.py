@@ -1,10 +1,12 @@
 # ruff: noqa: F811, E501  (pytest fixtures are imported from tests.question_bank.factories)
-"""Imports are all-or-nothing and report every problem with its item and line; the shell
-commands do the same; parsers survive arbitrary text."""
+"""Each question that cannot be imported is refused on its own, with its title, line and reason,
+while the rest imports; a file that cannot be read changes nothing; the shell commands report
+the same; parsers survive arbitrary text."""
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -31,24 +33,27 @@ pytestmark = pytest.mark.django_db
 CSV_HEAD = "uid,nos,pc,type,status,language,stem_html,option_1_key,option_1_fraction,option_1_html,option_2_key,option_2_fraction,option_2_html\n"
 
 
-def test_csv_import_reports_every_problem_with_line_and_writes_nothing(asc_q0202):
+def test_csv_import_refuses_each_bad_row_with_its_line_and_imports_the_rest(asc_q0202):
     rows = (
         CSV_HEAD
         + ",ASC/N0001,PC1,single_choice,draft,en,<p>Good one?</p>,A,1,Yes,B,0,No\n"
         + ",ASC/N9999,PC1,single_choice,draft,en,<p>Unknown NOS</p>,A,1,Yes,B,0,No\n"
         + ",ASC/N0001,PC42,single_choice,draft,en,<p>Unknown PC</p>,A,1,Yes,B,0,No\n"
         + ",ASC/N0001,PC2,single_choice,draft,en,<p>Two right</p>,A,1,Yes,B,1,No\n"
-        + ",ASC/N0001,PC2,essay,draft,en,<p>Bad type</p>,,,,,,\n"
+        + ",ASC/N0001,PC2,poll,draft,en,<p>Bad type</p>,,,,,,\n"
+        + ",,,single_choice,draft,en,<p>Untagged</p>,A,1,Yes,B,0,No\n"
     )
-    with pytest.raises(ItemImportError) as caught:
-        items_import_file(data=rows.encode(), qualification_pack_code="ASC/Q0202", format="csv")
-    found = {(p.line, p.message) for p in caught.value.problems}
+    result = items_import_file(
+        data=rows.encode(), qualification_pack_code="ASC/Q0202", format="csv"
+    )
+    found = {(p.line, p.message) for p in result.skipped}
     assert (3, "NOS 'ASC/N9999' is not in ASC/Q0202") in found
     assert (4, "ASC/N0001 has no performance criterion 'PC42'") in found
     assert (5, "a single-choice item needs exactly one fully correct option") in found
-    assert (6, "unknown item type 'essay'") in found
-    assert not any(p.line == 2 for p in caught.value.problems)
-    assert Item.objects.count() == 0
+    assert (6, "unknown item type 'poll'") in found
+    assert not any(p.line in (2, 7) for p in result.skipped)
+    assert (result.questions_found, result.created, result.to_be_tagged) == (6, 2, 1)
+    assert Item.objects.filter(performance_criterion__isnull=True).count() == 1
 
 
 def test_moodle_import_reports_lines_of_bad_questions(asc_q0202):
@@ -72,22 +77,14 @@ def test_moodle_import_reports_lines_of_bad_questions(asc_q0202):
     <answer fraction="0"><text>B</text></answer>
   </question>
 </quiz>"""
-    with pytest.raises(ItemImportError) as caught:
-        items_import_file(data=xml.encode(), qualification_pack_code="ASC/Q0202", filename="x.xml")
-    problems = caught.value.problems
-    assert [p.line for p in problems] == [10]
-    assert "not supported" in problems[0].message
-    fixed = xml.replace('<question type="essay">', '<question type="truefalse">').replace(
-        "<text>Write.</text></questiontext>",
-        '<text>T?</text></questiontext><answer fraction="100"><text>true</text></answer>'
-        '<answer fraction="0"><text>false</text></answer>',
+    xml = xml.replace('<question type="essay">', '<question type="calculated">')
+    result = items_import_file(
+        data=xml.encode(), qualification_pack_code="ASC/Q0202", filename="x.xml"
     )
-    with pytest.raises(ItemImportError) as caught:
-        items_import_file(
-            data=fixed.encode(), qualification_pack_code="ASC/Q0202", filename="x.xml"
-        )
-    assert {(p.line, p.item) for p in caught.value.problems} == {(13, "not-a-uuid")}
-    assert Item.objects.count() == 0
+    assert [(p.line, p.item) for p in result.skipped] == [(10, "question 2"), (13, "question 3")]
+    assert "'calculated' is not supported" in result.skipped[0].message
+    assert "exactly one fully correct option" in result.skipped[1].message
+    assert result.created == 1 and Item.objects.get().performance_criterion.code == "PC1"
 
 
 def test_moodle_parser_refuses_entity_expansion(asc_q0202):
@@ -103,11 +100,14 @@ def test_gift_import_reports_the_questions_line(asc_q0202):
         "::b::Missing answers {}\n\n"
         "::c::Percent of 20 in 80?{#25:0}\n"
     )
-    with pytest.raises(ItemImportError) as caught:
-        items_import_file(data=text.encode(), qualification_pack_code="ASC/Q0202", format="gift")
-    assert [(p.line, p.message) for p in caught.value.problems] == [
-        (5, "no answers (=right ~wrong) in { ... }")
+    text = text.replace("{}", "{~%33%a ~b}")
+    result = items_import_file(
+        data=text.encode(), qualification_pack_code="ASC/Q0202", format="gift"
+    )
+    assert [(p.line, p.item, p.message) for p in result.skipped] == [
+        (5, "b", "weight %33% is not one of Moodle's grades")
     ]
+    assert result.created == 2
 
 
 def test_qti_package_without_manifest_is_rejected():
@@ -143,12 +143,22 @@ def test_import_and_export_commands(asc_q0202, curator, tmp_path, capsys):
     assert Item.objects.count() == 1
     bad = tmp_path / "bad.csv"
     bad.write_text(CSV_HEAD + ",ASC/N0001,PC99,single_choice,draft,en,<p>Q</p>,A,1,Y,B,0,N\n")
-    with pytest.raises(CommandError, match="1 problem"):
-        call_command("import_items", str(bad), "--qp", "ASC/Q0202")
+    call_command("import_items", str(bad), "--qp", "ASC/Q0202")
     assert (
-        "bad.csv: line 2: item ASC/N0001 PC99: ASC/N0001 has no performance criterion 'PC99'"
+        "bad.csv: skipped: line 2: item ASC/N0001 PC99: ASC/N0001 has no performance criterion 'PC99'"
         in capsys.readouterr().err
     )
+    call_command("import_items", str(bad), "--qp", "ASC/Q0202", "--json", "--dry-run")
+    report = json.loads(capsys.readouterr().out)
+    assert report["questions_found"] == 1 and report["imported"] == 0 and report["errors"] == []
+    assert report["skipped"] == [{"question": "ASC/N0001 PC99", "line": 2, "file": "",
+                                  "reason": "ASC/N0001 has no performance criterion 'PC99'"}]  # fmt: skip
+    unreadable = tmp_path / "latin1.gift"
+    unreadable.write_bytes("::a::Café?{T}".encode("latin-1"))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_items", str(unreadable), "--qp", "ASC/Q0202")
+    assert "not UTF-8" in capsys.readouterr().err
+    assert Item.objects.count() == 1
     with pytest.raises(CommandError, match="no qualification pack"):
         call_command("export_items", "--qp", "XYZ/Q0000", "--format", "gift")
 
@@ -158,6 +168,8 @@ def test_import_and_export_commands(asc_q0202, curator, tmp_path, capsys):
 )
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
 def test_gift_escaping_round_trips_any_text(text):
+    # GIFT cannot write a backslash followed by "n" (Moodle reads it as a newline).
+    text = text.replace("\\n", "")
     assert gift.unescape(gift.escape(text)) == text.replace("\r", "")
 
 
@@ -251,4 +263,4 @@ def test_gift_parser_reports_problems_instead_of_crashing_on_gift_like_text(body
     except ItemImportError as exc:
         assert exc.problems
     else:
-        assert all(r.nos_code == "ASC/N0001" for r in records)
+        assert all(r.source_category == "ASC//Q0202/ASC//N0001/PC1" for r in records)

@@ -45,8 +45,8 @@ class Command(BaseCommand):
             data = (DEMO_DIR / name).read_bytes()
             try:
                 result = items_import_file(
-                    data=data, qualification_pack_code=code, format=fmt, filename=name,
-                    keep_status=True,
+                    data=data, qualification_pack_code=code, strict=True, format=fmt,
+                    filename=name, keep_status=True,
                 )  # fmt: skip
             except ItemImportError as exc:
                 for problem in exc.problems:

@@ -1,0 +1,95 @@
+"""Single choice, multiple response and true/false: options with stable keys and fractions.
+
+Multiple response gives partial credit: the fractions of the chosen options add up (negative
+fractions penalise wrong choices), clamped to [0, 1], as Moodle scores multichoice.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .base import ItemTypeSpec
+
+TRUE_FALSE_KEYS = ("true", "false")
+
+
+def _chosen(response: Any) -> list[str]:
+    if response is None:
+        return []
+    if isinstance(response, str):
+        return [response]
+    if isinstance(response, list | tuple | set):
+        return [str(r) for r in response]
+    raise ValueError("the answer must be an option key or a list of option keys")
+
+
+class _Choice(ItemTypeSpec):
+    deliverable = True
+    single = True
+
+    def learner_view(self, content, language):
+        t = content.translations.get(language) or next(iter(content.translations.values()))
+        return {"options": [{"key": k, "html": t.options[k].html} for k, _ in content.options]}
+
+    def score(self, content, response):
+        chosen = _chosen(response)
+        fractions = {key: Decimal(f) for key, f in content.options}
+        unknown = [k for k in chosen if k not in fractions]
+        if unknown:
+            raise ValueError(f"unknown option(s): {', '.join(unknown)}")
+        if len(set(chosen)) != len(chosen):
+            raise ValueError("an option was chosen twice")
+        if self.single and len(chosen) > 1:
+            raise ValueError("choose one option")
+        total = sum((fractions[k] for k in chosen), Decimal(0))
+        return min(Decimal(1), max(Decimal(0), total))
+
+    def _common(self, content) -> list[str]:
+        keys = [key for key, _ in content.options]
+        problems = []
+        if len(set(keys)) != len(keys):
+            problems.append("option keys must be unique")
+        if any(not key or len(key) > 16 for key in keys):
+            problems.append("option keys must be 1 to 16 characters")
+        if any(Decimal(f) > 1 or Decimal(f) < -1 for _, f in content.options):
+            problems.append("option fractions must lie between -1 and 1")
+        return problems
+
+
+class SingleChoice(_Choice):
+    name = "single_choice"
+
+    def validate(self, content):
+        problems = self._common(content)
+        if len(content.options) < 2:
+            problems.append("a single-choice item needs at least two options")
+        if sum(1 for _, f in content.options if Decimal(f) == 1) != 1:
+            problems.append("a single-choice item needs exactly one fully correct option")
+        return problems
+
+
+class MultipleResponse(_Choice):
+    name = "multiple_response"
+    single = False
+
+    def validate(self, content):
+        problems = self._common(content)
+        if len(content.options) < 2:
+            problems.append("a multiple-response item needs at least two options")
+        positive = sum((Decimal(f) for _, f in content.options if Decimal(f) > 0), Decimal(0))
+        if not positive or abs(positive - 1) > Decimal("0.02"):
+            problems.append("the correct options' fractions of a multiple-response item add to 1")
+        return problems
+
+
+class TrueFalse(_Choice):
+    name = "true_false"
+
+    def validate(self, content):
+        problems = self._common(content)
+        if sorted(k for k, _ in content.options) != sorted(TRUE_FALSE_KEYS):
+            problems.append("a true/false item has exactly the options 'true' and 'false'")
+        if sum(1 for _, f in content.options if Decimal(f) == 1) != 1:
+            problems.append("exactly one of true/false is correct")
+        return problems

@@ -1,0 +1,79 @@
+"""Numerical: the full-mark answer (``numeric_answer`` ± ``numeric_tolerance``) and, in
+``type_data["answers"]``, further answers with their own tolerance and partial credit (Moodle's
+numerical question, GIFT ``{#=1822:0 =%50%1822:2}``). ``type_data["units"]``: accepted units with
+their multipliers (Moodle: the answer divided by the multiplier is compared).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .base import ItemTypeSpec
+
+
+def _number(raw: Any) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, TypeError) as exc:
+        raise ValueError(f"{raw!r} is not a number") from exc
+    if not value.is_finite():
+        raise ValueError(f"{raw!r} is not a number")
+    return value
+
+
+def numeric_answers(content) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(value, tolerance, fraction), the full-mark answer first."""
+    answers = []
+    if content.numeric_answer is not None:
+        answers.append(
+            (Decimal(content.numeric_answer), Decimal(content.numeric_tolerance or 0), Decimal(1))
+        )
+    for a in content.type_data.get("answers", []):
+        answers.append(
+            (_number(a["value"]), _number(a.get("tolerance") or 0), _number(a["fraction"]))
+        )
+    return answers
+
+
+class Numeric(ItemTypeSpec):
+    name = "numeric"
+    deliverable = True
+    has_options = False
+
+    def validate(self, content):
+        problems = []
+        if content.options:
+            problems.append("a numeric item has no options")
+        if content.numeric_answer is None:
+            problems.append("a numeric item needs an answer")
+        if content.numeric_tolerance is not None and content.numeric_tolerance < 0:
+            problems.append("the tolerance cannot be negative")
+        try:
+            for _, tolerance, fraction in numeric_answers(content):
+                if tolerance < 0:
+                    problems.append("the tolerance cannot be negative")
+                if not 0 <= fraction <= 1:
+                    problems.append("numeric answers' fractions lie between 0 and 1")
+        except (ValueError, KeyError) as exc:
+            problems.append(f"bad numeric answer: {exc}")
+        return problems
+
+    def learner_view(self, content, language):
+        units = [u["unit"] for u in content.type_data.get("units", [])]
+        return {"units": units} if units else {}
+
+    def score(self, content, response):
+        text = str(response).strip() if response is not None else ""
+        multiplier = Decimal(1)
+        for unit in sorted(content.type_data.get("units", []), key=lambda u: -len(u["unit"])):
+            if unit["unit"] and text.endswith(unit["unit"]):
+                text = text[: -len(unit["unit"])].strip()
+                multiplier = _number(unit.get("multiplier") or 1)
+                break
+        given = _number(text) / multiplier
+        best = Decimal(0)
+        for value, tolerance, fraction in numeric_answers(content):
+            if abs(given - value) <= tolerance:
+                best = max(best, fraction)
+        return best
