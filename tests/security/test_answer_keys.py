@@ -24,7 +24,7 @@ from question_bank.models import Item, ItemPurpose, ItemVersion
 from tests.adaptive.assessment_factories import approver, assessment_make, candidate, small_bank
 from tests.content.conftest import course, learner, modules, qualification_pack
 from tests.content.factories import Role, UserFactory, approved_item_create
-from tests.question_bank.factories import asc_q0202
+from tests.question_bank.factories import asc_q0202, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +255,7 @@ def test_option_order_differs_across_attempts_and_is_stored_with_the_response(
     assessment = assessment_make(length=1, max_attempts=1)
     orders = []
     for _ in range(8):
-        user = UserFactory(role=Role.LEARNER)
+        user = user_in(Role.LEARNER)  # the bank's factory, like small_bank's users
         client.force_login(user)
         client.post(f"/assess/{assessment.slug}/")
         attempt = Attempt.objects.get(user=user)
@@ -286,7 +286,7 @@ def test_an_item_that_may_not_be_shuffled_keeps_the_authors_order(small_bank, ca
     ItemVersion.objects.update(shuffle_options=False)
     for n in range(1, 6):
         attempt = delivery.attempt_start(
-            user=UserFactory(role=Role.LEARNER), assessment=assessment_make(slug=f"fixed-{n}")
+            user=user_in(Role.LEARNER), assessment=assessment_make(slug=f"fixed-{n}")
         )
         question = delivery.attempt_question_for_learner(attempt=attempt)
         assert [o["key"] for o in question["options"]] == ["A", "B", "C"]
