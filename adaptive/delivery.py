@@ -431,30 +431,87 @@ def _finish(
     attempt: Attempt, assessment: Assessment, bank: AssessmentBank, given: _Given, *, reason: str
 ) -> None:
     """Score the attempt, update CAT exposure counts, and enqueue the grade after commit."""
-    administered, results, responses = given.administered, given.results, given.responses
-    y = np.full(len(bank.items), np.nan)
-    y[administered] = results
-    estimate = estimate_ability(y, bank.irt, "eap")
-    theta, se = float(estimate.theta[0]), float(estimate.standard_error[0])
-    raw = float(sum(r.score for r in responses))
-    if assessment.delivery == Delivery.LOFT:
-        maximum = float(len(attempt.paper))
-        percent = 100.0 * raw / maximum if maximum else 0.0
-    else:
-        maximum = float(len(responses))
-        percent = bank.expected_percent(theta)
-    attempt.theta, attempt.standard_error = theta, se
-    attempt.raw_score, attempt.max_score = raw, maximum
-    attempt.percent = round(percent, 2)
-    attempt.passed = attempt.percent >= pass_percentage(assessment)
-    attempt.subscores = _nos_subscores(bank, administered, responses, y)
+    fields = attempt_score_fields(
+        assessment=assessment,
+        bank=bank,
+        administered=given.administered,
+        scores=[r.score for r in given.responses],
+        paper_length=len(attempt.paper),
+    )
+    for name, value in fields.items():
+        setattr(attempt, name, value)
     attempt.stop_reason = reason
     attempt.finished_at = timezone.now()
     attempt.current_item_version = None
+    if attempt.is_preview:
+        return  # a staff preview changes no counters and sends no grade
     if assessment.delivery == Delivery.CAT:
-        _exposure_record(assessment, bank, administered, attempt.state.get("shadow"))
+        _exposure_record(assessment, bank, given.administered, attempt.state.get("shadow"))
     payload = _grade_payload(attempt, assessment)
     transaction.on_commit(lambda: _grade_enqueue(payload))
+
+
+def attempt_score_fields(
+    *,
+    assessment: Assessment,
+    bank: AssessmentBank,
+    administered: list[int],
+    scores: list[float],
+    paper_length: int,
+) -> dict:
+    """The score fields of one finished attempt; see ``attempts_score_fields``."""
+    return attempts_score_fields(
+        assessment=assessment, bank=bank, sittings=[(administered, scores, paper_length)]
+    )[0]
+
+
+def attempts_score_fields(
+    *,
+    assessment: Assessment,
+    bank: AssessmentBank,
+    sittings: list[tuple[list[int], list[float], int]],
+) -> list[dict]:
+    """Score fields (theta, SE, marks, percent, passed, per-NOS sub-scores) of finished
+    attempts, each given as (pool indices answered, their scores, LOFT paper length).
+
+    EAP (Bock & Mislevy 1982), all attempts at once; percent: marks earned on a LOFT paper, the
+    expected percent of theory marks at the ability for a CAT (the test characteristic curve
+    weighted by PC marks, ``AssessmentBank.expected_percent``)."""
+    if not sittings:
+        return []
+    y = np.full((len(sittings), len(bank.items)), np.nan)
+    for row, (administered, scores, _) in enumerate(sittings):
+        y[row, administered] = [1.0 if s >= 1.0 else 0.0 for s in scores]
+    estimate = estimate_ability(y, bank.irt, "eap")
+    areas = [p.nos_code for p in bank.items]
+    by_nos = subscores(y, bank.irt, areas, "eap")
+    nos_items = {
+        nos: [i for i, p in enumerate(bank.items) if p.nos_code == nos] for nos in bank.nos_titles
+    }
+    cut = pass_percentage(assessment)
+    out = []
+    for row, (administered, scores, paper_length) in enumerate(sittings):
+        theta = float(estimate.theta[row])
+        raw = float(sum(scores))
+        if assessment.delivery == Delivery.LOFT:
+            maximum = float(paper_length)
+            percent = 100.0 * raw / maximum if maximum else 0.0
+        else:
+            maximum = float(len(scores))
+            percent = bank.expected_percent(theta)
+        percent = round(percent, 2)
+        out.append(
+            {
+                "theta": theta,
+                "standard_error": float(estimate.standard_error[row]),
+                "raw_score": raw,
+                "max_score": maximum,
+                "percent": percent,
+                "passed": percent >= cut,
+                "subscores": _nos_subscores(bank, administered, scores, by_nos, row, nos_items),
+            }
+        )
+    return out
 
 
 def _grade_payload(attempt: Attempt, assessment: Assessment) -> dict:
@@ -484,30 +541,27 @@ def attempt_grade_resend(attempt: Attempt) -> None:
     _grade_enqueue(_grade_payload(attempt, attempt.assessment))
 
 
-def _nos_subscores(bank, administered, responses, y) -> list[dict]:
+def _nos_subscores(bank, administered, scores, by_nos, row, nos_items) -> list[dict]:
     if not administered:
         return []
-    areas = [p.nos_code for p in bank.items]
-    by_nos = subscores(np.atleast_2d(y), bank.irt, areas, "eap")
-    given: dict[str, list[Response]] = {}
-    for i, r in zip(administered, responses, strict=True):
-        given.setdefault(bank.items[i].nos_code, []).append(r)
+    given: dict[str, list[float]] = {}
+    for i, score in zip(administered, scores, strict=True):
+        given.setdefault(bank.items[i].nos_code, []).append(score)
     out = []
     for nos, title in bank.nos_titles.items():
         if nos not in by_nos:
             continue
         rows = given.get(nos, [])
-        idx = [i for i, p in enumerate(bank.items) if p.nos_code == nos]
-        theta = float(by_nos[nos].theta[0])
+        theta = float(by_nos[nos].theta[row])
         out.append(
             {
                 "nos_code": nos,
                 "nos_title": title,
                 "questions": len(rows),
-                "marks": float(sum(r.score for r in rows)),
+                "marks": float(sum(rows)),
                 "theta": round(theta, 3),
-                "standard_error": round(float(by_nos[nos].standard_error[0]), 3),
-                "expected_percent": round(bank.expected_percent(theta, idx), 1),
+                "standard_error": round(float(by_nos[nos].standard_error[row]), 3),
+                "expected_percent": round(bank.expected_percent(theta, nos_items[nos]), 1),
             }
         )
     return out
