@@ -44,6 +44,7 @@ from question_bank.models import ItemStatus, ItemVersion, QualificationPack
 
 from .models import Assessment, Attempt, Delivery, Mode, Response
 from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
+from .selectors import assessment_start_decision
 from .services import DuplicateResponseError, response_record
 
 logger = logging.getLogger(__name__)
@@ -68,16 +69,18 @@ def pass_percentage(assessment: Assessment) -> float:
     return float(qp.pass_percentage) if qp and qp.pass_percentage is not None else 50.0
 
 
-def attempt_in_progress(*, user, assessment: Assessment) -> Attempt | None:
+def attempt_in_progress(*, user, assessment: Assessment, preview: bool = False) -> Attempt | None:
     return (
-        Attempt.objects.filter(user=user, assessment=assessment, finished_at__isnull=True)
+        Attempt.objects.filter(
+            user=user, assessment=assessment, finished_at__isnull=True, is_preview=preview
+        )
         .order_by("-number")
         .first()
     )
 
 
-def attempts_used(*, user, assessment: Assessment) -> int:
-    return Attempt.objects.filter(user=user, assessment=assessment).count()
+def attempts_used(*, user, assessment: Assessment, preview: bool = False) -> int:
+    return Attempt.objects.filter(user=user, assessment=assessment, is_preview=preview).count()
 
 
 def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
@@ -86,6 +89,7 @@ def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
             user=user,
             mode=Mode.SUMMATIVE,
             attempt__qualification_pack_code=qualification_pack_code,
+            attempt__is_preview=False,
         ).values_list("item_id", flat=True)
     )
 
@@ -239,30 +243,40 @@ def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> 
 
 
 @transaction.atomic
-def attempt_start(*, user, assessment: Assessment) -> Attempt:
+def attempt_start(*, user, assessment: Assessment, preview: bool = False) -> Attempt:
     """Resume the candidate's unfinished attempt, or start a new one with its first question.
 
-    Raises AssessmentUnavailableError (inactive, no attempts left, bank too small)."""
+    A candidate starts only inside the window of an assignment of their batch, within its
+    attempts and reassessment rule (``adaptive.selectors.assessment_start_decision``).
+    ``preview``: staff see the assessment as a candidate would; the attempt never counts (no
+    window, no attempt number used, no exposure, no grade). Raises AssessmentUnavailableError
+    (closed, not assigned, outside the window, no attempts left, bank too small)."""
     # One start at a time per assessment: LOFT overlap caps and CAT exposure read what earlier
     # starts wrote.
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not assessment.is_active:
-        raise AssessmentUnavailableError("This assessment is closed.")
-    current = attempt_in_progress(user=user, assessment=assessment)
+    current = attempt_in_progress(user=user, assessment=assessment, preview=preview)
     if current is not None:
         if attempt_expire_if_due(current):
             current.refresh_from_db()
-        else:
+        elif preview or assessment.is_active:
             return current
-    used = attempts_used(user=user, assessment=assessment)
-    if used >= assessment.max_attempts:
-        raise AssessmentUnavailableError(
-            f"You have used all {assessment.max_attempts} attempt(s) of this assessment."
-        )
+    used = attempts_used(user=user, assessment=assessment, preview=preview)
+    if not preview:
+        decision = assessment_start_decision(user=user, assessment=assessment)
+        if not decision.allowed:
+            raise AssessmentUnavailableError(decision.reason)
+        if decision.assignment is None and used >= assessment.max_attempts:
+            raise AssessmentUnavailableError(
+                f"You have used all {assessment.max_attempts} attempt(s) of this assessment."
+            )
     bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
     if not bank.items:
         raise AssessmentUnavailableError("This assessment has no approved questions yet.")
-    seen = _seen_item_ids(user=user, qualification_pack_code=assessment.qualification_pack_code)
+    seen = (
+        set()
+        if preview
+        else _seen_item_ids(user=user, qualification_pack_code=assessment.qualification_pack_code)
+    )
     excluded = bank.index_of_items(seen)
     rng = np.random.default_rng()
     attempt = Attempt(
@@ -273,6 +287,7 @@ def attempt_start(*, user, assessment: Assessment) -> Attempt:
         number=used + 1,
         pool=bank.version_ids,
         state={"excluded": excluded},
+        is_preview=preview,
     )
     if assessment.time_limit_minutes:
         attempt.deadline = timezone.now() + timedelta(minutes=assessment.time_limit_minutes)
@@ -312,9 +327,9 @@ def _loft_paper(
     index = {p.item_id: i for i, p in enumerate(bank.items)}
     papers = [
         [pool[i] for i in paper]
-        for pool, paper in Attempt.objects.filter(assessment=assessment).values_list(
-            "pool", "paper"
-        )
+        for pool, paper in Attempt.objects.filter(
+            assessment=assessment, is_preview=False
+        ).values_list("pool", "paper")
     ]
     item_of = dict(
         ItemVersion.objects.filter(pk__in={v for p in papers for v in p}).values_list(
