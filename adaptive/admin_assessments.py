@@ -20,17 +20,31 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.permissions import permission_require
 from adaptive.irt import BlueprintInfeasibleError, assemble_paper
-from question_bank.models import QualificationPack
+from question_bank.api import qualification_pack_nos
+from question_bank.models import NationalOccupationalStandard, QualificationPack
 
-from .delivery import assessment_blueprint, attempt_grade_resend
+from .delivery import assessment_bank, assessment_blueprint, attempt_grade_resend
 from .models import Assessment, Attempt, Delivery
-from .papers import bank_build, blueprint_shortfalls
+from .papers import bank_build, blueprint_shortfalls, nos_coverage_gaps
 
 RESULTS_PERMISSION = "adaptive.view_results"
 
 
 class AssessmentForm(WagtailAdminModelForm):
+    """Refuses a paper the bank cannot make, and one that would score a QP on a subset of its
+    NOS (a NOS with theory marks and no question) unless the assessor scopes it to named NOS,
+    and a pass mark left to a default the QP does not give."""
+
     qualification_pack_code = forms.ChoiceField(label="Qualification pack")
+    scoped_nos = forms.MultipleChoiceField(
+        label="Scope to these NOS only",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Leave empty for a result on the whole qualification (every NOS with theory marks "
+            "must then have questions). Tick NOS to assess only those: results will say so."
+        ),
+    )
 
     class Meta:
         model = Assessment
@@ -46,6 +60,7 @@ class AssessmentForm(WagtailAdminModelForm):
             "max_exposure",
             "max_overlap",
             "pass_percentage",
+            "scoped_nos",
             "time_limit_minutes",
             "max_attempts",
             "is_active",
@@ -58,6 +73,15 @@ class AssessmentForm(WagtailAdminModelForm):
             for code, title in QualificationPack.objects.filter(is_current=True)
             .order_by("code")
             .values_list("code", "title")
+        ]
+        self.fields["scoped_nos"].choices = [
+            (code, f"{code} {title}")
+            for code, title in NationalOccupationalStandard.objects.filter(
+                is_current=True, packs__is_current=True
+            )
+            .order_by("code")
+            .values_list("code", "title")
+            .distinct()
         ]
 
     def clean(self):
@@ -72,9 +96,36 @@ class AssessmentForm(WagtailAdminModelForm):
             value = data.get(name)
             if value is not None and not 0 < value <= 1:
                 self.add_error(name, "Give a share between 0 and 1, e.g. 0.2.")
-        bank = bank_build(qualification_pack_code=code)
+        scoped = list(data.get("scoped_nos") or [])
+        qp_nos = [n.code for n in qualification_pack_nos(code=code)]
+        outside = [n for n in scoped if n not in qp_nos]
+        if outside:
+            self.add_error("scoped_nos", f"{', '.join(outside)} is not a NOS of {code}.")
+            return data
+        pack = QualificationPack.objects.filter(code=code, is_current=True).first()
+        if data.get("pass_percentage") is None and (pack is None or pack.pass_percentage is None):
+            self.add_error(
+                "pass_percentage",
+                f"{code} gives no pass percentage: enter the pass mark this assessment uses.",
+            )
+        bank = bank_build(qualification_pack_code=code, nos_codes=scoped or None)
         if not bank.items:
             raise ValidationError(f"{code} has no approved questions tagged to its theory PCs.")
+        if scoped:
+            uncovered = [n for n in scoped if n not in {p.nos_code for p in bank.items}]
+            if uncovered:
+                self.add_error("scoped_nos", f"No approved question covers {', '.join(uncovered)}.")
+                return data
+        else:
+            gaps = nos_coverage_gaps(qualification_pack_code=code, bank=bank)
+            if gaps:
+                raise ValidationError(
+                    f"This assessment would score {code} on {len(qp_nos) - len(gaps)} of its "
+                    f"{len(qp_nos)} NOS: no approved question covers {', '.join(gaps)}, which "
+                    "may carry theory marks. Add questions for them, or tick the NOS this "
+                    'assessment covers under "Scope to these NOS only" (its results will say '
+                    "that they are not a result for the whole qualification)."
+                )
         blueprint = assessment_blueprint(
             Assessment(delivery=data.get("delivery"), length=length, min_length=min_length), bank
         )
@@ -162,7 +213,7 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
 def _blueprint_summary(assessment: Assessment) -> dict:
     """The blueprint the bank gives this assessment now: questions per NOS and per PC (bounds
     and questions available), and the PCs with theory marks that no question covers."""
-    bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
+    bank = assessment_bank(assessment)
     if not bank.items:
         return {"blueprint_rows": [], "unassessable_pcs": bank.unassessable_pcs}
     blueprint = assessment_blueprint(assessment, bank)

@@ -94,6 +94,14 @@ def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
     )
 
 
+def assessment_bank(assessment: Assessment) -> AssessmentBank:
+    """The current pool of an assessment: its QP's, or only its scoped NOS'."""
+    return bank_build(
+        qualification_pack_code=assessment.qualification_pack_code,
+        nos_codes=assessment.scoped_nos or None,
+    )
+
+
 def assessment_blueprint(assessment: Assessment, bank: AssessmentBank) -> Blueprint:
     """A LOFT paper meets the marks-per-PC blueprint exactly at its length; a CAT keeps the
     maxima at its longest length and the NOS minima at its shortest (see adaptive.papers)."""
@@ -269,7 +277,7 @@ def attempt_start(*, user, assessment: Assessment, preview: bool = False) -> Att
             raise AssessmentUnavailableError(
                 f"You have used all {assessment.max_attempts} attempt(s) of this assessment."
             )
-    bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
+    bank = assessment_bank(assessment)
     if not bank.items:
         raise AssessmentUnavailableError("This assessment has no approved questions yet.")
     seen = (

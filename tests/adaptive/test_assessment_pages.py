@@ -141,6 +141,8 @@ FORM = {
     "time_limit_minutes": "",
     "max_attempts": "1",
     "is_active": "on",
+    # The small bank covers two of the QP's six NOS (tests/adaptive/test_nos_scope.py).
+    "scoped_nos": ["ASC/N0001", "ASC/N0002"],
 }
 
 
