@@ -24,6 +24,7 @@ __all__ = [
     "BatchReport",
     "batch_report",
     "batches_visible_to",
+    "dashboard_summary",
     "learner_history",
 ]
 
@@ -155,3 +156,23 @@ def learner_history(*, user, qualification_pack_code: str) -> dict:
         .distinct()
     )
     return {"attempts": attempts, "practice_answers": len(practice)}
+
+
+def dashboard_summary(*, user, roles: set[Role]) -> dict:
+    """What each of the user's roles has waiting, for the dashboard."""
+    from adaptive.models import Assessment, CalibrationRun
+    from adaptive.selectors import assignments_for_candidate
+    from question_bank.models import Item, ItemStatistics
+
+    out: dict = {}
+    if Role.LEARNER in roles:
+        out["assignments"] = list(assignments_for_candidate(user=user)[:10])
+    if Role.TRAINER in roles or Role.ADMINISTRATOR in roles:
+        out["batches"] = list(batches_visible_to(user).select_related("centre").order_by("name"))
+    if Role.ASSESSOR in roles or Role.ADMINISTRATOR in roles:
+        out["assessments"] = list(Assessment.objects.filter(is_active=True).order_by("title"))
+    if Role.SSC_CURATOR in roles or Role.ADMINISTRATOR in roles:
+        out["flagged_items"] = ItemStatistics.objects.exclude(flags=[]).count()
+        out["calibrated_items"] = Item.objects.filter(discrimination__isnull=False).count()
+        out["last_calibration"] = CalibrationRun.objects.order_by("-created_at").first()
+    return out

@@ -1,4 +1,5 @@
-"""Project-level pages: health check and the role-aware dashboard."""
+"""Project-level pages: health check and the role-aware dashboard (where everyone lands after
+logging in: each role finds its own work there, with counts, not an empty menu)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.roles import user_roles
+from lms.selectors import dashboard_summary
 
 
 @require_GET
@@ -33,5 +35,12 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = sorted(role.value for role in user_roles(request.user))
-    return render(request, "lms/dashboard.html", {"roles": roles})
+    roles = user_roles(request.user)
+    return render(
+        request,
+        "lms/dashboard.html",
+        {
+            "roles": sorted(role.value for role in roles),
+            **dashboard_summary(user=request.user, roles=roles),
+        },
+    )

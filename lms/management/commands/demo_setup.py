@@ -33,6 +33,20 @@ DEMO_ACCOUNTS: list[tuple[str, str, Role]] = [
 ]
 
 
+# What each demo account finds after logging in (all land on /dashboard/).
+DEMO_LOOK_AT = {
+    "admin": "everything: /dashboard/, /admin/",
+    "curator": "/admin/ Item bank (statistics, IRT, flags), Calibration",
+    "reviewer": "/admin/ Item bank review",
+    "editor": "/admin/ courses and Course coverage",
+    "trainer": "/trainer/ two Pune batches: heatmap, PCs, learners",
+    "trainer2": "/trainer/ the Dubai batch (and not the Pune ones)",
+    "centre": "/trainer/ every batch of the Pune centre; /admin/ Batches",
+    "assessor": "/admin/ Assessments -> results; /assess/ previews",
+    "learner": "/assess/ (a CAT open now), /me/progress/",
+}
+
+
 class Command(BaseCommand):
     help = "Import the seed documents, create demo accounts and load demo content."
 
@@ -90,9 +104,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: kaushal-demo)"))
         for username, full_name, role in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {role.value:<15} {username:<10} {full_name}")
+            look = DEMO_LOOK_AT.get(username, "")
+            self.stdout.write(f"  {role.value:<15} {username:<10} {full_name:<22} {look}")
         self.stdout.write("")
         self.stdout.write(
-            "Then open /admin/ (authoring, curation), /courses/ or /dashboard/ on the server "
+            "Log in at /accounts/login/: everyone lands on /dashboard/ "
             "(make demo serves http://127.0.0.1:8000 by default)."
         )
