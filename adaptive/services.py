@@ -92,6 +92,9 @@ def nos_marks_save(*, assessment, user, marks: dict, by=None) -> None:
         kind, code = key.split(":", 1)
         by_nos.setdefault(code, {})[kind] = value
     for code, values in by_nos.items():
+        if values.get("practical") is None and values.get("viva") is None:
+            NosMark.objects.filter(assessment=assessment, user=user, nos_code=code).delete()
+            continue
         NosMark.objects.update_or_create(
             assessment=assessment,
             user=user,
