@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from question_bank.models import Item, QualificationPack
 
-from .irt import ItemBank, SparseResponses, calibrate
+from .irt import ItemBank, SparseResponses, calibrate, item_fit
 from .models import CalibrationRun, Response
 
 logger = logging.getLogger(__name__)
@@ -218,6 +218,8 @@ def _execute(run: CalibrationRun) -> None:
         anchor_bank=anchor_bank,
         ids=tuple(str(pk) for pk in data.item_ids),
     )
+    _progress(run, 85, "item fit (infit/outfit)")
+    fit = _item_fit(data, result)
     _progress(run, 90, "writing parameters")
     se = result.standard_errors
     now = timezone.now()
@@ -257,11 +259,30 @@ def _execute(run: CalibrationRun) -> None:
             n_responses=int(data.responses.score.size),
             n_anchors=len(anchors),
             skipped_items=[{"item": pk, "responses": n} for pk, n in sorted(data.skipped.items())],
+            item_fit=fit,
             log_likelihood=float(result.log_likelihood),
             iterations=int(result.iterations),
             converged=bool(result.converged),
             finished_at=timezone.now(),
         )
+
+
+def _item_fit(data: CalibrationData, result) -> dict[str, list[float]]:
+    """Infit and outfit mean squares per calibrated item (Wright & Masters 1982), on the
+    persons x items matrix with unanswered cells missing."""
+    r = data.responses
+    y = np.full((r.n_persons, r.n_items), np.nan)
+    y[r.person, r.item] = r.score
+    bank = ItemBank.from_irt(
+        np.asarray(result.a, dtype=float),
+        np.asarray(result.b, dtype=float),
+        np.asarray(result.c, dtype=float),
+    )
+    fit = item_fit(y, bank)
+    return {
+        str(pk): [round(float(fit.infit[j]), 3), round(float(fit.outfit[j]), 3)]
+        for j, pk in enumerate(data.item_ids)
+    }
 
 
 def _finite(value) -> float | None:

@@ -286,6 +286,8 @@ class CalibrationRun(models.Model):
     n_responses = models.PositiveIntegerField(default=0)
     n_anchors = models.PositiveIntegerField(default=0)
     skipped_items = models.JSONField(default=list, blank=True)
+    # {item pk: [infit, outfit]} mean squares of the items this run calibrated (misfit flags)
+    item_fit = models.JSONField(default=dict, blank=True)
     log_likelihood = models.FloatField(null=True, blank=True)
     iterations = models.PositiveIntegerField(default=0)
     converged = models.BooleanField(default=False)

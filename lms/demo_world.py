@@ -193,8 +193,6 @@ def demo_world_build(*, say: Callable[[str], None], seed: int = 2026) -> None:
     _assign(loft, cat, batches, now)
     sittings = _simulate(bank, batches, candidates, loft, cat, true_a, true_b, now, rng, say)
     _write(bank, sittings, rng, say)
-    say(f"Computing item statistics ({Response.objects.count()} responses) ...")
-    item_statistics_compute(QP_CODE)
     say("Calibrating the ASC/Q0202 bank (2PL, marginal maximum likelihood) ...")
     run = calibration_run_start(
         qualification_pack_code=QP_CODE, calibration_mode=CalibrationRun.CalibrationMode.FULL
@@ -204,6 +202,8 @@ def demo_world_build(*, say: Callable[[str], None], seed: int = 2026) -> None:
         f"  calibration {run.status}: {run.stage} ({run.n_items} items, "
         f"{run.n_persons} attempts, {run.iterations} EM iterations)"
     )
+    say(f"Computing item statistics ({Response.objects.count()} responses) ...")
+    item_statistics_compute(QP_CODE)  # after calibration: misfit flags read its item fit
     _score(sittings, say)
     _practical_marks(loft, sittings, rng)
     say(f"Demo world ready in {time.monotonic() - started:.1f} s.")
