@@ -27,7 +27,8 @@ from .models import CalibrationRun, Response
 
 MIN_RESPONSES_FOR_FLAGS = 10
 LOW_DISCRIMINATION = 0.15  # corrected point-biserial below this separates too little
-ABLE_DISTRACTOR_SHARE = 0.15  # a distractor the top third picks this often, more than the bottom
+ABLE_DISTRACTOR_SHARE = 0.15  # a distractor the top third picks this often...
+ABLE_DISTRACTOR_MARGIN = 0.10  # ...and this much more often than the bottom third
 MISFIT_MEAN_SQUARE = 1.3  # infit or outfit above this: responses too erratic for the model
 
 
@@ -123,7 +124,7 @@ def item_statistics_compute(qualification_pack_code: str) -> int:
                         )
                     elif (shares["high"] or 0) >= ABLE_DISTRACTOR_SHARE and (
                         shares["high"] or 0
-                    ) > (shares["low"] or 0):
+                    ) >= (shares["low"] or 0) + ABLE_DISTRACTOR_MARGIN:
                         flags.append(
                             f"Distractor {key} is chosen by the able: {100 * shares['high']:.0f}% "
                             f"of the top third pick it, {100 * (shares['low'] or 0):.0f}% of the "
