@@ -28,7 +28,8 @@ def item_curves(item) -> SafeString:
 def _svg(width: int, height: int, title: str, body: str) -> SafeString:
     return mark_safe(  # noqa: S308 - the only text interpolated is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" class="chart">'
+        f'width="{width}" height="{height}" style="max-width:100%;height:auto" '
+        'role="img" class="chart">'
         f"<title>{escape(title)}</title>{body}</svg>"
     )
 
