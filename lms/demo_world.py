@@ -152,6 +152,7 @@ class _Sitting:
     paper: list[int]
     stop_reason: str
     overlap_cap: float | None
+    attempt: Attempt | None = None  # once written
 
 
 @contextmanager
@@ -494,7 +495,7 @@ def _write(bank: AssessmentBank, sittings: list[_Sitting], rng, say) -> None:
             item.exposure_count = by_id.get(item.pk, 0)
         Item.objects.bulk_update(items, ["exposure_count"])
     for s, attempt in zip(sittings, attempts, strict=True):
-        s.attempt = attempt  # type: ignore[attr-defined]
+        s.attempt = attempt
     say(f"Wrote {len(attempts)} attempts and {len(responses)} responses")
 
 
@@ -510,7 +511,8 @@ def _score(sittings: list[_Sitting], say) -> None:
             sittings=[(s.administered, s.results, len(s.paper)) for s in mine],
         )
         for s, fields in zip(mine, scored, strict=True):
-            attempt = s.attempt  # type: ignore[attr-defined]
+            attempt = s.attempt
+            assert attempt is not None
             for name, value in fields.items():
                 setattr(attempt, name, value)
             attempts.append(attempt)
@@ -534,7 +536,8 @@ def _practical_marks(loft: Assessment, sittings: list[_Sitting], rng) -> None:
             latest[s.user_id] = s
     rows = []
     for user_id, s in latest.items():
-        share = float(np.clip(0.55 + 0.12 * (s.attempt.theta or 0.0), 0.3, 0.98))  # type: ignore[attr-defined]
+        theta = s.attempt.theta if s.attempt else None
+        share = float(np.clip(0.55 + 0.12 * (theta or 0.0), 0.3, 0.98))
         for link in links:
             practical = link.nos.practical_marks or link.practical_marks
             if not practical:

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import Role, user_has_role
 from adaptive.mastery import NosMastery, mastery_pass_mark, mastery_per_nos
-from adaptive.models import Attempt, Mode, Response
+from adaptive.models import Attempt
 from lti.models import Batch, BatchMembership
 from question_bank.models import QualificationPack
 
@@ -129,15 +129,9 @@ def batch_report(*, batch: Batch, sort: str = "name", descending: bool = False) 
     return BatchReport(batch, pack, mastery_pass_mark(pack), columns, rows)
 
 
-@dataclass(frozen=True)
-class HistoryPoint:
-    attempt: Attempt
-    label: str
-
-
 def learner_history(*, user, qualification_pack_code: str) -> dict:
-    """A learner's finished assessment attempts of a QP in time order, and their knowledge-check
-    answers per week, for the history chart and table."""
+    """A learner's finished assessment attempts of a QP in time order, for the history chart
+    and table (knowledge checks are counted per NOS by ``mastery_per_nos``)."""
     attempts = list(
         Attempt.objects.filter(
             user=user,
@@ -149,13 +143,7 @@ def learner_history(*, user, qualification_pack_code: str) -> dict:
         .select_related("assessment")
         .order_by("finished_at")
     )
-    practice = list(
-        Response.objects.filter(user=user, mode=Mode.PRACTICE)
-        .filter(item__nos__packs__code=qualification_pack_code)
-        .values_list("created_at", "is_correct")
-        .distinct()
-    )
-    return {"attempts": attempts, "practice_answers": len(practice)}
+    return {"attempts": attempts}
 
 
 def dashboard_summary(*, user, roles: set[Role]) -> dict:
