@@ -186,9 +186,12 @@ def mastery_per_nos(
     return result
 
 
-def _nos_estimates(users, code, answers, calibrated: list[Item]):
+Estimate = tuple[float | None, float | None, float | None]
+
+
+def _nos_estimates(users, code, answers, calibrated: list[Item]) -> list[Estimate]:
     """Per user (theta, SE, expected percent), all None below ``MIN_CALIBRATED`` answers."""
-    empty = [(None, None, None)] * len(users)
+    empty: list[Estimate] = [(None, None, None)] * len(users)
     if len(calibrated) < MIN_CALIBRATED or not users:
         return empty
     column = {item.pk: j for j, item in enumerate(calibrated)}
@@ -205,7 +208,7 @@ def _nos_estimates(users, code, answers, calibrated: list[Item]):
     estimate = estimate_ability(y[enough], bank, "eap")
     expected = 100.0 * probability(estimate.theta, bank) @ _pc_weights(calibrated)
     out = list(empty)
-    for k, row in enumerate(np.flatnonzero(enough)):
+    for k, row in enumerate(int(r) for r in np.flatnonzero(enough)):
         out[row] = (
             float(estimate.theta[k]),
             float(estimate.standard_error[k]),

@@ -433,7 +433,7 @@ def _answers(bank: AssessmentBank) -> dict[int, tuple[list, list]]:
     out = {}
     for i, p in enumerate(bank.items):
         v = versions[p.version_id]
-        if v.item_type == ItemType.NUMERIC:
+        if v.item_type == ItemType.NUMERIC and v.numeric_answer is not None:
             right = v.numeric_answer
             step = (v.numeric_tolerance or 0) + 1
             out[i] = ([str(right)], [[str(right + step)], [str(right - step)]])
@@ -469,6 +469,7 @@ def _write(bank: AssessmentBank, sittings: list[_Sitting], rng, say) -> None:
         )
         responses = []
         for attempt, s in zip(attempts, sittings, strict=True):
+            assert attempt.finished_at is not None
             step = (attempt.finished_at - s.started_at) / max(1, len(s.administered))
             for n, (i, r) in enumerate(zip(s.administered, s.results, strict=True)):
                 right, wrong = answers[i]
@@ -516,11 +517,11 @@ def _score(sittings: list[_Sitting], say) -> None:
             for name, value in fields.items():
                 setattr(attempt, name, value)
             attempts.append(attempt)
-    fields = ["theta", "standard_error", "raw_score", "max_score", "percent", "passed", "subscores"]
+    names = ["theta", "standard_error", "raw_score", "max_score", "percent", "passed", "subscores"]
     with transaction.atomic():  # one UPDATE per row beats bulk_update's CASE on SQLite
         for attempt in attempts:
             Attempt.objects.filter(pk=attempt.pk).update(
-                **{name: getattr(attempt, name) for name in fields}
+                **{name: getattr(attempt, name) for name in names}
             )
     passed = sum(1 for a in attempts if a.passed)
     say(f"Scored {len(attempts)} attempts on the calibrated bank: {passed} passed")

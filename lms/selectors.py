@@ -111,7 +111,7 @@ def batch_report(*, batch: Batch, sort: str = "name", descending: bool = False) 
     codes = [link.nos.code for link in pack.nos_links.select_related("nos").order_by("position")]
     columns = []
     for k, link in enumerate(pack.nos_links.select_related("nos").order_by("position")):
-        values = sorted(r.cells[k].percent for r in rows if r.cells[k].percent is not None)
+        values = sorted(p for r in rows if (p := r.cells[k].percent) is not None)
         bins = [0] * HISTOGRAM_BINS
         for v in values:
             bins[min(HISTOGRAM_BINS - 1, int(v // (100 / HISTOGRAM_BINS)))] += 1
