@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from adaptive.calibration import calibration_run_start
+from adaptive.calibration import calibration_run_execute, calibration_run_start
 from adaptive.delivery import assessment_blueprint, attempts_score_fields, pass_percentage
 from adaptive.irt import (
     CatSession,
@@ -198,6 +198,9 @@ def demo_world_build(*, say: Callable[[str], None], seed: int = 2026) -> None:
     run = calibration_run_start(
         qualification_pack_code=QP_CODE, calibration_mode=CalibrationRun.CalibrationMode.FULL
     )
+    # In-process, now: the demo must show a calibrated bank even with a broker and no worker
+    # (a worker that gets the queued task later finds it done and leaves it).
+    calibration_run_execute(run.pk)
     run.refresh_from_db()
     say(
         f"  calibration {run.status}: {run.stage} ({run.n_items} items, "
