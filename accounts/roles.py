@@ -90,7 +90,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_CALIBRATION,
     ],
     Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin", *_CONTENT_AUTHORING],
-    Role.TRAINER: ["question_bank.view_qualificationpack"],
+    # Trainers manage their batches in the admin (lms.admin_batches checks which batches).
+    Role.TRAINER: ["question_bank.view_qualificationpack", "wagtailadmin.access_admin"],
     Role.ASSESSOR: [*_FRAMEWORK_VIEW, *_ITEMS_VIEW, "wagtailadmin.access_admin", *_ASSESSMENTS],
     Role.LEARNER: [],
     Role.ADMINISTRATOR: [

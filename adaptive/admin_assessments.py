@@ -4,14 +4,17 @@ cannot meet, saying which PC or NOS is short) and read candidates' results."""
 from __future__ import annotations
 
 import csv
+import io
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -20,17 +23,35 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.permissions import permission_require
 from adaptive.irt import BlueprintInfeasibleError, assemble_paper
-from question_bank.models import QualificationPack
+from question_bank.api import qualification_pack_nos
+from question_bank.models import NationalOccupationalStandard, QualificationPack
 
-from .delivery import assessment_blueprint, attempt_grade_resend
-from .models import Assessment, Attempt, Delivery
-from .papers import bank_build, blueprint_shortfalls
+from .delivery import assessment_bank, assessment_blueprint
+from .grades import grade_send_again
+from .mastery import MASTERY_EXPLANATION
+from .models import Assessment, Attempt, Delivery, NosMark
+from .papers import bank_build, blueprint_shortfalls, nos_coverage_gaps
+from .results import assessment_results_table
+from .services import nos_marks_save
 
 RESULTS_PERMISSION = "adaptive.view_results"
 
 
 class AssessmentForm(WagtailAdminModelForm):
+    """Refuses a paper the bank cannot make, and one that would score a QP on a subset of its
+    NOS (a NOS with theory marks and no question) unless the assessor scopes it to named NOS,
+    and a pass mark left to a default the QP does not give."""
+
     qualification_pack_code = forms.ChoiceField(label="Qualification pack")
+    scoped_nos = forms.MultipleChoiceField(
+        label="Scope to these NOS only",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Leave empty for a result on the whole qualification (every NOS with theory marks "
+            "must then have questions). Tick NOS to assess only those: results will say so."
+        ),
+    )
 
     class Meta:
         model = Assessment
@@ -46,6 +67,7 @@ class AssessmentForm(WagtailAdminModelForm):
             "max_exposure",
             "max_overlap",
             "pass_percentage",
+            "scoped_nos",
             "time_limit_minutes",
             "max_attempts",
             "is_active",
@@ -58,6 +80,15 @@ class AssessmentForm(WagtailAdminModelForm):
             for code, title in QualificationPack.objects.filter(is_current=True)
             .order_by("code")
             .values_list("code", "title")
+        ]
+        self.fields["scoped_nos"].choices = [
+            (code, f"{code} {title}")
+            for code, title in NationalOccupationalStandard.objects.filter(
+                is_current=True, packs__is_current=True
+            )
+            .order_by("code")
+            .values_list("code", "title")
+            .distinct()
         ]
 
     def clean(self):
@@ -72,9 +103,36 @@ class AssessmentForm(WagtailAdminModelForm):
             value = data.get(name)
             if value is not None and not 0 < value <= 1:
                 self.add_error(name, "Give a share between 0 and 1, e.g. 0.2.")
-        bank = bank_build(qualification_pack_code=code)
+        scoped = list(data.get("scoped_nos") or [])
+        qp_nos = [n.code for n in qualification_pack_nos(code=code)]
+        outside = [n for n in scoped if n not in qp_nos]
+        if outside:
+            self.add_error("scoped_nos", f"{', '.join(outside)} is not a NOS of {code}.")
+            return data
+        pack = QualificationPack.objects.filter(code=code, is_current=True).first()
+        if data.get("pass_percentage") is None and (pack is None or pack.pass_percentage is None):
+            self.add_error(
+                "pass_percentage",
+                f"{code} gives no pass percentage: enter the pass mark this assessment uses.",
+            )
+        bank = bank_build(qualification_pack_code=code, nos_codes=scoped or None)
         if not bank.items:
             raise ValidationError(f"{code} has no approved questions tagged to its theory PCs.")
+        if scoped:
+            uncovered = [n for n in scoped if n not in {p.nos_code for p in bank.items}]
+            if uncovered:
+                self.add_error("scoped_nos", f"No approved question covers {', '.join(uncovered)}.")
+                return data
+        else:
+            gaps = nos_coverage_gaps(qualification_pack_code=code, bank=bank)
+            if gaps:
+                raise ValidationError(
+                    f"This assessment would score {code} on {len(qp_nos) - len(gaps)} of its "
+                    f"{len(qp_nos)} NOS: no approved question covers {', '.join(gaps)}, which "
+                    "may carry theory marks. Add questions for them, or tick the NOS this "
+                    'assessment covers under "Scope to these NOS only" (its results will say '
+                    "that they are not a result for the whole qualification)."
+                )
         blueprint = assessment_blueprint(
             Assessment(delivery=data.get("delivery"), length=length, min_length=min_length), bank
         )
@@ -128,41 +186,143 @@ def register_assessment_viewset():
 
 
 def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every attempt of an assessment with its scores; ``?format=csv`` downloads them."""
+    """Every attempt of an assessment: names, time taken, marks and mastery per NOS, practical
+    marks, the QP aggregate and pass decision; ``?format=csv|xlsx`` downloads them with rounded
+    numbers and times in the centre's time zone."""
     permission_require(request, RESULTS_PERMISSION)
     assessment = get_object_or_404(Assessment, pk=pk)
-    attempts = (
-        Attempt.objects.filter(assessment=assessment)
-        .select_related("user")
-        .order_by("user__username", "number")
-    )
-    if request.GET.get("format") == "csv":
+    table = assessment_results_table(assessment=assessment)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _results_export(assessment, table, fmt)
+    with timezone.override(ZoneInfo(table["time_zone"])):
+        return render(
+            request,
+            "adaptive/admin/results.html",
+            {
+                "assessment": assessment,
+                "attempts": [r.attempt for r in table["rows"]],
+                **table,
+                "explanation": MASTERY_EXPLANATION,
+                **_blueprint_summary(assessment),
+            },
+        )
+
+
+def _results_export(assessment: Assessment, table: dict, fmt: str) -> HttpResponse:
+    zone = ZoneInfo(table["time_zone"])
+    header = ["candidate", "name", "attempt", f"started ({table['time_zone']})",
+              f"finished ({table['time_zone']})", "time taken", "questions", "marks",
+              "theory percent", "passed theory", "theta", "standard_error"]  # fmt: skip
+    for code in table["nos_codes"]:
+        header += [f"{code} theory %", f"{code} practical", f"{code} viva"]
+    header += ["QP aggregate %", "QP result", "stop_reason", "overlap_cap"]
+    lines = []
+    for row in table["rows"]:
+        a = row.attempt
+        line = [
+            a.user.username, row.name, a.number,
+            timezone.localtime(a.started_at, zone).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(a.finished_at, zone).strftime("%Y-%m-%d %H:%M")
+            if a.finished_at else "",
+            row.time_taken_text, a.max_score, a.raw_score,
+            None if a.percent is None else round(a.percent, 1),
+            {True: "pass", False: "not yet", None: ""}[a.passed],
+            None if a.theta is None else round(a.theta, 2),
+            None if a.standard_error is None else round(a.standard_error, 2),
+        ]  # fmt: skip
+        for n in row.nos:
+            line += [
+                None if n.theory_percent is None else round(n.theory_percent, 1),
+                n.practical,
+                n.viva,
+            ]
+        line += [
+            row.aggregate,
+            {True: "pass", False: "not yet", None: ""}[row.passed],
+            a.stop_reason,
+            a.state.get("overlap_cap", ""),
+        ]
+        lines.append(line)
+    name = f"{assessment.slug}-results"
+    if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{assessment.slug}-results.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         writer = csv.writer(response)
-        writer.writerow(
-            ["candidate", "name", "attempt", "started", "finished", "questions", "marks",
-             "percent", "passed", "theta", "standard_error", "stop_reason", "overlap_cap"]
-        )  # fmt: skip
-        for a in attempts:
-            writer.writerow(
-                [a.user.username, a.user.get_full_name(), a.number, a.started_at.isoformat(),
-                 a.finished_at.isoformat() if a.finished_at else "", a.max_score, a.raw_score,
-                 a.percent, a.passed, a.theta, a.standard_error, a.stop_reason,
-                 a.state.get("overlap_cap", "")]
-            )  # fmt: skip
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in line] for line in lines])
         return response
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Results"
+    sheet.append(header)
+    for line in lines:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+class NosMarksForm(forms.Form):
+    """Practical and viva marks per NOS for one candidate, each up to the NOS's maximum."""
+
+    def __init__(self, *args, nos_rows: list[dict], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for n in nos_rows:
+            for kind in ("practical", "viva"):
+                if n[kind] > 0:
+                    self.fields[f"{kind}:{n['code']}"] = forms.DecimalField(
+                        label=f"{n['code']} {kind} (of {n[kind]:g})",
+                        required=False,
+                        min_value=0,
+                        max_value=n[kind],
+                        decimal_places=2,
+                    )
+
+
+def assessment_nos_marks(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """The assessor enters a candidate's practical/viva marks per NOS."""
+    permission_require(request, RESULTS_PERMISSION, "adaptive.change_assessment")
+    assessment = get_object_or_404(Assessment, pk=pk)
+    attempt = (
+        Attempt.objects.filter(assessment=assessment, user_id=user_pk, is_preview=False)
+        .select_related("user")
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    table = assessment_results_table(assessment=assessment)
+    existing = {
+        m.nos_code: m for m in NosMark.objects.filter(assessment=assessment, user_id=user_pk)
+    }
+    initial = {}
+    for code, m in existing.items():
+        initial[f"practical:{code}"], initial[f"viva:{code}"] = m.practical, m.viva
+    form = NosMarksForm(request.POST or None, nos_rows=table["nos_rows"], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        nos_marks_save(
+            assessment=assessment, user=attempt.user, marks=form.cleaned_data, by=request.user
+        )
+        messages.success(request, f"Practical marks of {attempt.user} saved.")
+        return redirect("assessment_results", pk=assessment.pk)
     return render(
         request,
-        "adaptive/admin/results.html",
-        {"assessment": assessment, "attempts": attempts, **_blueprint_summary(assessment)},
+        "adaptive/admin/nos_marks.html",
+        {"assessment": assessment, "candidate": attempt.user, "form": form},
     )
 
 
 def _blueprint_summary(assessment: Assessment) -> dict:
     """The blueprint the bank gives this assessment now: questions per NOS and per PC (bounds
     and questions available), and the PCs with theory marks that no question covers."""
-    bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
+    bank = assessment_bank(assessment)
     if not bank.items:
         return {"blueprint_rows": [], "unassessable_pcs": bank.unassessable_pcs}
     blueprint = assessment_blueprint(assessment, bank)
@@ -181,13 +341,28 @@ def _blueprint_summary(assessment: Assessment) -> dict:
 
 @require_POST
 def attempt_grade_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a grade again to its LMS links and say what happened to each."""
     permission_require(request, RESULTS_PERMISSION, "adaptive.change_assessment")
-    attempt = get_object_or_404(Attempt, pk=pk, assessment__isnull=False)
-    try:
-        attempt_grade_resend(attempt)
-        messages.success(request, f"The grade of attempt {attempt.number} was queued again.")
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("user", "assessment"),
+        pk=pk,
+        assessment__isnull=False,
+        is_preview=False,
+    )
+    if attempt.finished_at is None or attempt.percent is None:
+        messages.error(request, "Only finished attempts have a grade.")
+        return redirect("assessment_results", pk=attempt.assessment_id)
+    outcome = grade_send_again(attempt)
+    if not outcome:
+        messages.error(
+            request, f"{attempt.user} did not reach this assessment from an LMS: no grade to send."
+        )
+    for link in outcome:
+        text = f"Grade of {attempt.user} (attempt {attempt.number}) to {link.where}: {link.status}"
+        if link.error:
+            messages.error(request, f"{text} ({link.error}).")
+        else:
+            messages.success(request, f"{text}.")
     return redirect("assessment_results", pk=attempt.assessment_id)
 
 
@@ -199,5 +374,10 @@ def register_results_urls():
             "assessment-results/attempts/<int:pk>/grade/",
             attempt_grade_send_again,
             name="assessment_attempt_grade",
+        ),
+        path(
+            "assessment-results/<int:pk>/marks/<int:user_pk>/",
+            assessment_nos_marks,
+            name="assessment_nos_marks",
         ),
     ]

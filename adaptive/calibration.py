@@ -26,18 +26,47 @@ from django.utils import timezone
 from question_bank.api import auto_scored_types
 from question_bank.models import Item, QualificationPack
 
-from .irt import ItemBank, SparseResponses, calibrate
+from .irt import ItemBank, SparseResponses, calibrate, item_fit
 from .models import CalibrationRun, Response
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "CalibrationData",
+    "NotEnoughResponsesError",
     "calibration_data_collect",
     "calibration_run_execute",
     "calibration_run_start",
     "recalibration_due_start",
 ]
+
+
+class NotEnoughResponsesError(ValueError):
+    """No item of the bank has the responses a calibration needs; the message says so in words."""
+
+
+def _not_enough_message(qualification_pack_code: str, min_responses: int) -> str | None:
+    """A sentence for a bank that cannot be calibrated yet, or None if it can."""
+    counts = list(
+        Response.objects.filter(item__in=_bank_items(qualification_pack_code))
+        .values("item_id")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    if any(n >= min_responses for n in counts):
+        return None
+    if not counts:
+        return (
+            f"{qualification_pack_code} cannot be calibrated yet: no question of its bank has "
+            f"been answered. Calibration needs at least {min_responses} answers to a question; "
+            "they come from assessments and knowledge checks."
+        )
+    return (
+        f"{qualification_pack_code} cannot be calibrated yet: calibration needs at least "
+        f"{min_responses} answers to a question, and the most any question has is {max(counts)} "
+        f"({len(counts)} questions answered so far). Try again once more candidates have sat an "
+        "assessment or answered knowledge checks."
+    )
 
 
 @dataclass
@@ -112,6 +141,9 @@ def calibration_run_start(
         raise ValueError(f"unknown model {model!r}")
     if estimator not in CalibrationRun.Estimator.values:
         raise ValueError(f"unknown estimator {estimator!r} (ML or MAP)")
+    message = _not_enough_message(qualification_pack_code, min_responses)
+    if message:
+        raise NotEnoughResponsesError(message)
     run = CalibrationRun.objects.create(
         qualification_pack_code=qualification_pack_code,
         model=model,
@@ -143,7 +175,9 @@ def calibration_run_execute(run_id: int) -> str:
         logger.exception("calibration run %s failed", run.pk)
         CalibrationRun.objects.filter(pk=run.pk).update(
             status=CalibrationRun.Status.FAILED,
-            error=f"{exc.__class__.__name__}: {exc}",
+            error=str(exc)
+            if isinstance(exc, NotEnoughResponsesError)
+            else f"{exc.__class__.__name__}: {exc}",
             finished_at=timezone.now(),
         )
         return CalibrationRun.Status.FAILED
@@ -157,9 +191,9 @@ def _execute(run: CalibrationRun) -> None:
     )
     n_items = data.responses.n_items
     if n_items == 0:
-        raise ValueError(
-            f"no item has {run.min_responses} or more responses yet "
-            f"({len(data.skipped)} items have fewer)"
+        raise NotEnoughResponsesError(
+            _not_enough_message(run.qualification_pack_code, run.min_responses)
+            or f"no question has {run.min_responses} or more answers yet"
         )
     items = {item.pk: item for item in Item.objects.filter(pk__in=data.item_ids)}
     anchors = []
@@ -193,6 +227,8 @@ def _execute(run: CalibrationRun) -> None:
         priors=run.estimator != CalibrationRun.Estimator.ML,
         ids=tuple(str(pk) for pk in data.item_ids),
     )
+    _progress(run, 85, "item fit (infit/outfit)")
+    fit = _item_fit(data, result)
     _progress(run, 90, "writing parameters")
     se = result.standard_errors
     now = timezone.now()
@@ -232,6 +268,7 @@ def _execute(run: CalibrationRun) -> None:
             n_responses=int(data.responses.score.size),
             n_anchors=len(anchors),
             skipped_items=[{"item": pk, "responses": n} for pk, n in sorted(data.skipped.items())],
+            item_fit=fit,
             log_likelihood=float(result.log_likelihood),
             iterations=int(result.iterations),
             converged=bool(result.converged),
@@ -247,6 +284,24 @@ def _linking_note(link) -> str:
         f"; linking constants A = {link.slope:.3f}, B = {link.intercept:.3f} "
         "(bank theta = A x sample theta + B)"
     )
+
+
+def _item_fit(data: CalibrationData, result) -> dict[str, list[float]]:
+    """Infit and outfit mean squares per calibrated item (Wright & Masters 1982), on the
+    persons x items matrix with unanswered cells missing."""
+    r = data.responses
+    y = np.full((r.n_persons, r.n_items), np.nan)
+    y[r.person, r.item] = r.score
+    bank = ItemBank.from_irt(
+        np.asarray(result.a, dtype=float),
+        np.asarray(result.b, dtype=float),
+        np.asarray(result.c, dtype=float),
+    )
+    fit = item_fit(y, bank)
+    return {
+        str(pk): [round(float(fit.infit[j]), 3), round(float(fit.outfit[j]), 3)]
+        for j, pk in enumerate(data.item_ids)
+    }
 
 
 def _finite(value) -> float | None:
@@ -278,7 +333,10 @@ def recalibration_due_start(growth: float = 0.2, min_new_responses: int = 200) -
         )
         previous = last.n_responses if last else 0
         if total - previous >= max(min_new_responses, growth * previous):
-            started.append(calibration_run_start(qualification_pack_code=code).pk)
+            try:
+                started.append(calibration_run_start(qualification_pack_code=code).pk)
+            except NotEnoughResponsesError:
+                continue  # many answers, spread too thin: wait for more
     return started
 
 
@@ -295,5 +353,6 @@ def calibration_overview(*, qualification_pack_code: str) -> dict:
         "calibrated": stats["calibrated"],
         "last_calibrated_at": stats["last"],
         "responses": Response.objects.filter(item__in=items).count(),
+        "not_ready": _not_enough_message(qualification_pack_code, 30),
         "runs": CalibrationRun.objects.filter(qualification_pack_code=qualification_pack_code)[:10],
     }

@@ -46,6 +46,7 @@ from question_bank.models import ItemStatus, ItemVersion, QualificationPack
 from .models import Assessment, Attempt, Delivery, Mode, Response
 from .options import option_order, option_order_seed, options_in_order
 from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
+from .selectors import assessment_start_decision
 from .services import DuplicateResponseError, response_record
 
 logger = logging.getLogger(__name__)
@@ -70,16 +71,18 @@ def pass_percentage(assessment: Assessment) -> float:
     return float(qp.pass_percentage) if qp and qp.pass_percentage is not None else 50.0
 
 
-def attempt_in_progress(*, user, assessment: Assessment) -> Attempt | None:
+def attempt_in_progress(*, user, assessment: Assessment, preview: bool = False) -> Attempt | None:
     return (
-        Attempt.objects.filter(user=user, assessment=assessment, finished_at__isnull=True)
+        Attempt.objects.filter(
+            user=user, assessment=assessment, finished_at__isnull=True, is_preview=preview
+        )
         .order_by("-number")
         .first()
     )
 
 
-def attempts_used(*, user, assessment: Assessment) -> int:
-    return Attempt.objects.filter(user=user, assessment=assessment).count()
+def attempts_used(*, user, assessment: Assessment, preview: bool = False) -> int:
+    return Attempt.objects.filter(user=user, assessment=assessment, is_preview=preview).count()
 
 
 def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
@@ -88,7 +91,16 @@ def _seen_item_ids(*, user, qualification_pack_code: str) -> set[int]:
             user=user,
             mode=Mode.SUMMATIVE,
             attempt__qualification_pack_code=qualification_pack_code,
+            attempt__is_preview=False,
         ).values_list("item_id", flat=True)
+    )
+
+
+def assessment_bank(assessment: Assessment) -> AssessmentBank:
+    """The current pool of an assessment: its QP's, or only its scoped NOS'."""
+    return bank_build(
+        qualification_pack_code=assessment.qualification_pack_code,
+        nos_codes=assessment.scoped_nos or None,
     )
 
 
@@ -241,30 +253,40 @@ def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> 
 
 
 @transaction.atomic
-def attempt_start(*, user, assessment: Assessment) -> Attempt:
+def attempt_start(*, user, assessment: Assessment, preview: bool = False) -> Attempt:
     """Resume the candidate's unfinished attempt, or start a new one with its first question.
 
-    Raises AssessmentUnavailableError (inactive, no attempts left, bank too small)."""
+    A candidate starts only inside the window of an assignment of their batch, within its
+    attempts and reassessment rule (``adaptive.selectors.assessment_start_decision``).
+    ``preview``: staff see the assessment as a candidate would; the attempt never counts (no
+    window, no attempt number used, no exposure, no grade). Raises AssessmentUnavailableError
+    (closed, not assigned, outside the window, no attempts left, bank too small)."""
     # One start at a time per assessment: LOFT overlap caps and CAT exposure read what earlier
     # starts wrote.
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not assessment.is_active:
-        raise AssessmentUnavailableError("This assessment is closed.")
-    current = attempt_in_progress(user=user, assessment=assessment)
+    current = attempt_in_progress(user=user, assessment=assessment, preview=preview)
     if current is not None:
         if attempt_expire_if_due(current):
             current.refresh_from_db()
-        else:
+        elif preview or assessment.is_active:
             return current
-    used = attempts_used(user=user, assessment=assessment)
-    if used >= assessment.max_attempts:
-        raise AssessmentUnavailableError(
-            f"You have used all {assessment.max_attempts} attempt(s) of this assessment."
-        )
-    bank = bank_build(qualification_pack_code=assessment.qualification_pack_code)
+    used = attempts_used(user=user, assessment=assessment, preview=preview)
+    if not preview:
+        decision = assessment_start_decision(user=user, assessment=assessment)
+        if not decision.allowed:
+            raise AssessmentUnavailableError(decision.reason)
+        if decision.assignment is None and used >= assessment.max_attempts:
+            raise AssessmentUnavailableError(
+                f"You have used all {assessment.max_attempts} attempt(s) of this assessment."
+            )
+    bank = assessment_bank(assessment)
     if not bank.items:
         raise AssessmentUnavailableError("This assessment has no approved questions yet.")
-    seen = _seen_item_ids(user=user, qualification_pack_code=assessment.qualification_pack_code)
+    seen = (
+        set()
+        if preview
+        else _seen_item_ids(user=user, qualification_pack_code=assessment.qualification_pack_code)
+    )
     excluded = bank.index_of_items(seen)
     rng = np.random.default_rng()
     attempt = Attempt(
@@ -275,6 +297,7 @@ def attempt_start(*, user, assessment: Assessment) -> Attempt:
         number=used + 1,
         pool=bank.version_ids,
         state={"excluded": excluded},
+        is_preview=preview,
     )
     if assessment.time_limit_minutes:
         attempt.deadline = timezone.now() + timedelta(minutes=assessment.time_limit_minutes)
@@ -314,9 +337,9 @@ def _loft_paper(
     index = {p.item_id: i for i, p in enumerate(bank.items)}
     papers = [
         [pool[i] for i in paper]
-        for pool, paper in Attempt.objects.filter(assessment=assessment).values_list(
-            "pool", "paper"
-        )
+        for pool, paper in Attempt.objects.filter(
+            assessment=assessment, is_preview=False
+        ).values_list("pool", "paper")
     ]
     item_of = dict(
         ItemVersion.objects.filter(pk__in={v for p in papers for v in p}).values_list(
@@ -451,30 +474,87 @@ def _finish(
     attempt: Attempt, assessment: Assessment, bank: AssessmentBank, given: _Given, *, reason: str
 ) -> None:
     """Score the attempt, update CAT exposure counts, and enqueue the grade after commit."""
-    administered, results, responses = given.administered, given.results, given.responses
-    y = np.full(len(bank.items), np.nan)
-    y[administered] = results
-    estimate = estimate_ability(y, bank.irt, "eap")
-    theta, se = float(estimate.theta[0]), float(estimate.standard_error[0])
-    raw = float(sum(r.score for r in responses))
-    if assessment.delivery == Delivery.LOFT:
-        maximum = float(len(attempt.paper))
-        percent = 100.0 * raw / maximum if maximum else 0.0
-    else:
-        maximum = float(len(responses))
-        percent = bank.expected_percent(theta)
-    attempt.theta, attempt.standard_error = theta, se
-    attempt.raw_score, attempt.max_score = raw, maximum
-    attempt.percent = round(percent, 2)
-    attempt.passed = attempt.percent >= pass_percentage(assessment)
-    attempt.subscores = _nos_subscores(bank, administered, responses, y)
+    fields = attempt_score_fields(
+        assessment=assessment,
+        bank=bank,
+        administered=given.administered,
+        scores=[r.score for r in given.responses],
+        paper_length=len(attempt.paper),
+    )
+    for name, value in fields.items():
+        setattr(attempt, name, value)
     attempt.stop_reason = reason
     attempt.finished_at = timezone.now()
     attempt.current_item_version = None
+    if attempt.is_preview:
+        return  # a staff preview changes no counters and sends no grade
     if assessment.delivery == Delivery.CAT:
-        _exposure_record(assessment, bank, administered, attempt.state.get("shadow"))
+        _exposure_record(assessment, bank, given.administered, attempt.state.get("shadow"))
     payload = _grade_payload(attempt, assessment)
     transaction.on_commit(lambda: _grade_enqueue(payload))
+
+
+def attempt_score_fields(
+    *,
+    assessment: Assessment,
+    bank: AssessmentBank,
+    administered: list[int],
+    scores: list[float],
+    paper_length: int,
+) -> dict:
+    """The score fields of one finished attempt; see ``attempts_score_fields``."""
+    return attempts_score_fields(
+        assessment=assessment, bank=bank, sittings=[(administered, scores, paper_length)]
+    )[0]
+
+
+def attempts_score_fields(
+    *,
+    assessment: Assessment,
+    bank: AssessmentBank,
+    sittings: list[tuple[list[int], list[float], int]],
+) -> list[dict]:
+    """Score fields (theta, SE, marks, percent, passed, per-NOS sub-scores) of finished
+    attempts, each given as (pool indices answered, their scores, LOFT paper length).
+
+    EAP (Bock & Mislevy 1982), all attempts at once; percent: marks earned on a LOFT paper, the
+    expected percent of theory marks at the ability for a CAT (the test characteristic curve
+    weighted by PC marks, ``AssessmentBank.expected_percent``)."""
+    if not sittings:
+        return []
+    y = np.full((len(sittings), len(bank.items)), np.nan)
+    for row, (administered, scores, _) in enumerate(sittings):
+        y[row, administered] = [1.0 if s >= 1.0 else 0.0 for s in scores]
+    estimate = estimate_ability(y, bank.irt, "eap")
+    areas = [p.nos_code for p in bank.items]
+    by_nos = subscores(y, bank.irt, areas, "eap")
+    nos_items = {
+        nos: [i for i, p in enumerate(bank.items) if p.nos_code == nos] for nos in bank.nos_titles
+    }
+    cut = pass_percentage(assessment)
+    out = []
+    for row, (administered, scores, paper_length) in enumerate(sittings):
+        theta = float(estimate.theta[row])
+        raw = float(sum(scores))
+        if assessment.delivery == Delivery.LOFT:
+            maximum = float(paper_length)
+            percent = 100.0 * raw / maximum if maximum else 0.0
+        else:
+            maximum = float(len(scores))
+            percent = bank.expected_percent(theta)
+        percent = round(percent, 2)
+        out.append(
+            {
+                "theta": theta,
+                "standard_error": float(estimate.standard_error[row]),
+                "raw_score": raw,
+                "max_score": maximum,
+                "percent": percent,
+                "passed": percent >= cut,
+                "subscores": _nos_subscores(bank, administered, scores, by_nos, row, nos_items),
+            }
+        )
+    return out
 
 
 def _grade_payload(attempt: Attempt, assessment: Assessment) -> dict:
@@ -504,30 +584,27 @@ def attempt_grade_resend(attempt: Attempt) -> None:
     _grade_enqueue(_grade_payload(attempt, attempt.assessment))
 
 
-def _nos_subscores(bank, administered, responses, y) -> list[dict]:
+def _nos_subscores(bank, administered, scores, by_nos, row, nos_items) -> list[dict]:
     if not administered:
         return []
-    areas = [p.nos_code for p in bank.items]
-    by_nos = subscores(np.atleast_2d(y), bank.irt, areas, "eap")
-    given: dict[str, list[Response]] = {}
-    for i, r in zip(administered, responses, strict=True):
-        given.setdefault(bank.items[i].nos_code, []).append(r)
+    given: dict[str, list[float]] = {}
+    for i, score in zip(administered, scores, strict=True):
+        given.setdefault(bank.items[i].nos_code, []).append(score)
     out = []
     for nos, title in bank.nos_titles.items():
         if nos not in by_nos:
             continue
         rows = given.get(nos, [])
-        idx = [i for i, p in enumerate(bank.items) if p.nos_code == nos]
-        theta = float(by_nos[nos].theta[0])
+        theta = float(by_nos[nos].theta[row])
         out.append(
             {
                 "nos_code": nos,
                 "nos_title": title,
                 "questions": len(rows),
-                "marks": float(sum(r.score for r in rows)),
+                "marks": float(sum(rows)),
                 "theta": round(theta, 3),
-                "standard_error": round(float(by_nos[nos].standard_error[0]), 3),
-                "expected_percent": round(bank.expected_percent(theta, idx), 1),
+                "standard_error": round(float(by_nos[nos].standard_error[row]), 3),
+                "expected_percent": round(bank.expected_percent(theta, nos_items[nos]), 1),
             }
         )
     return out

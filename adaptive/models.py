@@ -3,6 +3,11 @@ Responses given in it, each pointing to the exact ItemVersion shown.
 
 Practice and summative responses live in the same table on the same score scale; ``mode`` keeps
 them apart so practice never leaks into summative results, while item statistics may use both.
+
+Assessment -> AssessmentAssignment (a batch, its window, attempts allowed, reassessment rule):
+a candidate sits an assessment through the assignment of a batch they are a learner in.
+NosMark holds the practical/viva marks an assessor enters per candidate and NOS, so the QP
+aggregate follows the QP's weightage of theory, practical and viva.
 """
 
 from __future__ import annotations
@@ -60,6 +65,14 @@ class Assessment(models.Model):
         blank=True,
         help_text=_("Blank: the QP's pass percentage (or 50 if the QP gives none)."),
     )
+    scoped_nos = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "NOS codes this assessment is explicitly limited to. Empty: every NOS of the QP "
+            "that carries theory marks, which is what a QP result needs."
+        ),
+    )
     time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     max_attempts = models.PositiveSmallIntegerField(default=1)
     is_active = models.BooleanField(default=True)
@@ -115,19 +128,91 @@ class Attempt(models.Model):
     )
     passed = models.BooleanField(null=True, blank=True)
     subscores = models.JSONField(default=list, blank=True)
+    is_preview = models.BooleanField(
+        default=False,
+        help_text=_("Staff trying the assessment as a candidate would: never counts or grades."),
+    )
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "user", "number"],
-                condition=models.Q(assessment__isnull=False),
+                condition=models.Q(assessment__isnull=False, is_preview=False),
                 name="attempt_number_unique_per_assessment",
             )
         ]
 
     def __str__(self) -> str:
         return f"attempt {self.pk} of {self.user_id} ({self.mode})"
+
+
+class Reassessment(models.TextChoices):
+    NONE = "none", _("no reassessment")
+    FAILED = "failed", _("only candidates who failed may sit again")
+    ANY = "any", _("any candidate may sit again")
+
+
+class AssessmentAssignment(models.Model):
+    """An assessment set for a batch: when it may be sat, how often, and who may sit again.
+
+    The batch is ``lti.Batch`` referred to by name (adaptive never imports lti): batches and their
+    memberships are the one roster of who a candidate is; this row only adds the window.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    batch = models.ForeignKey(
+        "lti.Batch", on_delete=models.CASCADE, related_name="assessment_assignments"
+    )
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    attempts_allowed = models.PositiveSmallIntegerField(default=1)
+    reassessment = models.CharField(
+        max_length=8, choices=Reassessment.choices, default=Reassessment.FAILED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["opens_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "batch"], name="assignment_once_per_batch"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="assignment_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} for {self.batch}"
+
+
+class NosMark(models.Model):
+    """Practical and viva marks an assessor gave a candidate for one NOS of an assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="nos_marks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    nos_code = models.CharField(max_length=64)
+    practical = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    viva = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "user", "nos_code"], name="nos_mark_once_per_candidate"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nos_code} marks of {self.user_id} in {self.assessment_id}"
 
 
 class Response(models.Model):
@@ -213,6 +298,8 @@ class CalibrationRun(models.Model):
     n_responses = models.PositiveIntegerField(default=0)
     n_anchors = models.PositiveIntegerField(default=0)
     skipped_items = models.JSONField(default=list, blank=True)
+    # {item pk: [infit, outfit]} mean squares of the items this run calibrated (misfit flags)
+    item_fit = models.JSONField(default=dict, blank=True)
     log_likelihood = models.FloatField(null=True, blank=True)
     iterations = models.PositiveIntegerField(default=0)
     converged = models.BooleanField(default=False)

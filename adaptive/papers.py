@@ -167,10 +167,17 @@ def _tagged_pc(version: ItemVersion) -> PerformanceCriterion:
     return pc
 
 
-def bank_build(*, qualification_pack_code: str, version_ids: list[int] | None = None):
+def bank_build(
+    *,
+    qualification_pack_code: str,
+    version_ids: list[int] | None = None,
+    nos_codes: list[str] | None = None,
+):
     """The AssessmentBank of a QP: its current pool, or the frozen ``version_ids`` of an
-    attempt (in that order)."""
+    attempt (in that order). ``nos_codes``: only those NOS (an assessment scoped to named NOS)."""
     nos_list = qualification_pack_nos(code=qualification_pack_code)
+    if nos_codes:
+        nos_list = [nos for nos in nos_list if nos.code in set(nos_codes)]
     qp_order = {nos.pk: k for k, nos in enumerate(nos_list)}
     pcs = sorted(
         PerformanceCriterion.objects.filter(nos__in=nos_list).select_related("nos"),
@@ -286,6 +293,23 @@ def blueprint_build(
             )
         )
     return Blueprint(length=length, constraints=tuple(constraints), enemies=bank.enemies)
+
+
+def nos_coverage_gaps(*, qualification_pack_code: str, bank: AssessmentBank) -> list[str]:
+    """NOS of the QP a theory result needs but the pool does not cover: every NOS except those
+    whose theory marks are known to be zero (a NOS the document gives no marks for may well
+    carry theory, so it counts as needed)."""
+    covered = {p.nos_code for p in bank.items}
+    gaps = []
+    for nos in qualification_pack_nos(code=qualification_pack_code):
+        marks = [pc.theory_marks for pc in nos.performance_criteria.all()]
+        known = [m for m in marks if m is not None]
+        theory_known_zero = (nos.theory_marks is not None and nos.theory_marks == 0) or (
+            known and len(known) == len(marks) and not any(known)
+        )
+        if not theory_known_zero and nos.code not in covered:
+            gaps.append(nos.code)
+    return gaps
 
 
 def blueprint_shortfalls(bank: AssessmentBank, blueprint: Blueprint, excluded=()) -> list[str]:

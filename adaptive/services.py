@@ -82,3 +82,29 @@ def response_record(
             )
     except IntegrityError as exc:  # a concurrent double submit lost the race
         raise duplicate from exc
+
+
+@transaction.atomic
+def nos_marks_save(*, assessment, user, marks: dict, by=None) -> None:
+    """Store the practical/viva marks an assessor gave a candidate, keyed "practical:<NOS>" and
+    "viva:<NOS>" (None clears a mark)."""
+    from .models import NosMark
+
+    by_nos: dict[str, dict] = {}
+    for key, value in marks.items():
+        kind, code = key.split(":", 1)
+        by_nos.setdefault(code, {})[kind] = value
+    for code, values in by_nos.items():
+        if values.get("practical") is None and values.get("viva") is None:
+            NosMark.objects.filter(assessment=assessment, user=user, nos_code=code).delete()
+            continue
+        NosMark.objects.update_or_create(
+            assessment=assessment,
+            user=user,
+            nos_code=code,
+            defaults={
+                "practical": values.get("practical"),
+                "viva": values.get("viva"),
+                "entered_by": by if getattr(by, "pk", None) else None,
+            },
+        )

@@ -5,9 +5,11 @@ row per ItemVersion that has responses: response count, facility (mean score), t
 point-biserial discrimination (correlation of the item score with the rest score, i.e. the
 person's total without this item: Henrysson 1963), and a distractor analysis (share choosing each
 option, overall and by ability group: the lower, middle and upper thirds of rest score). Flags
-mark negative discrimination and options nobody picks once an item has ``MIN_RESPONSES_FOR_FLAGS``
-responses. Persons are attempts; practice outside an attempt counts as one person per learner
-and mode. Practice and summative responses share one score scale, so both are used.
+mark negative or low discrimination, options nobody picks, distractors the able choose more than
+the weak, and misfit (infit/outfit of the last calibration) once an item has
+``MIN_RESPONSES_FOR_FLAGS`` responses. Persons are attempts; practice outside an attempt counts
+as one person per learner and mode. Practice and summative responses share one score scale, so
+both are used.
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from django.db import transaction
 from question_bank.api import qualification_pack_nos
 from question_bank.models import ItemStatistics, ItemType, ItemVersion
 
-from .models import Response
+from .models import CalibrationRun, Response
 
 MIN_RESPONSES_FOR_FLAGS = 10
+LOW_DISCRIMINATION = 0.15  # corrected point-biserial below this separates too little
+ABLE_DISTRACTOR_SHARE = 0.15  # a distractor the top third picks this often...
+ABLE_DISTRACTOR_MARGIN = 0.10  # ...and this much more often than the bottom third
+MISFIT_MEAN_SQUARE = 1.3  # infit or outfit above this: responses too erratic for the model
 
 
 def _pearson(xs: list[float], ys: list[float]) -> float | None:
@@ -69,6 +75,15 @@ def item_statistics_compute(qualification_pack_code: str) -> int:
     for r in responses:
         by_version[r["item_version_id"]].append(r)
     versions = ItemVersion.objects.filter(pk__in=by_version).prefetch_related("options")
+    last_run = (
+        CalibrationRun.objects.filter(
+            qualification_pack_code=qualification_pack_code,
+            status=CalibrationRun.Status.SUCCEEDED,
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    misfit: dict[str, list[float]] = last_run.item_fit if last_run else {}
     written = 0
     with transaction.atomic():
         for version in versions:
@@ -94,12 +109,34 @@ def item_statistics_compute(qualification_pack_code: str) -> int:
                         f"Negative discrimination ({discrimination:.2f}): stronger candidates "
                         "do worse on this item; check the key and the wording."
                     )
+                elif discrimination is not None and discrimination < LOW_DISCRIMINATION:
+                    flags.append(
+                        f"Low discrimination ({discrimination:.2f}): the item barely separates "
+                        "stronger from weaker candidates; check its wording and distractors."
+                    )
                 correct = {o.key for o in version.options.all() if o.fraction > 0}
                 for key, shares in distractors.items():
-                    if key not in correct and shares["count"] == 0:
+                    if key in correct:
+                        continue
+                    if shares["count"] == 0:
                         flags.append(
                             f"Distractor {key} was chosen by nobody: replace or remove it."
                         )
+                    elif (shares["high"] or 0) >= ABLE_DISTRACTOR_SHARE and (
+                        shares["high"] or 0
+                    ) >= (shares["low"] or 0) + ABLE_DISTRACTOR_MARGIN:
+                        flags.append(
+                            f"Distractor {key} is chosen by the able: {100 * shares['high']:.0f}% "
+                            f"of the top third pick it, {100 * (shares['low'] or 0):.0f}% of the "
+                            "bottom third. It may be right too, or the key may be wrong."
+                        )
+                infit_outfit = misfit.get(str(version.item_id))
+                if infit_outfit and max(infit_outfit) > MISFIT_MEAN_SQUARE:
+                    flags.append(
+                        f"Misfit: infit {infit_outfit[0]:.2f}, outfit {infit_outfit[1]:.2f} "
+                        f"(above {MISFIT_MEAN_SQUARE}): answers follow the IRT model poorly, "
+                        "e.g. guessing or a second skill; review before reuse."
+                    )
             ItemStatistics.objects.update_or_create(
                 version=version,
                 defaults={

@@ -1,8 +1,11 @@
 """Candidate pages of a graded assessment: the list, the start page, one question at a time,
 and the result. Thin: the work is in ``adaptive.delivery``.
 
-Only learners take assessments; a candidate only ever reaches their own attempts (someone else's
-is a 404, so attempt numbers reveal nothing). The question page is built from
+Learners take the assessments assigned to their batches, inside the assignment's window (the
+window is enforced in ``delivery.attempt_start``, not only hidden here); assessors, trainers and
+administrators may preview any assessment as a candidate would see it, in attempts that never
+count. Everyone only ever reaches their own attempts (someone else's is a 404, so attempt
+numbers reveal nothing). The question page is built from
 ``question_bank.api.item_for_learner`` (no answer key) with the options in the attempt's order
 (``adaptive.options``), and the result page shows marks and
 abilities, never which options were correct: it is a summative test whose items are reused.
@@ -23,11 +26,24 @@ from accounts.roles import Role, user_has_role
 
 from . import delivery
 from .models import Assessment, Attempt
+from .selectors import assessment_start_decision, assignments_for_candidate
+
+PREVIEW_ROLES = (Role.ASSESSOR, Role.TRAINER, Role.ADMINISTRATOR)
+
+
+def _is_staff_previewer(user) -> bool:
+    return any(user_has_role(user, role) for role in PREVIEW_ROLES)
 
 
 def _require_learner(request: HttpRequest) -> None:
-    if not user_has_role(request.user, Role.LEARNER):
+    """Learners, and the staff who may preview (their attempts are previews)."""
+    if not (user_has_role(request.user, Role.LEARNER) or _is_staff_previewer(request.user)):
         raise PermissionDenied(_("Only learners take assessments."))
+
+
+def _previewing(request: HttpRequest) -> bool:
+    """Staff who are not also learners only ever preview."""
+    return _is_staff_previewer(request.user) and not user_has_role(request.user, Role.LEARNER)
 
 
 def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
@@ -41,9 +57,26 @@ def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
+    """A learner: the assessments assigned to their batches, with windows in the centre's time
+    zone. Staff: every active assessment, to preview."""
     _require_learner(request)
-    assessments = Assessment.objects.filter(is_active=True).order_by("title")
-    return render(request, "adaptive/assessment_list.html", {"assessments": assessments})
+    if _previewing(request):
+        assessments = Assessment.objects.filter(is_active=True).order_by("title")
+        return render(
+            request, "adaptive/assessment_list.html", {"assessments": assessments, "preview": True}
+        )
+    now = timezone.now()
+    rows = [
+        {
+            "assignment": a,
+            "assessment": a.assessment,
+            "zone": a.batch.time_zone,
+            "state": "open" if a.opens_at <= now < a.closes_at else
+            ("upcoming" if now < a.opens_at else "closed"),
+        }
+        for a in assignments_for_candidate(user=request.user)
+    ]  # fmt: skip
+    return render(request, "adaptive/assessment_list.html", {"rows": rows})
 
 
 @login_required
@@ -51,15 +84,23 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: what the assessment is and the candidate's attempts; POST: start or resume."""
     _require_learner(request)
     assessment = get_object_or_404(Assessment, slug=slug)
+    preview = _previewing(request)
     if request.method == "POST":
         try:
-            attempt = delivery.attempt_start(user=request.user, assessment=assessment)
+            attempt = delivery.attempt_start(
+                user=request.user, assessment=assessment, preview=preview
+            )
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return redirect("adaptive:assessment_start", slug=slug)
         return redirect("adaptive:attempt", pk=attempt.pk)
-    attempts = Attempt.objects.filter(user=request.user, assessment=assessment).order_by("number")
+    attempts = Attempt.objects.filter(
+        user=request.user, assessment=assessment, is_preview=preview
+    ).order_by("number")
     in_progress = next((a for a in attempts if a.finished_at is None), None)
+    decision = (
+        None if preview else assessment_start_decision(user=request.user, assessment=assessment)
+    )
     return render(
         request,
         "adaptive/assessment_start.html",
@@ -67,8 +108,13 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
             "assessment": assessment,
             "attempts": attempts,
             "in_progress": in_progress,
-            "can_start": assessment.is_active
-            and (in_progress is not None or len(attempts) < assessment.max_attempts),
+            "preview": preview,
+            "decision": decision,
+            "assignment": decision.assignment if decision else None,
+            "attempts_allowed": decision.attempts_allowed if decision else None,
+            "can_start": preview
+            or (in_progress is not None and assessment.is_active)
+            or bool(decision and decision.allowed),
             "pass_percentage": delivery.pass_percentage(assessment),
         },
     )

@@ -11,6 +11,12 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("trainer/", reports.trainer_batches, name="trainer_batches"),
     path("trainer/batches/<int:pk>/", reports.batch_mastery, name="batch_mastery"),
+    path("trainer/batches/<int:pk>/nos/<path:nos_code>/", reports.batch_nos, name="batch_nos"),
+    path(
+        "trainer/batches/<int:pk>/learners/<int:user_pk>/",
+        reports.batch_learner,
+        name="batch_learner",
+    ),
     path("me/progress/", reports.my_mastery, name="my_mastery"),
     path("lti/", include("lti.urls")),
     path("learn/", include("content.urls")),

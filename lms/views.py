@@ -1,4 +1,6 @@
-"""Project-level pages: health check, the role-aware dashboard, and our error pages."""
+"""Project-level pages: health check, the role-aware dashboard (where everyone lands after
+logging in: each role finds its own work there, with counts, not an empty menu), and our error
+pages."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 
 from accounts.roles import user_roles
+from lms.selectors import dashboard_summary
 
 
 @require_GET
@@ -34,8 +37,15 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    roles = sorted(role.value for role in user_roles(request.user))
-    return render(request, "lms/dashboard.html", {"roles": roles})
+    roles = user_roles(request.user)
+    return render(
+        request,
+        "lms/dashboard.html",
+        {
+            "roles": sorted(role.value for role in roles),
+            **dashboard_summary(user=request.user, roles=roles),
+        },
+    )
 
 
 # Error pages (handler403/404/500 and CSRF_FAILURE_VIEW): ours, in the visitor's language, with no

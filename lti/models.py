@@ -1,5 +1,6 @@
 """LTI 1.3 data: who the platforms are, our signing keys, where links point, and what we owe them.
 
+TrainingCentre (where batches are trained, with its time zone) -> Batch -> BatchMembership.
 PlatformRegistration (issuer + client id, with its deployments) -> ResourceLink (a placement in a
 platform course, pointing at a LaunchTarget: course / module / assessment) -> LineItem (its grade
 column). A platform course (context) maps to a Batch of trainees linked to a QualificationPack by
@@ -137,14 +138,48 @@ class LaunchTarget(models.Model):
         return f"{self.get_target_type_display()}: {self.target_key}"
 
 
+class TrainingCentre(models.Model):
+    """A training centre: batches are trained there, and its times (assessment windows,
+    results) are shown in its time zone. Centre administrators manage its batches."""
+
+    name = models.CharField(max_length=300)
+    code = models.SlugField(max_length=64, unique=True)
+    city = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="Asia/Kolkata",
+        help_text=_("An IANA time zone name, e.g. Asia/Kolkata."),
+    )
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="administered_centres"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+
 class Batch(models.Model):
     """A group of trainees at a training centre, linked to a QualificationPack by its code.
 
-    Batches made from an LTI context carry the registration and the context id.
+    Batches made from an LTI context carry the registration and the context id; batches made
+    in the admin carry a centre, dates and a trainer (a membership with the trainer role).
     """
 
     name = models.CharField(max_length=300)
     qualification_pack_code = models.CharField(max_length=64, blank=True)
+    centre = models.ForeignKey(
+        TrainingCentre,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+        verbose_name=_("training centre"),
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
     registration = models.ForeignKey(
         PlatformRegistration, null=True, blank=True, on_delete=models.CASCADE
     )
@@ -167,6 +202,11 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_zone(self) -> str:
+        """The centre's zone; LMS-made batches without a centre use the project's."""
+        return self.centre.time_zone if self.centre else settings.TIME_ZONE
 
 
 class BatchMembership(models.Model):

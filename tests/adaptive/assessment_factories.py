@@ -6,10 +6,13 @@ Four theory PCs (two per NOS) with five approved single-choice items each (key "
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
-from adaptive.models import Assessment, Delivery
+from adaptive.models import Assessment, AssessmentAssignment, Delivery
 from tests.question_bank.factories import item_make, user_in
 
 BANK_PCS = [("ASC/N0001", "PC1"), ("ASC/N0001", "PC2"), ("ASC/N0002", "PC1"), ("ASC/N0002", "PC2")]
@@ -41,6 +44,31 @@ def assessment_make(**kwargs) -> Assessment:
         "max_attempts": 1,
     }
     return Assessment.objects.create(**{**defaults, **kwargs})
+
+
+def assign(assessment: Assessment, *learners, opens_in: float = -1.0, hours: float = 48.0, **kw):
+    """Assign ``assessment`` to a new batch holding ``learners``, open from ``opens_in`` hours
+    from now for ``hours``."""
+    from lti.models import Batch, BatchMembership, TrainingCentre
+
+    centre, _ = TrainingCentre.objects.get_or_create(
+        code="pune", defaults={"name": "Pune centre", "time_zone": "Asia/Kolkata"}
+    )
+    batch = Batch.objects.create(
+        name=f"Batch {Batch.objects.count() + 1}",
+        qualification_pack_code="ASC/Q0202",
+        centre=centre,
+    )
+    for learner in learners:
+        BatchMembership.objects.create(batch=batch, user=learner)
+    now = timezone.now()
+    return AssessmentAssignment.objects.create(
+        assessment=assessment,
+        batch=batch,
+        opens_at=now + timedelta(hours=opens_in),
+        closes_at=now + timedelta(hours=opens_in + hours),
+        **kw,
+    )
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from accounts.roles import Role
 from adaptive.models import Assessment, Attempt, Response
 from tests.question_bank.factories import user_in
 
-from .assessment_factories import assessment_make
+from .assessment_factories import assessment_make, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def current_question(page: str) -> int:
 
 def test_learner_takes_a_paper_from_start_to_result(client, small_bank, candidate):
     assessment = assessment_make()
+    assign(assessment, candidate)
     client.force_login(candidate)
     listing = client.get("/assess/").content.decode()
     assert "/assess/asc-theory/" in listing
@@ -102,8 +103,9 @@ def test_another_learners_attempt_is_not_found(client, small_bank, candidate):
     assert Response.objects.count() == 0
 
 
-@pytest.mark.parametrize("role", [Role.TRAINER, Role.ASSESSOR, Role.SSC_CURATOR, None])
+@pytest.mark.parametrize("role", [Role.CONTENT_EDITOR, Role.SSC_CURATOR, None])
 def test_only_learners_take_assessments(client, small_bank, role):
+    """Assessors, trainers and administrators preview instead (tests/adaptive/test_windows.py)."""
     assessment_make()
     client.force_login(user_in(role))
     assert client.get("/assess/").status_code == 403
@@ -139,6 +141,8 @@ FORM = {
     "time_limit_minutes": "",
     "max_attempts": "1",
     "is_active": "on",
+    # The small bank covers two of the QP's six NOS (tests/adaptive/test_nos_scope.py).
+    "scoped_nos": ["ASC/N0001", "ASC/N0002"],
 }
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from adaptive.calibration import (
+    NotEnoughResponsesError,
     calibration_data_collect,
     calibration_run_start,
     recalibration_due_start,
@@ -122,16 +123,16 @@ def test_items_with_too_few_responses_are_left_out_and_listed(asc_q0202, people)
     assert data.responses.n_persons == 40
 
 
-def test_a_bank_without_responses_fails_with_a_clear_message(
-    asc_q0202, people, django_capture_on_commit_callbacks
-):
-    author, approver, _ = people
-    _bank(2, author, approver)
-    with django_capture_on_commit_callbacks(execute=True):
-        run = calibration_run_start(qualification_pack_code="ASC/Q0202")
-    run.refresh_from_db()
-    assert run.status == CalibrationRun.Status.FAILED
-    assert "no item has 30 or more responses" in run.error
+def test_a_bank_without_enough_responses_is_refused_in_words(asc_q0202, people):
+    author, approver, learner = people
+    items = _bank(2, author, approver)
+    with pytest.raises(NotEnoughResponsesError, match="no question of its bank has been answered"):
+        calibration_run_start(qualification_pack_code="ASC/Q0202")
+    _simulate(items[:1], TRUE_A[:1], TRUE_B[:1], 4, seed=5, learner=learner)
+    with pytest.raises(NotEnoughResponsesError, match="the most any question has is 4") as exc:
+        calibration_run_start(qualification_pack_code="ASC/Q0202")
+    assert "ValueError" not in str(exc.value)
+    assert not CalibrationRun.objects.exists()
     assert not Item.objects.filter(discrimination__isnull=False).exists()
 
 

@@ -1,7 +1,8 @@
 """``manage.py demo_setup``: everything ``make demo`` needs after ``migrate``.
 
 Imports the seed documents, creates one demo account per role and prints them, then loads the
-demo question bank and course content when those apps provide their loaders. Idempotent.
+demo question bank and course content when those apps provide their loaders, and builds the demo
+world of centres, batches and simulated candidates (``lms.demo_world``). Idempotent.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from accounts.roles import Role, user_assign_role
+from lms.demo_world import demo_world_build
 from question_bank.management.commands.import_qp import read_document
 from question_bank.services import DocumentError, documents_import
 
@@ -24,9 +26,25 @@ DEMO_ACCOUNTS: list[tuple[str, str, Role]] = [
     ("reviewer", "Ravi Reviewer (SSC)", Role.SSC_CURATOR),
     ("editor", "Esha Editor", Role.CONTENT_EDITOR),
     ("trainer", "Tarun Trainer", Role.TRAINER),
+    ("trainer2", "Tanvi Trainer", Role.TRAINER),
+    ("centre", "Chandra Centre-Admin", Role.TRAINER),
     ("assessor", "Anil Assessor", Role.ASSESSOR),
     ("learner", "Lata Learner", Role.LEARNER),
 ]
+
+
+# What each demo account finds after logging in (all land on /dashboard/).
+DEMO_LOOK_AT = {
+    "admin": "everything: /dashboard/, /admin/",
+    "curator": "/admin/ Item bank (statistics, IRT, flags), Calibration",
+    "reviewer": "/admin/ Item bank review",
+    "editor": "/admin/ courses and Course coverage",
+    "trainer": "/trainer/ two Pune batches: heatmap, PCs, learners",
+    "trainer2": "/trainer/ the Dubai batch (and not the Pune ones)",
+    "centre": "/trainer/ every batch of the Pune centre; /admin/ Batches",
+    "assessor": "/admin/ Assessments -> results; /assess/ previews",
+    "learner": "/assess/ (a CAT open now), /me/progress/",
+}
 
 
 class Command(BaseCommand):
@@ -47,6 +65,8 @@ class Command(BaseCommand):
             if loader in get_commands():
                 self.stdout.write(f"Running {loader} ...")
                 call_command(loader, stdout=self.stdout, stderr=self.stderr)
+        self.stdout.write("Building the demo world (centres, batches, candidates, results) ...")
+        demo_world_build(say=self.stdout.write)
         self._print_accounts()
 
     def _import_seeds(self, seeds: Path) -> None:
@@ -84,9 +104,10 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: kaushal-demo)"))
         for username, full_name, role in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {role.value:<15} {username:<10} {full_name}")
+            look = DEMO_LOOK_AT.get(username, "")
+            self.stdout.write(f"  {role.value:<15} {username:<10} {full_name:<22} {look}")
         self.stdout.write("")
         self.stdout.write(
-            "Then open /admin/ (authoring, curation), /courses/ or /dashboard/ on the server "
+            "Log in at /accounts/login/: everyone lands on /dashboard/ "
             "(make demo serves http://127.0.0.1:8000 by default)."
         )

@@ -1,0 +1,195 @@
+"""Wagtail admin pages for batches (``/admin/batches/``): trainers, centre administrators and
+administrators create batches (a centre, a QP, dates, a trainer), enrol learners (search by
+name, bulk add, a roster CSV) and assign assessments with their windows, entered and shown in the
+centre's time zone. Thin: the writes are ``lms.services``; who sees which batch is
+``lms.selectors.batches_visible_to`` (another trainer's batch is a 404)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role, user_has_role
+from adaptive.models import Assessment, Reassessment
+from lms import services
+from lms.selectors import batches_visible_to
+from lti.models import BatchMembership, TrainingCentre
+from question_bank.models import QualificationPack
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} ({obj.username})"
+
+
+class BatchForm(forms.Form):
+    name = forms.CharField(max_length=300)
+    centre = forms.ModelChoiceField(TrainingCentre.objects.all(), label="Training centre")
+    qualification_pack_code = forms.ChoiceField(label="Qualification pack")
+    starts_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    trainer = PersonChoiceField(
+        User.objects.filter(groups__name=Role.TRAINER.value).order_by("full_name", "username")
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["qualification_pack_code"].choices = [
+            (code, f"{code} {title}")
+            for code, title in QualificationPack.objects.filter(is_current=True)
+            .order_by("code")
+            .values_list("code", "title")
+        ]
+        if not user_has_role(user, Role.ADMINISTRATOR):
+            administered = TrainingCentre.objects.filter(administrators=user)
+            if administered.exists():
+                self.fields["centre"].queryset = administered
+            else:  # a trainer creates batches they train themselves
+                self.fields["trainer"].queryset = User.objects.filter(pk=user.pk)
+
+
+class EnrolForm(forms.Form):
+    lines = forms.CharField(
+        required=False,
+        label="Add learners by name, username or email (one per line)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    roster = forms.FileField(
+        required=False, label="…or upload a roster CSV (username, full_name, email)"
+    )
+
+
+class AssignForm(forms.Form):
+    assessment = forms.ModelChoiceField(Assessment.objects.filter(is_active=True))
+    opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    attempts_allowed = forms.IntegerField(min_value=1, max_value=20, initial=1)
+    reassessment = forms.ChoiceField(choices=Reassessment.choices, initial=Reassessment.FAILED)
+
+
+def _require_batch_staff(request: HttpRequest) -> None:
+    if not (
+        user_has_role(request.user, Role.TRAINER) or user_has_role(request.user, Role.ADMINISTRATOR)
+    ):
+        raise PermissionDenied
+
+
+def batch_index(request: HttpRequest) -> HttpResponse:
+    _require_batch_staff(request)
+    batches = batches_visible_to(request.user).select_related("centre").order_by("name")
+    return render(request, "lms/admin/batch_index.html", {"batches": batches})
+
+
+def batch_create(request: HttpRequest) -> HttpResponse:
+    _require_batch_staff(request)
+    form = BatchForm(request.POST or None, user=request.user, initial={"trainer": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_save(batch=None, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Batch “{batch.name}” created: now enrol its learners.")
+            return redirect("lms_batch_edit", pk=batch.pk)
+    return render(request, "lms/admin/batch_form.html", {"form": form, "batch": None})
+
+
+def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch, its learners (search, bulk add, roster CSV, remove) and its assessments."""
+    _require_batch_staff(request)
+    batch = get_object_or_404(batches_visible_to(request.user).select_related("centre"), pk=pk)
+    zone = ZoneInfo(batch.time_zone)
+    trainer = batch.memberships.filter(role=BatchMembership.Role.TRAINER).first()
+    initial = {
+        "name": batch.name,
+        "centre": batch.centre,
+        "qualification_pack_code": batch.qualification_pack_code,
+        "starts_on": batch.starts_on,
+        "ends_on": batch.ends_on,
+        "trainer": trainer.user if trainer else None,
+    }
+    action = request.POST.get("action")
+    form = BatchForm(request.POST if action == "save" else None, user=request.user, initial=initial)
+    enrol = EnrolForm(request.POST if action == "enrol" else None, request.FILES or None)
+    with timezone.override(zone):  # windows are typed in the centre's time
+        assign = AssignForm(request.POST if action == "assign" else None)
+        if action == "assign" and assign.is_valid():
+            try:
+                services.batch_assessment_assign(
+                    batch=batch, user=request.user, **assign.cleaned_data
+                )
+                messages.success(request, f"{assign.cleaned_data['assessment']} assigned.")
+                return redirect("lms_batch_edit", pk=batch.pk)
+            except ValidationError as exc:
+                assign.add_error(None, exc)
+    if action == "save" and form.is_valid():
+        try:
+            services.batch_save(batch=batch, **form.cleaned_data)
+            messages.success(request, "Batch saved.")
+            return redirect("lms_batch_edit", pk=batch.pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    if action == "enrol" and enrol.is_valid():
+        chosen = list(
+            User.objects.filter(
+                pk__in=request.POST.getlist("learner"), groups__name=Role.LEARNER.value
+            )
+        )
+        try:
+            if enrol.cleaned_data["roster"]:
+                result = services.batch_roster_import(
+                    batch=batch, data=enrol.cleaned_data["roster"].read()
+                )
+            else:
+                result = services.batch_learners_enrol(
+                    batch=batch, users=chosen, lines=enrol.cleaned_data["lines"]
+                )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            for problem in result.problems:
+                messages.error(request, problem)
+            if result.enrolled:
+                messages.success(
+                    request,
+                    f"Enrolled {len(result.enrolled)} learner(s)"
+                    + (f", {len(result.created)} new account(s)" if result.created else "")
+                    + (f"; {len(result.already)} already enrolled" if result.already else "")
+                    + ".",
+                )
+            return redirect("lms_batch_edit", pk=batch.pk)
+    if action == "remove":
+        removed = batch.memberships.filter(
+            role=BatchMembership.Role.LEARNER, user_id__in=request.POST.getlist("member")
+        ).update(is_active=False)
+        messages.success(request, f"{removed} learner(s) removed from the batch.")
+        return redirect("lms_batch_edit", pk=batch.pk)
+    query = request.GET.get("q", "")
+    members = list(
+        batch.memberships.filter(role=BatchMembership.Role.LEARNER, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+    member_ids = {m.user_id for m in members}
+    return render(
+        request,
+        "lms/admin/batch_form.html",
+        {
+            "batch": batch,
+            "form": form,
+            "enrol": enrol,
+            "assign": assign,
+            "members": members,
+            "query": query,
+            "found": [u for u in services.learners_find(query=query) if u.pk not in member_ids],
+            "assignments": batch.assessment_assignments.select_related("assessment"),
+            "zone": batch.time_zone,
+        },
+    )

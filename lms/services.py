@@ -1,0 +1,208 @@
+"""Writes behind the batch pages of the admin: a batch with its centre, QP, dates and trainer;
+enrolling learners by name, username or email, in bulk or from a roster CSV; assigning an
+assessment to a batch with its window. The views (``lms.admin_batches``) only call these.
+
+Roster CSV: a header row with ``full_name`` and at least one of ``username``/``email``; a row
+matching an existing user (by username, else email) enrols them, any other row creates a learner
+account (no password: they sign in through the LMS, or an administrator sets one).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from accounts.models import User
+from accounts.roles import Role, user_assign_role, user_has_role
+from adaptive.models import Assessment, AssessmentAssignment
+from lti.models import Batch, BatchMembership, TrainingCentre
+
+__all__ = [
+    "EnrolResult",
+    "batch_assessment_assign",
+    "batch_learners_enrol",
+    "batch_roster_import",
+    "batch_save",
+    "learners_find",
+]
+
+
+@dataclass
+class EnrolResult:
+    enrolled: list[User] = field(default_factory=list)
+    already: list[User] = field(default_factory=list)
+    created: list[User] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def batch_save(
+    *,
+    batch: Batch | None,
+    name: str,
+    centre: TrainingCentre | None,
+    qualification_pack_code: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    trainer: User | None,
+) -> Batch:
+    """Create or update a batch; ``trainer`` becomes its (active) trainer."""
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError("A batch cannot end before it starts.")
+    batch = batch or Batch()
+    batch.name, batch.centre = name, centre
+    batch.qualification_pack_code = qualification_pack_code
+    batch.starts_on, batch.ends_on = starts_on, ends_on
+    batch.save()
+    if trainer is not None:
+        BatchMembership.objects.update_or_create(
+            batch=batch,
+            user=trainer,
+            defaults={"role": BatchMembership.Role.TRAINER, "is_active": True},
+        )
+    return batch
+
+
+def learners_find(*, query: str) -> list[User]:
+    """Learners whose name, username or email contains ``query`` (for the search box)."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    return list(
+        User.objects.filter(groups__name=Role.LEARNER.value, is_active=True)
+        .filter(
+            Q(full_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(email__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+        .order_by("full_name", "username")[:50]
+    )
+
+
+def _enrol(batch: Batch, users: list[User], result: EnrolResult) -> None:
+    for user in users:
+        membership, created = BatchMembership.objects.get_or_create(
+            batch=batch, user=user, defaults={"role": BatchMembership.Role.LEARNER}
+        )
+        if not created and membership.is_active and membership.role == BatchMembership.Role.LEARNER:
+            result.already.append(user)
+            continue
+        if not created:
+            membership.role, membership.is_active = BatchMembership.Role.LEARNER, True
+            membership.save(update_fields=["role", "is_active"])
+        result.enrolled.append(user)
+
+
+@transaction.atomic
+def batch_learners_enrol(*, batch: Batch, users: list[User], lines: str = "") -> EnrolResult:
+    """Enrol the chosen ``users`` and every line of ``lines`` (a name, username or email that
+    names exactly one learner). Ambiguous or unknown lines are reported, not guessed."""
+    result = EnrolResult()
+    chosen = list(users)
+    for line in (raw.strip() for raw in lines.splitlines()):
+        if not line:
+            continue
+        matches = list(
+            User.objects.filter(groups__name=Role.LEARNER.value).filter(
+                Q(username__iexact=line) | Q(email__iexact=line) | Q(full_name__iexact=line)
+            )[:2]
+        )
+        if len(matches) == 1:
+            chosen.append(matches[0])
+        elif matches:
+            result.problems.append(f"“{line}” names more than one learner: use the username.")
+        else:
+            result.problems.append(f"No learner is called “{line}”.")
+    _enrol(batch, chosen, result)
+    return result
+
+
+@transaction.atomic
+def batch_roster_import(*, batch: Batch, data: bytes) -> EnrolResult:
+    """Enrol every row of a roster CSV (see the module doc); all rows or none."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError("The roster is not UTF-8 text (save it as CSV UTF-8).") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    if "full_name" not in columns or not columns & {"username", "email"}:
+        raise ValidationError(
+            "The roster needs a header row with full_name and username or email, e.g. "
+            "“username,full_name,email”."
+        )
+    result = EnrolResult()
+    users = []
+    for number, raw in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        username, email, name = row.get("username", ""), row.get("email", ""), row["full_name"]
+        if not (username or email):
+            result.problems.append(f"line {number}: no username or email")
+            continue
+        user = (
+            User.objects.filter(username__iexact=username).first()
+            if username
+            else User.objects.filter(email__iexact=email).first()
+        )
+        if user is None:
+            user = User(
+                username=username or slugify(email.split("@")[0])[:150],
+                email=email,
+                full_name=name,
+            )
+            user.set_unusable_password()
+            user.save()
+            user_assign_role(user=user, role=Role.LEARNER)
+            result.created.append(user)
+        elif not user_has_role(user, Role.LEARNER):
+            result.problems.append(f"line {number}: {user} is not a learner")
+            continue
+        users.append(user)
+    if result.problems:
+        transaction.set_rollback(True)
+        return EnrolResult(problems=result.problems)
+    _enrol(batch, users, result)
+    return result
+
+
+def batch_assessment_assign(
+    *,
+    batch: Batch,
+    assessment: Assessment,
+    opens_at: datetime,
+    closes_at: datetime,
+    attempts_allowed: int,
+    reassessment: str,
+    user=None,
+) -> AssessmentAssignment:
+    """Assign (or re-time) an assessment for a batch."""
+    if closes_at <= opens_at:
+        raise ValidationError("The window must close after it opens.")
+    if batch.qualification_pack_code and assessment.qualification_pack_code != (
+        batch.qualification_pack_code
+    ):
+        raise ValidationError(
+            f"{assessment} assesses {assessment.qualification_pack_code}; this batch is "
+            f"trained for {batch.qualification_pack_code}."
+        )
+    assignment, _ = AssessmentAssignment.objects.update_or_create(
+        assessment=assessment,
+        batch=batch,
+        defaults={
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "attempts_allowed": attempts_allowed,
+            "reassessment": reassessment,
+            "created_by": user if getattr(user, "pk", None) else None,
+        },
+    )
+    return assignment

@@ -1,0 +1,32 @@
+"""Admin pages of the project app: batches (``lms.admin_batches``)."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from accounts.roles import Role, user_has_role
+
+from . import admin_batches
+
+
+@hooks.register("register_admin_urls")
+def register_batch_urls():
+    return [
+        path("batches/", admin_batches.batch_index, name="lms_batch_index"),
+        path("batches/new/", admin_batches.batch_create, name="lms_batch_create"),
+        path("batches/<int:pk>/", admin_batches.batch_edit, name="lms_batch_edit"),
+    ]
+
+
+class BatchMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return user_has_role(request.user, Role.TRAINER) or user_has_role(
+            request.user, Role.ADMINISTRATOR
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_batch_menu_item():
+    return BatchMenuItem("Batches", reverse("lms_batch_index"), icon_name="group", order=260)
