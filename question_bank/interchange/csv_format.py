@@ -41,6 +41,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from decimal import Decimal
 
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
@@ -219,6 +220,16 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         }
         uid = row.get("uid", "")
         label = uid or f"row at line {line}"
+        if uid:
+            try:
+                uid = str(uuid.UUID(uid))
+            except ValueError:
+                problems.append(
+                    Problem(
+                        line, label, f"uid {uid!r} is not a UUID: leave it blank for a new item"
+                    )
+                )
+                continue
         language = row.get("language") or "en"
         keys = []
         options_text: dict[str, OptionText] = {}
