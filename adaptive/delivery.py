@@ -44,7 +44,13 @@ from question_bank.api import item_for_learner
 from question_bank.models import ItemStatus, ItemVersion, QualificationPack
 
 from .models import Assessment, Attempt, Delivery, Mode, Response
-from .options import option_order, option_order_seed, options_in_order
+from .options import (
+    keys_from_shown,
+    option_order,
+    option_order_seed,
+    options_in_order,
+    options_shown,
+)
 from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
 from .selectors import assessment_start_decision
 from .services import DuplicateResponseError, response_record
@@ -427,7 +433,22 @@ def attempt_question_for_learner(*, attempt: Attempt, language: str = "en") -> d
     if version is None:
         raise AssessmentUnavailableError("There is no question on screen.")
     question = item_for_learner(item_version=version, language=language)
-    return options_in_order(question, attempt_option_order(attempt=attempt, item_version=version))
+    order = attempt_option_order(attempt=attempt, item_version=version)
+    return options_shown(options_in_order(question, order))
+
+
+def attempt_answer_from_page(*, attempt: Attempt, item_version_id: int, values: list[str]):
+    """What the question page posted (options named by their position on screen) as the stored
+    option keys ``attempt_answer`` takes. A question that is not the one on screen is left as it
+    is: ``attempt_answer`` refuses it. ValidationError for a position the page did not show."""
+    version = attempt.current_item_version
+    if version is None or version.pk != item_version_id:
+        return values if len(values) > 1 else values[0]
+    try:
+        keys = keys_from_shown(attempt_option_order(attempt=attempt, item_version=version), values)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    return keys if len(keys) > 1 else keys[0]
 
 
 def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, language="en"):

@@ -7,6 +7,11 @@ function of a seed string (HMAC'd with the project's secret key, so it cannot be
 public ids), so a reload shows the same order; it is also stored with the response so a review
 shows what the candidate saw.
 
+The page never names an option by its stored key either: a form posts the option's position on
+screen ("1", "2"...), mapped back to the key on the server with the same order
+(``options_shown``, ``keys_from_shown``). A key in the HTML would tell anyone who reads the page
+source which option the author wrote first, which is often the right one.
+
 Rule: numeric items have no options; true/false items keep their natural order (True, then
 False: shuffling two fixed words only confuses, and gives nothing away either way); an item
 version with ``shuffle_options`` off keeps the author's order (scales, "all of the above");
@@ -21,7 +26,13 @@ from django.utils.crypto import salted_hmac
 
 from question_bank.models import ItemType, ItemVersion
 
-__all__ = ["option_order", "options_in_order", "option_order_seed"]
+__all__ = [
+    "option_order",
+    "options_in_order",
+    "option_order_seed",
+    "options_shown",
+    "keys_from_shown",
+]
 
 _SALT = "adaptive.options.option_order"
 
@@ -50,3 +61,23 @@ def options_in_order(question: dict, order: list[str]) -> dict:
     rank = {key: i for i, key in enumerate(order)}
     options = sorted(question["options"], key=lambda o: rank.get(o["key"], len(rank)))
     return {**question, "options": options}
+
+
+def options_shown(question: dict) -> dict:
+    """A question whose options are already in their shown order, each named by its position
+    on screen (1-based) instead of its stored key."""
+    if not question.get("options"):
+        return question
+    options = [{**o, "key": str(i + 1)} for i, o in enumerate(question["options"])]
+    return {**question, "options": options}
+
+
+def keys_from_shown(order: list[str], values: list[str]) -> list[str]:
+    """The stored keys of the posted on-screen positions; ``ValueError`` for a position the page
+    did not show. Items without options (numeric) post their answer as it is."""
+    if not order:
+        return values
+    unknown = [v for v in values if not (v.isdigit() and 1 <= int(v) <= len(order))]
+    if unknown:
+        raise ValueError(f"unknown option(s): {', '.join(unknown)}")
+    return [order[int(v) - 1] for v in values]

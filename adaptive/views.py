@@ -147,7 +147,9 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
                 attempt=attempt,
                 user=request.user,
                 item_version_id=item_version_id,
-                answer=answer if len(answer) > 1 else answer[0],
+                answer=delivery.attempt_answer_from_page(
+                    attempt=attempt, item_version_id=item_version_id, values=answer
+                ),
                 language=language,
             )
         except delivery.DuplicateResponseError as exc:

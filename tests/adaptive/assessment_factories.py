@@ -84,3 +84,16 @@ def small_bank(asc_q0202, approver):
 @pytest.fixture
 def candidate(db):
     return user_in(Role.LEARNER)
+
+
+def shown_value(attempt_pk: int, key: str) -> str:
+    """What the question page posts for option ``key`` of the question on screen: its position
+    (the page never names options by their stored keys)."""
+    from adaptive import delivery
+    from adaptive.models import Attempt
+
+    attempt = Attempt.objects.get(pk=attempt_pk)
+    order = delivery.attempt_option_order(
+        attempt=attempt, item_version=attempt.current_item_version
+    )
+    return str(order.index(key) + 1) if order else key

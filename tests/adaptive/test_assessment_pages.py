@@ -11,7 +11,7 @@ from accounts.roles import Role
 from adaptive.models import Assessment, Attempt, Response
 from tests.question_bank.factories import user_in
 
-from .assessment_factories import assessment_make, assign
+from .assessment_factories import assessment_make, assign, shown_value
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_learner_takes_a_paper_from_start_to_result(client, small_bank, candidat
         assert "Yes, because" not in page and "fraction" not in page
         response = client.post(
             f"/assess/attempts/{attempt.pk}/",
-            {"item_version": current_question(page), "answer": "A"},
+            {"item_version": current_question(page), "answer": shown_value(attempt.pk, "A")},
         )
     assert response["Location"] == f"/assess/attempts/{attempt.pk}/result/"
     result = client.get(response["Location"]).content.decode()
@@ -55,9 +55,10 @@ def test_double_submitted_answer_is_recorded_once_with_a_message(client, small_b
     client.post("/assess/asc-theory/")
     attempt = Attempt.objects.get()
     shown = current_question(client.get(f"/assess/attempts/{attempt.pk}/").content.decode())
-    client.post(f"/assess/attempts/{attempt.pk}/", {"item_version": shown, "answer": "A"})
+    right, wrong = shown_value(attempt.pk, "A"), shown_value(attempt.pk, "B")
+    client.post(f"/assess/attempts/{attempt.pk}/", {"item_version": shown, "answer": right})
     again = client.post(
-        f"/assess/attempts/{attempt.pk}/", {"item_version": shown, "answer": "B"}, follow=True
+        f"/assess/attempts/{attempt.pk}/", {"item_version": shown, "answer": wrong}, follow=True
     )
     assert "already recorded" in again.content.decode()
     assert Response.objects.get().is_correct is True
@@ -71,6 +72,9 @@ def test_double_submitted_answer_is_recorded_once_with_a_message(client, small_b
         ({"answer": "A"}, "Unknown question"),
         ({"item_version": "{current}"}, "Choose an answer first"),
         ({"item_version": "{current}", "answer": "Q"}, "unknown option"),
+        # A stored key is not what the page shows: it names options by position only.
+        ({"item_version": "{current}", "answer": "A"}, "unknown option"),
+        ({"item_version": "{current}", "answer": "9"}, "unknown option"),
     ],
 )
 def test_bad_submissions_change_nothing_and_say_why(client, small_bank, candidate, data, message):

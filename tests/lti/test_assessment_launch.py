@@ -14,7 +14,7 @@ from django.test import Client
 from adaptive.models import Attempt
 from lti.launch import _key
 from lti.models import Batch, ScorePost
-from tests.adaptive.assessment_factories import assessment_make
+from tests.adaptive.assessment_factories import assessment_make, shown_value
 
 from .conftest import launch
 from .platform import LaunchSpec
@@ -29,7 +29,9 @@ def answer_all(client, attempt_url: str) -> str:
     while location == attempt_url:
         page = client.get(attempt_url).content.decode()
         shown = re.search(r'name="item_version" value="(\d+)"', page).group(1)
-        location = client.post(attempt_url, {"item_version": shown, "answer": "A"})["Location"]
+        attempt_pk = int(attempt_url.rstrip("/").rsplit("/", 1)[1])
+        answer = shown_value(attempt_pk, "A")
+        location = client.post(attempt_url, {"item_version": shown, "answer": answer})["Location"]
     return location
 
 

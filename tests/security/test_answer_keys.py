@@ -245,6 +245,9 @@ def test_assessment_question_page_holds_no_key_or_feedback(client, small_bank, c
 # --- Options are shuffled per attempt, stored with the response, stable on reload ------------
 
 
+OPTION_TEXT = {"A": "Right answer", "B": "Wrong answer", "C": "Another wrong answer"}
+
+
 def shown_order(html: str) -> list[str]:
     return re.findall(r'name="answer" value="([^"]+)"', html)
 
@@ -261,12 +264,15 @@ def test_option_order_differs_across_attempts_and_is_stored_with_the_response(
         attempt = Attempt.objects.get(user=user)
         url = f"/assess/attempts/{attempt.pk}/"
         page = client.get(url).content.decode()
-        order = shown_order(page)
-        assert shown_order(client.get(url).content.decode()) == order  # a reload: same order
-        assert sorted(order) == ["A", "B", "C"]
+        # Options are named by their position on screen, never by their stored keys.
+        assert shown_order(page) == ["1", "2", "3"]
+        order = sorted("ABC", key=lambda key: page.index(OPTION_TEXT[key]))
+        reload = client.get(url).content.decode()
+        assert sorted("ABC", key=lambda key: reload.index(OPTION_TEXT[key])) == order
         version = int(re.search(r'name="item_version" value="(\d+)"', page).group(1))
-        client.post(url, {"item_version": version, "answer": order[0]})
+        client.post(url, {"item_version": version, "answer": "1"})
         response = Response.objects.get(attempt=attempt)
+        assert response.answer in (order[0], [order[0]])  # position 1 is the first shown
         assert response.option_order == order  # a review can show what the candidate saw
         orders.append(tuple(order))
     assert len(set(orders)) > 1
@@ -289,4 +295,6 @@ def test_an_item_that_may_not_be_shuffled_keeps_the_authors_order(small_bank, ca
             user=user_in(Role.LEARNER), assessment=assessment_make(slug=f"fixed-{n}")
         )
         question = delivery.attempt_question_for_learner(attempt=attempt)
-        assert [o["key"] for o in question["options"]] == ["A", "B", "C"]
+        texts = [OPTION_TEXT[k] for k in "ABC"]
+        assert [o["html"] for o in question["options"]] == [f"<p>{t}</p>" for t in texts]
+        assert [o["key"] for o in question["options"]] == ["1", "2", "3"]  # positions, not keys
