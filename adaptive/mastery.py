@@ -24,7 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
-from question_bank.models import Item, NationalOccupationalStandard, QualificationPack
+from question_bank.models import (
+    Item,
+    NationalOccupationalStandard,
+    PerformanceCriterion,
+    QualificationPack,
+)
 
 from .irt import ItemBank, estimate_ability, probability
 from .models import Mode, Response
@@ -105,17 +110,22 @@ def _bank_of(items: list[Item]) -> ItemBank:
     )
 
 
+def _tagged(item: Item) -> tuple[NationalOccupationalStandard, PerformanceCriterion]:
+    """An item's NOS and PC: mastery reads tagged items only (untagged imports wait for a
+    curator, and cannot be approved or answered)."""
+    assert item.nos is not None and item.performance_criterion is not None
+    return item.nos, item.performance_criterion
+
+
 def _pc_weights(items: list[Item]) -> np.ndarray:
     """(n_items,) weights: each PC's theory marks shared among its items (1 per PC without)."""
     per_pc: dict[int, int] = defaultdict(int)
     for item in items:
-        per_pc[item.performance_criterion_id] += 1
-    marks = [float(item.performance_criterion.theory_marks or 0) for item in items]
+        per_pc[_tagged(item)[1].pk] += 1
+    marks = [float(_tagged(item)[1].theory_marks or 0) for item in items]
     if not any(marks):
         marks = [1.0] * len(items)
-    w = np.array(
-        [m / per_pc[item.performance_criterion_id] for m, item in zip(marks, items, strict=True)]
-    )
+    w = np.array([m / per_pc[_tagged(item)[1].pk] for m, item in zip(marks, items, strict=True)])
     return w / (w.sum() or 1.0)
 
 
@@ -130,7 +140,7 @@ def _answers(users: list[int], items: dict[int, Item]):
         .values_list("user_id", "item_id", "is_correct", "mode")
     ):
         # The latest answer to an item counts: a learner who learnt it since is credited.
-        code = items[item_id].nos.code
+        code = _tagged(items[item_id])[0].code
         answers[(user_id, code)][item_id] = is_correct
         counts[(user_id, code, mode)] += 1
     return answers, counts
@@ -146,15 +156,15 @@ def mastery_per_nos(
     pass_mark = mastery_pass_mark(qualification_pack)
     items = {
         item.pk: item
-        for item in Item.objects.filter(nos__code__in=codes).select_related(
-            "nos", "performance_criterion"
-        )
+        for item in Item.objects.filter(
+            nos__code__in=codes, performance_criterion__isnull=False
+        ).select_related("nos", "performance_criterion")
     }
     answers, counts = _answers(users, items)
     calibrated_by_nos: dict[str, list[Item]] = defaultdict(list)
     for item in sorted(items.values(), key=lambda i: i.pk):
         if item.discrimination is not None and item.difficulty is not None:
-            calibrated_by_nos[item.nos.code].append(item)
+            calibrated_by_nos[_tagged(item)[0].code].append(item)
 
     result: dict[int, list[NosMastery]] = {u: [] for u in users}
     for nos in nos_list:
@@ -227,9 +237,9 @@ def pc_weakness(
     nos = next(n for n in _nos_of(qualification_pack) if n.code == nos_code)
     items = {
         item.pk: item
-        for item in Item.objects.filter(nos__code=nos_code).select_related(
-            "nos", "performance_criterion"
-        )
+        for item in Item.objects.filter(
+            nos__code=nos_code, performance_criterion__isnull=False
+        ).select_related("nos", "performance_criterion")
     }
     answers, _ = _answers(users, items)
     calibrated = sorted(
@@ -242,7 +252,7 @@ def pc_weakness(
     per_pc_answers: dict[int, list[bool]] = defaultdict(list)
     for (_, _code), given in answers.items():
         for item_id, ok in given.items():
-            per_pc_answers[items[item_id].performance_criterion_id].append(ok)
+            per_pc_answers[_tagged(items[item_id])[1].pk].append(ok)
     rows = []
     for pc in nos.performance_criteria.order_by("position"):
         pc_items = [i for i in calibrated if i.performance_criterion_id == pc.pk]
