@@ -390,13 +390,11 @@ def items_import(
         if record.status not in ItemStatus.values:
             refuse(record, f"unknown status {record.status!r}")
             continue
-        problems = item_content_validate(record.content)
-        if problems:
-            refuse(record, "; ".join(problems))
-            continue
+        # Every problem of the question at once: its tags and its content.
         resolved, reason = _resolve_tags(record, **tables)
-        if resolved is None:
-            refuse(record, reason)
+        problems = ([reason] if resolved is None else []) + item_content_validate(record.content)
+        if resolved is None or problems:
+            refuse(record, "; ".join(problems))
             continue
         if record.uid:
             uids_in_file[record.uid] = record

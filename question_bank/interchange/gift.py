@@ -192,7 +192,8 @@ def _blocks(text: str):
         if not stripped:
             if block:
                 yield start, comments, block
-                block, comments = [], []
+            # Comments belong to the question right below them, not across a blank line.
+            block, comments = [], []
             continue
         if block and (
             stripped.startswith("$CATEGORY:") or (stripped.startswith("::") and complete(block))

@@ -562,7 +562,7 @@ def cloze_parse(text: str) -> tuple[str, list[dict]]:
             tolerance = "0"
             if kind == "numerical" and ":" in value:
                 value, tolerance = value.split(":", 1)
-            answers.append({"text": _cloze_unescape(value).strip(), "fraction": str(fraction),
+            answers.append({"text": _cloze_unescape(value).strip(), "fraction": format(fraction.normalize(), "f"),
                             "feedback_html": _cloze_unescape(feedback).strip(),
                             "tolerance": tolerance.strip()})  # fmt: skip
         if not any(Decimal(a["fraction"]) == 1 for a in answers):
