@@ -556,13 +556,13 @@ def cloze_parse(text: str) -> tuple[str, list[dict]]:
                 raw = raw[m.end() :]
             else:
                 fraction = Decimal(0)
-            value, _, feedback = re.split(r"(?<!\\)#", raw, maxsplit=1)[0], None, ""
             pieces = re.split(r"(?<!\\)#", raw, maxsplit=1)
             value, feedback = pieces[0], pieces[1] if len(pieces) > 1 else ""
             tolerance = "0"
             if kind == "numerical" and ":" in value:
                 value, tolerance = value.split(":", 1)
-            answers.append({"text": _cloze_unescape(value).strip(), "fraction": format(fraction.normalize(), "f"),
+            written = format(fraction.normalize(), "f")
+            answers.append({"text": _cloze_unescape(value).strip(), "fraction": written,
                             "feedback_html": _cloze_unescape(feedback).strip(),
                             "tolerance": tolerance.strip()})  # fmt: skip
         if not any(Decimal(a["fraction"]) == 1 for a in answers):
