@@ -112,7 +112,7 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
     if content.penalty is not None:
         ET.SubElement(question, "penalty").text = format(content.penalty.normalize(), "f")
     ET.SubElement(question, "hidden").text = "0"
-    ET.SubElement(question, "idnumber").text = record.uid or record.source_id
+    ET.SubElement(question, "idnumber").text = record.source_id or record.uid
     kind = content.item_type
     if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
         ET.SubElement(question, "single").text = (
@@ -435,7 +435,8 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
                     type_data["answer_feedback_html"] = feedback
             elif fraction > 0:
                 extra.append({"value": str(number), "tolerance": str(tolerance),
-                              "fraction": str(fraction), "feedback_html": feedback})  # fmt: skip
+                              "fraction": format(fraction.normalize(), "f"),
+                              "feedback_html": feedback})  # fmt: skip
             elif fraction < 0:
                 raise ValueError("a numerical answer cannot have a negative grade")
         if numeric_answer is None:
@@ -463,7 +464,8 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
         item_type = ItemType.ESSAY
         type_data.update(
             response_format=_field(question, "responseformat").strip() or "editor",
-            response_required=_bool(_field(question, "responserequired"), default=True),
+            # Stored only when a response is optional (the default is required).
+            response_required=None if _bool(_field(question, "responserequired"), True) else False,
             lines=int(decimal_or_none(_field(question, "responsefieldlines")) or 15),
             grader_info_html=_rich(question, "graderinfo/text", notes),
             response_template_html=_rich(question, "responsetemplate/text", notes),
