@@ -415,6 +415,7 @@ def item_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "problems": problems,
             "result": result,
+            "report": result,
             "export_form": ItemExportForm(),
             "csv_header_doc": csv_format.__doc__,
         },

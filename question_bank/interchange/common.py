@@ -35,6 +35,8 @@ from ..models import Item, ItemEvent, ItemStatus, ItemVersion
 DIFFICULTY_TAG = "kaushal-difficulty:"
 STATUS_TAG = "kaushal-status:"
 ENEMY_TAG = "kaushal-enemy:"
+# Our id, as a tag, when the format's one id field holds the source's own id (Moodle, GIFT).
+UID_TAG = "kaushal-uid:"
 
 
 @dataclass
@@ -73,6 +75,8 @@ class ItemRecord:
         if self.content.difficulty_estimate is not None:
             tags.append(f"{DIFFICULTY_TAG}{self.content.difficulty_estimate}")
         tags.extend(ENEMY_TAG + uid for uid in self.enemies)
+        if self.uid and self.source_id:
+            tags.append(UID_TAG + self.uid)
         return tags
 
     def apply_tags(self, tags: list[str]) -> list[str]:
@@ -90,6 +94,8 @@ class ItemRecord:
                     problems.append(f"bad difficulty tag {tag!r}")
             elif tag.startswith(ENEMY_TAG):
                 self.enemies.append(tag[len(ENEMY_TAG) :])
+            elif tag.startswith(UID_TAG):
+                self.uid = tag[len(UID_TAG) :]
             elif re.fullmatch(r"(KU|KA|KB|K)\d+[A-Za-z]?", tag):
                 self.knowledge_codes.append(tag)
             elif re.fullmatch(r"(GS|SA|SB|SC)\d+[A-Za-z]?", tag):
@@ -102,7 +108,7 @@ class ItemRecord:
         """A file's id: ours when it is a UUID, else the source's own (any string)."""
         raw = raw.strip()
         try:
-            self.uid = str(uuid.UUID(raw)) if raw else ""
+            self.uid = str(uuid.UUID(raw)) if raw else self.uid
         except ValueError:
             self.source_id = raw[:255]
 
@@ -390,13 +396,11 @@ def items_import(
         if record.status not in ItemStatus.values:
             refuse(record, f"unknown status {record.status!r}")
             continue
-        problems = item_content_validate(record.content)
-        if problems:
-            refuse(record, "; ".join(problems))
-            continue
+        # Every problem of the question at once: its tags and its content.
         resolved, reason = _resolve_tags(record, **tables)
-        if resolved is None:
-            refuse(record, reason)
+        problems = ([reason] if resolved is None else []) + item_content_validate(record.content)
+        if resolved is None or problems:
+            refuse(record, "; ".join(problems))
             continue
         if record.uid:
             uids_in_file[record.uid] = record

@@ -88,7 +88,7 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
             out += [f"$CATEGORY: {path}", ""]
             category = path
         content, langs = record.content, record.content.translations
-        ident = record.uid or record.source_id
+        ident = record.source_id or record.uid
         meta = (f"[id:{ident}] " if ident else "") + " ".join(f"[tag:{t}]" for t in record.tags())
         out.append(f"// {meta.strip()}")
         stem = _field({k: t.stem_html for k, t in langs.items()})
@@ -192,7 +192,8 @@ def _blocks(text: str):
         if not stripped:
             if block:
                 yield start, comments, block
-                block, comments = [], []
+            # Comments belong to the question right below them, not across a blank line.
+            block, comments = [], []
             continue
         if block and (
             stripped.startswith("$CATEGORY:") or (stripped.startswith("::") and complete(block))
@@ -346,7 +347,7 @@ def _question(body: str) -> ItemRecord:
         item_type = ItemType.DESCRIPTION
     elif kind == "essay":
         item_type = ItemType.ESSAY
-        type_data.update(response_format="editor", response_required=True, lines=15)
+        type_data.update(response_format="editor", lines=15)
     elif kind == "multichoice":
         item_type = ItemType.SINGLE_CHOICE if "=" in answer_text else ItemType.MULTIPLE_RESPONSE
         answers = [a.strip() for a in answer_text.replace("=", "~=").split("~")]
@@ -390,6 +391,7 @@ def _question(body: str) -> ItemRecord:
             )
     elif kind == "shortanswer":
         item_type = ItemType.SHORT_ANSWER
+        type_data["case_sensitive"] = False  # GIFT has no case rule; Moodle's default ignores case
         answers = [a.strip() for a in answer_text.split("=") if a.strip()]
         if not answers:
             raise ValueError("a short-answer question needs at least one answer")
@@ -433,7 +435,8 @@ def _question(body: str) -> ItemRecord:
                     type_data["answer_feedback_html"] = feedback
             elif fraction > 0:
                 extra.append({"value": str(number), "tolerance": str(tolerance),
-                              "fraction": str(fraction), "feedback_html": feedback})  # fmt: skip
+                              "fraction": format(fraction.normalize(), "f"),
+                              "feedback_html": feedback})  # fmt: skip
             elif fraction < 0:
                 raise ValueError("a numerical answer cannot have a negative weight")
         if numeric_answer is None:

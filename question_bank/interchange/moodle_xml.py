@@ -112,7 +112,7 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
     if content.penalty is not None:
         ET.SubElement(question, "penalty").text = format(content.penalty.normalize(), "f")
     ET.SubElement(question, "hidden").text = "0"
-    ET.SubElement(question, "idnumber").text = record.uid or record.source_id
+    ET.SubElement(question, "idnumber").text = record.source_id or record.uid
     kind = content.item_type
     if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
         ET.SubElement(question, "single").text = (
@@ -435,7 +435,8 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
                     type_data["answer_feedback_html"] = feedback
             elif fraction > 0:
                 extra.append({"value": str(number), "tolerance": str(tolerance),
-                              "fraction": str(fraction), "feedback_html": feedback})  # fmt: skip
+                              "fraction": format(fraction.normalize(), "f"),
+                              "feedback_html": feedback})  # fmt: skip
             elif fraction < 0:
                 raise ValueError("a numerical answer cannot have a negative grade")
         if numeric_answer is None:
@@ -463,7 +464,8 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
         item_type = ItemType.ESSAY
         type_data.update(
             response_format=_field(question, "responseformat").strip() or "editor",
-            response_required=_bool(_field(question, "responserequired"), default=True),
+            # Stored only when a response is optional (the default is required).
+            response_required=None if _bool(_field(question, "responserequired"), True) else False,
             lines=int(decimal_or_none(_field(question, "responsefieldlines")) or 15),
             grader_info_html=_rich(question, "graderinfo/text", notes),
             response_template_html=_rich(question, "responsetemplate/text", notes),
@@ -556,13 +558,13 @@ def cloze_parse(text: str) -> tuple[str, list[dict]]:
                 raw = raw[m.end() :]
             else:
                 fraction = Decimal(0)
-            value, _, feedback = re.split(r"(?<!\\)#", raw, maxsplit=1)[0], None, ""
             pieces = re.split(r"(?<!\\)#", raw, maxsplit=1)
             value, feedback = pieces[0], pieces[1] if len(pieces) > 1 else ""
             tolerance = "0"
             if kind == "numerical" and ":" in value:
                 value, tolerance = value.split(":", 1)
-            answers.append({"text": _cloze_unescape(value).strip(), "fraction": str(fraction),
+            written = format(fraction.normalize(), "f")
+            answers.append({"text": _cloze_unescape(value).strip(), "fraction": written,
                             "feedback_html": _cloze_unescape(feedback).strip(),
                             "tolerance": tolerance.strip()})  # fmt: skip
         if not any(Decimal(a["fraction"]) == 1 for a in answers):

@@ -68,6 +68,11 @@ def test_at_least_90_percent_of_real_questions_import_untagged_and_keep_their_ty
     assert not Item.objects.filter(performance_criterion__isnull=False).exists()
     assert Item.objects.filter(source_category="Iota/Kappa/Lambda").count() == 1
     assert Item.objects.filter(source_id="T & F").count() == 1
+    # Images survive: Moodle's @@PLUGINFILE@@ files and the Moodle 1.9 <image> tag, inline.
+    old_image = ItemVersion.objects.get(name="mcq with image").translations.get()
+    assert 'src="data:image/png;base64,iVBORw0KGgo' in old_image.stem_html
+    cloze = ItemVersion.objects.get(name="cloze question with image")
+    assert [p["kind"] for p in cloze.type_data["parts"]] == ["multichoice"] * 4 + ["shortanswer"]
 
 
 @pytest.mark.django_db
