@@ -90,8 +90,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_CALIBRATION,
     ],
     Role.CONTENT_EDITOR: [*_FRAMEWORK_VIEW, "wagtailadmin.access_admin", *_CONTENT_AUTHORING],
-    # Trainers manage their batches in the admin (lms.admin_batches checks which batches).
-    Role.TRAINER: ["question_bank.view_qualificationpack", "wagtailadmin.access_admin"],
+    # Trainers appointed here also manage their batches in the Wagtail admin: that access is
+    # given per user by ``user_assign_role`` (not by the group), so a Trainer role that came from
+    # an LMS never opens an admin by itself.
+    Role.TRAINER: ["question_bank.view_qualificationpack"],
     Role.ASSESSOR: [*_FRAMEWORK_VIEW, *_ITEMS_VIEW, "wagtailadmin.access_admin", *_ASSESSMENTS],
     Role.LEARNER: [],
     Role.ADMINISTRATOR: [
@@ -151,10 +153,15 @@ def user_assign_role(*, user, role: Role, staff: bool = True) -> None:
 
     With ``staff=False`` (LTI launches and rosters) the user never gets staff status, so a role
     that came from another system cannot open the Django admin; Wagtail's admin is decided by
-    the group's ``wagtailadmin.access_admin`` permission alone.
+    the group's ``wagtailadmin.access_admin`` permission alone, and a Trainer appointed by an
+    LMS gets no admin access at all (see ``ROLE_PERMISSIONS``).
     """
     group = Group.objects.filter(name=role.value).first() or roles_sync()[role]
     user.groups.add(group)
+    if staff and role is Role.TRAINER:
+        # A trainer appointed by someone here manages their batches in the Wagtail admin
+        # (lms.admin_batches shows them their own batches only).
+        user.user_permissions.add(_permission("wagtailadmin.access_admin"))
     staff_roles = (Role.ADMINISTRATOR, Role.SSC_CURATOR, Role.CONTENT_EDITOR, Role.ASSESSOR)
     if staff and role in staff_roles and not user.is_staff:
         # The Django admin (and the bank pages) need staff status in addition to the permission.
