@@ -151,6 +151,7 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "items:create": Expect(ITEM_CURATORS),
     "items:edit": Expect(ITEM_CURATORS, path="/admin/items/{item}/edit/"),
     "items:import": Expect(ITEM_CURATORS),
+    "items:import_template": Expect(ITEM_CURATORS, path="/admin/items/import/template.xlsx"),
     "items:export": Expect(ITEM_CURATORS, path="/admin/items/export/?qp=ASC/Q0202&format=csv"),
     "items:bulk": Expect(
         ITEM_CURATORS, method=POST, data={"action": "retire", "version": "{item_version}"}
