@@ -235,6 +235,13 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         options_text: dict[str, OptionText] = {}
         fractions: list[tuple[str, Decimal]] = []
         try:
+            if uid:
+                # Checked here: an id that is not a UUID otherwise reaches the database lookup
+                # of the item it names and fails there (found by tests/security fuzzing).
+                try:
+                    uid = str(uuid.UUID(uid))
+                except ValueError:
+                    raise ValueError(f"uid {uid!r} is not a UUID") from None
             for n in range(1, MAX_OPTIONS + 1):
                 key = row.get(f"option_{n}_key", "")
                 if not key:

@@ -229,3 +229,18 @@ def test_a_course_outline_that_repeats_a_nos_section_is_refused(imported_seeds):
     with pytest.raises(DocumentError, match="twice"):
         documents_import(documents=[("repeated.txt", text)])
     assert table_counts() == before
+
+
+def test_a_csv_row_whose_uid_is_not_a_uuid_is_refused_with_its_line(exported_files):
+    """Found by the fuzzing above: a damaged uid reached the database lookup (a Django
+    ValidationError) instead of being reported as a problem of its row."""
+    header, first, *rest = exported_files["csv"].decode().split("\r\n")
+    damaged = "\r\n".join([header, "0" + first, *rest]).encode()
+    before = table_counts()
+    with pytest.raises(ItemImportError, match="not a UUID"):
+        items_import_file(
+            data=damaged, qualification_pack_code="ASC/Q0202", format="csv", strict=True
+        )
+    assert table_counts() == before
+    result = items_import_file(data=damaged, qualification_pack_code="ASC/Q0202", format="csv")
+    assert any("not a UUID" in problem.message for problem in result.skipped), result.skipped

@@ -5,7 +5,9 @@ came in (the editor's services, or an interchange file of any format)."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -73,23 +75,41 @@ def test_hostile_html_in_an_item_file_is_stored_harmless(format_name):
     item_make(author=user_in(Role.SSC_CURATOR))
     data = items_export(qualification_pack_code="ASC/Q0202", format=format_name)
     if format_name == "qti":
-        pytest.skip("QTI packages carry item text as XML elements; see the sanitiser property")
+        tampered = _qti_tampered(data)
+    else:
+        tampered = _text_tampered(data.decode(), format_name).encode()
+    assert tampered != data
+    items_import_file(data=tampered, qualification_pack_code="ASC/Q0202", format=format_name)
+    html = stored_html()
+    assert "Which is safe?" in html
+    assert not DANGER.search(html), DANGER.search(html)
+
+
+def _text_tampered(text: str, format_name: str) -> str:
     evil = "".join(PAYLOADS)
     escaped = evil.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = data.decode()
     replacement = escaped if format_name == "moodle" else evil.replace('"', "'")
     if format_name == "gift":
         replacement = re.sub(r"([=~#{}:])", r"\\\1", replacement)
     # (Moodle XML names a question by its stem's text first: replace both.)
     count = -1 if format_name == "moodle" else 1
-    tampered = text.replace("Which is correct?", "Which is safe? " + replacement, count)
-    assert tampered != text
-    items_import_file(
-        data=tampered.encode(), qualification_pack_code="ASC/Q0202", format=format_name
+    return text.replace("Which is correct?", "Which is safe? " + replacement, count)
+
+
+def _qti_tampered(data: bytes) -> bytes:
+    """QTI carries item text as XHTML elements: put the payloads in as elements."""
+    xml_payload = (
+        'Which is safe? <script>alert(1)</script><img src="/x.png" onerror="alert(1)"/>'
+        '<a href="javascript:alert(1)">click</a><iframe src="https://evil.example/"/>'
     )
-    html = stored_html()
-    assert "Which is safe?" in html
-    assert not DANGER.search(html), DANGER.search(html)
+    source, out = io.BytesIO(data), io.BytesIO()
+    with zipfile.ZipFile(source) as package, zipfile.ZipFile(out, "w") as tampered:
+        for info in package.infolist():
+            content = package.read(info.filename)
+            if info.filename.endswith(".xml") and b"Which is correct?" in content:
+                content = content.replace(b"Which is correct?", xml_payload.encode(), 1)
+            tampered.writestr(info, content)
+    return out.getvalue()
 
 
 fragments = st.lists(
