@@ -140,7 +140,10 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
                     if (sign == "=" and fraction == 1) or (sign == "~" and fraction == 0)
                     else f"%{moodle_percent(fraction)}%"
                 )
-                if not weight and text.startswith("%"):
+                # A text that reads as a weight gets its weight written out, so it is not taken
+                # for one; Moodle reads no weight after a multiple-choice "=".
+                weight_read = not (kind == ItemType.SINGLE_CHOICE and sign == "=")
+                if not weight and weight_read and _WEIGHT.match(text):
                     weight = f"%{moodle_percent(fraction)}%"
                 lines.append(f"\t{sign}{weight}{text}" + (f"#{feedback}" if feedback else ""))
             body = "\n" + "\n".join(lines) + "\n"

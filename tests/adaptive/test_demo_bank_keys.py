@@ -71,12 +71,14 @@ def test_demo_practice_items_serve_the_lessons_and_never_the_assessments(demo_ba
 
 def _answer_first_shown(attempt) -> None:
     question = delivery.attempt_question_for_learner(attempt=attempt)
-    answer = question["options"][0]["key"] if question["options"] else "0"
+    shown = "1" if question["options"] else "0"  # the page names options by position
     delivery.attempt_answer(
         attempt=attempt,
         user=attempt.user,
         item_version_id=question["id"],
-        answer=answer,
+        answer=delivery.attempt_answer_from_page(
+            attempt=attempt, item_version_id=question["id"], values=[shown]
+        ),
     )
 
 

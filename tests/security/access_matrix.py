@@ -48,7 +48,8 @@ ADMINS = roles(ADMINISTRATOR, SUPERUSER)
 LEARNERS = roles(LEARNER)
 TRAINERS = roles(TRAINER, *ADMINS)
 # Roles with wagtailadmin.access_admin (accounts/roles.py) and the bank/framework rights.
-WAGTAIL_USERS = roles(CURATOR, EDITOR, ASSESSOR, *ADMINS)
+# Trainers appointed here open it too, for their batches (accounts.roles.user_assign_role).
+WAGTAIL_USERS = roles(CURATOR, EDITOR, ASSESSOR, TRAINER, *ADMINS)
 FRAMEWORK_VIEWERS = WAGTAIL_USERS
 FRAMEWORK_IMPORTERS = roles(CURATOR, *ADMINS)
 ITEM_VIEWERS = roles(CURATOR, ASSESSOR, *ADMINS)
@@ -56,6 +57,8 @@ ITEM_CURATORS = roles(CURATOR, *ADMINS)
 CALIBRATORS = roles(CURATOR, *ADMINS)
 CONTENT_AUTHORS = roles(CURATOR, EDITOR, *ADMINS)
 ASSESSMENT_ADMINS = roles(ASSESSOR, *ADMINS)
+# Staff who preview assessments as a candidate sees them (attempts that never count).
+CANDIDATES_AND_PREVIEWERS = roles(LEARNER, TRAINER, ASSESSOR, *ADMINS)
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class Group:
     samples: tuple[str, ...]  # URLs the allowed roles must get
     # The roles that request every pattern of the group (and must be refused everywhere).
     # Empty: a public group, whose every page anonymous users must get.
-    refused: frozenset[str] = roles(ANONYMOUS, LEARNER, TRAINER)
+    refused: frozenset[str] = roles(ANONYMOUS, LEARNER)
 
 
 # POST-only views are requested with POST and no data: refusals must not depend on valid input.
@@ -93,6 +96,11 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "dashboard": Expect(SIGNED_IN),
     "trainer_batches": Expect(TRAINERS),
     "batch_mastery": Expect(TRAINERS, path="/trainer/batches/{own_batch}/"),
+    "batch_nos": Expect(TRAINERS, path="/trainer/batches/{own_batch}/nos/ASC/N0001/"),
+    "batch_learner": Expect(TRAINERS, path="/trainer/batches/{own_batch}/learners/{learner}/"),
+    "lms_batch_index": Expect(TRAINERS, path="/admin/batches/"),
+    "lms_batch_create": Expect(TRAINERS, path="/admin/batches/new/"),
+    "lms_batch_edit": Expect(TRAINERS, path="/admin/batches/{own_batch}/"),
     "my_mastery": Expect(SIGNED_IN),
     # --- LTI (lti/urls.py). Launch-id and token endpoints are requested with ids that do not
     # exist: nobody may get anything from them (their deep checks: tests/security/test_lti_*).
@@ -117,8 +125,8 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
         SIGNED_IN, path="/learn/lessons/{lesson}/check/", method=POST
     ),
     # --- graded assessments (adaptive/urls.py): learners only, and only their own attempts
-    "adaptive:assessments": Expect(LEARNERS),
-    "adaptive:assessment_start": Expect(LEARNERS, path="/assess/{assessment}/"),
+    "adaptive:assessments": Expect(CANDIDATES_AND_PREVIEWERS),
+    "adaptive:assessment_start": Expect(CANDIDATES_AND_PREVIEWERS, path="/assess/{assessment}/"),
     "adaptive:attempt": Expect(LEARNERS, path="/assess/attempts/{own_open}/"),
     "adaptive:attempt_result": Expect(LEARNERS, path="/assess/attempts/{own_finished}/result/"),
     # --- Wagtail's page serving: the site, the course tree (signed-in only), a draft (nobody)
@@ -178,6 +186,9 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     # Nobody but a superuser deletes an assessment (its attempts are results).
     "assessments:delete": Expect(
         roles(SUPERUSER), path="/admin/assessments/delete/{assessment_pk}/"
+    ),
+    "assessment_nos_marks": Expect(
+        ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/marks/{learner}/"
     ),
     "assessment_results": Expect(
         ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/"

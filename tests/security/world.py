@@ -182,6 +182,7 @@ def path_values(world: World) -> dict[str, object]:
         "other_open": world.other_open.pk,
         "other_finished": world.other_finished.pk,
         "own_batch": world.own_batch.pk,
+        "learner": world.users[Role.LEARNER.value].pk,
         "other_batch": world.other_batch.pk,
         "lesson": world.lesson.pk,
         "course_page": course.pk,
