@@ -3,8 +3,6 @@ cannot meet, saying which PC or NOS is short) and read candidates' results."""
 
 from __future__ import annotations
 
-import csv
-import io
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -27,6 +25,7 @@ from question_bank.api import qualification_pack_nos
 from question_bank.models import NationalOccupationalStandard, QualificationPack
 
 from .delivery import assessment_bank, assessment_blueprint
+from .exports import table_download
 from .grades import grade_send_again
 from .mastery import MASTERY_EXPLANATION
 from .models import Assessment, Attempt, Delivery, NosMark
@@ -244,30 +243,9 @@ def _results_export(assessment: Assessment, table: dict, fmt: str) -> HttpRespon
             a.state.get("overlap_cap", ""),
         ]
         lines.append(line)
-    name = f"{assessment.slug}-results"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in line] for line in lines])
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Results"
-    sheet.append(header)
-    for line in lines:
-        sheet.append(line)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return table_download(
+        name=f"{assessment.slug}-results", header=header, rows=lines, fmt=fmt, sheet_title="Results"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 class NosMarksForm(forms.Form):

@@ -8,9 +8,6 @@ trainer asking for a batch they do not train gets a 404, like a batch that does 
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,13 +15,12 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
+from adaptive.exports import table_download
 from adaptive.mastery import MASTERY_EXPLANATION, mastery_pass_mark, mastery_per_nos, pc_weakness
 from lms import charts
 from lms.selectors import BatchReport, batch_pack, batch_report, batches_visible_to, learner_history
 from lti.models import Batch, BatchMembership
 from question_bank.models import QualificationPack
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_trainer(request: HttpRequest) -> None:
@@ -117,29 +113,17 @@ def _table(report: BatchReport) -> tuple[list[str], list[list]]:
 
 def _export(report: BatchReport, fmt: str) -> HttpResponse:
     header, body = _table(report)
-    name = f"batch-{report.batch.pk}-mastery"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in line] for line in body])
-        return response
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Mastery per NOS"
-    sheet.append([f"{report.batch.name} — pass mark {report.pass_mark:.0f}%"])
-    sheet.append([str(MASTERY_EXPLANATION)])
-    sheet.append(header)
-    for line in body:
-        sheet.append(line)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return table_download(
+        name=f"batch-{report.batch.pk}-mastery",
+        header=header,
+        rows=body,
+        fmt=fmt,
+        sheet_title="Mastery per NOS",
+        preamble=(
+            f"{report.batch.name} — pass mark {report.pass_mark:.0f}%",
+            str(MASTERY_EXPLANATION),
+        ),
+    )
 
 
 @login_required
