@@ -268,8 +268,12 @@ def item_version_approve(*, version: ItemVersion, user, comment: str = "") -> It
         # Imported untagged: papers, coverage and calibration count approved items per PC.
         raise ValidationError("tag this item to a NOS and PC before approving it")
     now = timezone.now()
-    for previous in ItemVersion.objects.select_for_update().filter(
-        item=version.item, status=ItemStatus.APPROVED
+    # Ordered by pk alone: the default ordering joins the item's NOS and PC, which are nullable
+    # (untagged imports), and PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    for previous in (
+        ItemVersion.objects.select_for_update()
+        .filter(item=version.item, status=ItemStatus.APPROVED)
+        .order_by("pk")
     ):
         previous.status = ItemStatus.RETIRED
         previous.retired_at = now
