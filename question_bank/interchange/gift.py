@@ -25,6 +25,7 @@ import re
 from decimal import Decimal
 
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
+from ..items.types.numeric import numeric_answers_store
 from ..models import ItemType
 from .common import (
     ItemImportError,
@@ -413,7 +414,7 @@ def _question(body: str) -> ItemRecord:
         answers = [a.strip() for a in body_text.split("=") if a.strip()]
         if not answers:
             raise ValueError("a numerical question needs an answer")
-        extra = []
+        parsed = []
         for answer in answers:
             fraction, answer = _weight(answer, Decimal(1))
             value, feedback = _comment(answer, fmt)
@@ -432,19 +433,8 @@ def _question(body: str) -> ItemRecord:
                     raise ValueError(f"bad numerical answer {value!r}: {exc}") from exc
                 if number is None:
                     raise ValueError("a numerical answer is empty")
-            if fraction == 1 and numeric_answer is None:
-                numeric_answer, numeric_tolerance = number, tolerance
-                if feedback:
-                    type_data["answer_feedback_html"] = feedback
-            elif fraction > 0:
-                extra.append({"value": str(number), "tolerance": str(tolerance),
-                              "fraction": format(fraction.normalize(), "f"),
-                              "feedback_html": feedback})  # fmt: skip
-            elif fraction < 0:
-                raise ValueError("a numerical answer cannot have a negative weight")
-        if numeric_answer is None:
-            raise ValueError("a numerical question needs an answer worth 100%")
-        type_data["answers"] = extra
+            parsed.append((number, tolerance, fraction, feedback))
+        numeric_answer, numeric_tolerance = numeric_answers_store(parsed, type_data)
     if fmt == "markdown":
         type_data["not_modelled"] = ["markdown text kept as plain text"]
     return ItemRecord(

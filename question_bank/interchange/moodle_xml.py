@@ -22,6 +22,7 @@ from decimal import Decimal
 from defusedxml import ElementTree as SafeET
 
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
+from ..items.types.numeric import numeric_answers_store
 from ..models import ItemType
 from .common import (
     ItemImportError,
@@ -416,7 +417,7 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
                 raise ValueError(f"an answer has text in {lang!r} but the question does not")
     elif qtype == "numerical":
         item_type = ItemType.NUMERIC
-        extra = []
+        parsed = []
         for answer in answers:
             value = _field(answer, "text").strip()
             fraction = _grade(answer.get("fraction", "0"))
@@ -429,19 +430,8 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
             tolerance = decimal_or_none(_field(answer, "tolerance")) or Decimal(0)
             if number is None:
                 raise ValueError(f"numerical answer {value!r} is not a number")
-            if fraction == 1 and numeric_answer is None:
-                numeric_answer, numeric_tolerance = number, tolerance
-                if feedback:
-                    type_data["answer_feedback_html"] = feedback
-            elif fraction > 0:
-                extra.append({"value": str(number), "tolerance": str(tolerance),
-                              "fraction": format(fraction.normalize(), "f"),
-                              "feedback_html": feedback})  # fmt: skip
-            elif fraction < 0:
-                raise ValueError("a numerical answer cannot have a negative grade")
-        if numeric_answer is None:
-            raise ValueError("a numerical question needs an answer worth 100%")
-        type_data["answers"] = extra
+            parsed.append((number, tolerance, fraction, feedback))
+        numeric_answer, numeric_tolerance = numeric_answers_store(parsed, type_data)
         units = [
             {
                 "unit": _field(u, "unit_name").strip(),

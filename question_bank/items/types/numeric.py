@@ -36,6 +36,32 @@ def numeric_answers(content) -> list[tuple[Decimal, Decimal, Decimal]]:
     return answers
 
 
+def numeric_answers_store(
+    answers: list[tuple[Decimal, Decimal, Decimal, str]], type_data: dict
+) -> tuple[Decimal, Decimal]:
+    """The inverse of ``numeric_answers``, for importers: (value, tolerance, fraction, feedback)
+    as a file gives them become the full-mark answer (the first worth 100 %, returned as
+    (value, tolerance), its feedback in ``type_data``) and the partial-credit answers in
+    ``type_data["answers"]``. ValueError for a negative grade or no full-mark answer."""
+    full: tuple[Decimal, Decimal] | None = None
+    extra = []
+    for number, tolerance, fraction, feedback in answers:
+        if fraction == 1 and full is None:
+            full = (number, tolerance)
+            if feedback:
+                type_data["answer_feedback_html"] = feedback
+        elif fraction > 0:
+            extra.append({"value": str(number), "tolerance": str(tolerance),
+                          "fraction": format(fraction.normalize(), "f"),
+                          "feedback_html": feedback})  # fmt: skip
+        elif fraction < 0:
+            raise ValueError("a numerical answer cannot have a negative grade (weight)")
+    if full is None:
+        raise ValueError("a numerical question needs an answer worth 100%")
+    type_data["answers"] = extra
+    return full
+
+
 class Numeric(ItemTypeSpec):
     name = "numeric"
     deliverable = True
