@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -77,7 +78,8 @@ class Blueprint:
     length: int
     constraints: tuple[Constraint, ...] = ()
     enemies: tuple[tuple[int, ...], ...] = field(default=())
-    _cache: dict[int, tuple[FloatArray, FloatArray, FloatArray]] = field(
+    # Derived tables per bank size (the dense matrix here; the CAT's assembly tables too).
+    _cache: dict[Any, Any] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
 
@@ -93,7 +95,7 @@ class Blueprint:
         every step."""
         cached = self._cache.get(n_items)
         if cached is not None:
-            return cached
+            return cached  # type: ignore[no-any-return]
         rows: list[FloatArray] = [np.ones(n_items)]
         lo: list[float] = [float(self.length)]
         hi: list[float] = [float(self.length)]

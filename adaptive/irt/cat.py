@@ -47,6 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .blueprint import Blueprint, BlueprintInfeasibleError, solve_assembly
 from .models import FloatArray, ItemBank, category_log_probabilities, item_information
+from .shadow import AssemblyTables, assemble_greedy
 
 __all__ = [
     "CatSession",
@@ -269,30 +270,36 @@ def _solve_shadow(
     excluded: NDArray[np.bool_],
     eligible: NDArray[np.bool_],
 ) -> NDArray[np.int64]:
+    """The shadow test: the greedy assembly when it meets the blueprint (almost always, in
+    ~0.1 ms), else the 0-1 program (restricted to the top items, then the whole bank); without
+    the exposure eligibility only when the blueprint cannot be met with it."""
     adm = np.asarray(administered, dtype=np.int64)
+    tables = AssemblyTables.for_blueprint(blueprint, objective.size)
     allowed = ~excluded & eligible
     allowed[adm] = True
-    attempts: list[tuple[NDArray[np.bool_], bool]] = [(allowed, True), (allowed, False)]
     relaxed = ~excluded.copy()
     relaxed[adm] = True
-    attempts.append((relaxed, False))  # drop exposure eligibility rather than fail the test
     last: Exception | None = None
-    for ok, restrict in attempts:
+    for ok in (allowed, relaxed):  # drop exposure eligibility rather than fail the test
+        items = assemble_greedy(objective, tables, adm, ok)
+        if items is not None:
+            return items
         forbidden = np.flatnonzero(~ok)
-        cand = _restricted_candidates(objective, ok, blueprint, adm) if restrict else None
-        try:
-            # A shadow test within 1 % of the best is as good for picking the next item, and
-            # branch-and-bound stops much sooner.
-            return solve_assembly(
-                objective,
-                blueprint,
-                forced=adm,
-                forbidden=forbidden,
-                candidates=cand,
-                relative_gap=0.01,
-            )
-        except BlueprintInfeasibleError as exc:
-            last = exc
+        for restrict in (True, False):
+            cand = _restricted_candidates(objective, ok, blueprint, adm) if restrict else None
+            try:
+                # A shadow test within 1 % of the best is as good for picking the next item, and
+                # branch-and-bound stops much sooner.
+                return solve_assembly(
+                    objective,
+                    blueprint,
+                    forced=adm,
+                    forbidden=forbidden,
+                    candidates=cand,
+                    relative_gap=0.01,
+                )
+            except BlueprintInfeasibleError as exc:
+                last = exc
     raise BlueprintInfeasibleError(f"no shadow test meets the blueprint: {last}")
 
 
@@ -387,10 +394,19 @@ def _select(
         else float(info.max())
     )
 
-    def objective(idx: NDArray[np.int64] | slice = slice(None)) -> FloatArray:
+    whole: list[FloatArray] = []  # the objective over the bank, computed at most once a step
+
+    def objective(idx: NDArray[np.int64] | None = None) -> FloatArray:
+        if idx is None and whole:
+            return whole[0]
+        sel = slice(None) if idx is None else idx
         if style == "progressive":
-            return np.asarray((1.0 - progress) * noise[idx] * info_max + progress * info[idx])
-        return np.asarray(info[idx])
+            out = np.asarray((1.0 - progress) * noise[sel] * info_max + progress * info[sel])
+        else:
+            out = np.asarray(info[sel])
+        if idx is None:
+            whole.append(out)
+        return out
 
     adm = np.asarray(administered, dtype=np.int64)
     given = set(administered)
@@ -431,7 +447,7 @@ def _select(
     if se_target is not None and se <= se_target:
         # Precise enough but a blueprint minimum is still short: give the free shadow item that
         # covers the most unmet minima, so the test can stop as soon as possible.
-        helps = _deficit_cover(blueprint, n_items, adm, free)
+        helps = _deficit_cover(AssemblyTables.for_blueprint(blueprint, n_items), adm, free)
         if helps.max() > 0:
             free = free[helps == helps.max()]
     if style == "randomesque":
@@ -444,21 +460,20 @@ def _select(
 
 
 def _deficit_cover(
-    blueprint: Blueprint, n_items: int, administered: NDArray[np.int64], free: NDArray[np.int64]
+    tables: AssemblyTables, administered: NDArray[np.int64], free: NDArray[np.int64]
 ) -> NDArray[np.int64]:
     """(len(free),) number of constraints with an unmet minimum each free item counts for."""
-    W, lo, _ = blueprint.dense_matrix(n_items)
-    totals = W[:, administered].sum(axis=1)
-    unmet = totals < lo - 1e-9
+    totals = tables.by_item[administered].sum(axis=0)
+    unmet = totals < tables.lo - 1e-9
     unmet[0] = False  # the length row
-    return np.asarray((W[unmet][:, free] > 0).sum(axis=0), dtype=np.int64)
+    return np.asarray((tables.by_item[free][:, unmet] > 0).sum(axis=1), dtype=np.int64)
 
 
 def _meets_blueprint_so_far(blueprint: Blueprint, n_items: int, administered: list[int]) -> bool:
     """Vectorised ``blueprint_violations`` for a test that stops now (length row aside)."""
-    W, lo, hi = blueprint.dense_matrix(n_items)
-    totals = W[1:, administered].sum(axis=1)
-    return bool(np.all(totals >= lo[1:] - 1e-9) and np.all(totals <= hi[1:] + 1e-9))
+    tables = AssemblyTables.for_blueprint(blueprint, n_items)
+    totals = tables.by_item[administered].sum(axis=0)[1:]
+    return bool(np.all(totals >= tables.lo[1:] - 1e-9) and np.all(totals <= tables.hi[1:] + 1e-9))
 
 
 class CatSession:
