@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from .blueprint import Blueprint
 from .models import FloatArray
 
-__all__ = ["AssemblyTables", "assemble_greedy", "meets_blueprint"]
+__all__ = ["AssemblyTables", "assemble_greedy", "meets_blueprint", "swap_in"]
 
 _EPS = 1e-9
 
@@ -199,3 +199,39 @@ def assemble_greedy(
     if any(t < lo_r - _EPS for t, lo_r in zip(totals, lo, strict=True)):
         return None
     return np.asarray(chosen, dtype=np.int64)
+
+
+def swap_in(
+    tables: AssemblyTables,
+    items: Sequence[int],
+    free_ascending: Sequence[int],
+    item: int,
+) -> NDArray[np.int64] | None:
+    """The shadow test with ``item`` in place of one of its free items, or None if no such
+    swap keeps every row of the blueprint within its bounds.
+
+    An incremental re-solve: when theta moves and an item outside the shadow test becomes the
+    best one, an exact re-solve would start with that item whenever any feasible test holds it,
+    and a single feasible swap proves one does. So the next item is the same as after a full
+    solve, for a handful of additions instead of a pass over the bank.
+
+    free_ascending: the shadow test's items not yet administered, worst first (the one given
+        up is the worst whose removal breaks nothing)
+    """
+    lo, hi, entries = tables.lo.tolist(), tables.hi.tolist(), tables.entries
+    totals: dict[int, float] = {}
+    for i in items:
+        for r, w in entries[i]:
+            totals[r] = totals.get(r, 0.0) + w
+    gain = dict(entries[item])
+    for out in free_ascending:
+        change = dict(gain)
+        for r, w in entries[out]:
+            change[r] = change.get(r, 0.0) - w
+        if all(
+            lo[r] - _EPS <= totals.get(r, 0.0) + d <= hi[r] + _EPS for r, d in change.items() if d
+        ):
+            kept = [i for i in items if i != out]
+            kept.append(item)
+            return np.asarray(kept, dtype=np.int64)
+    return None
