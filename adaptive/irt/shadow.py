@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,8 +57,26 @@ class AssemblyTables:
     lo: FloatArray
     hi: FloatArray
     row_items: tuple[NDArray[np.int64], ...]
-    row_sets: tuple[frozenset[int], ...]
-    entries: tuple[tuple[tuple[int, float], ...], ...]
+
+    @cached_property
+    def row_sets(self) -> tuple[frozenset[int], ...]:
+        return tuple(frozenset(idx.tolist()) for idx in self.row_items)
+
+    @cached_property
+    def _entries(self) -> dict[int, tuple[tuple[int, float], ...]]:
+        return {}
+
+    def entries(self, item: int) -> tuple[tuple[int, float], ...]:
+        """(row, weight) pairs of one item, memoised: the greedy looks at a few hundred items,
+        so building them for the whole bank up front (per request, in delivery) would cost more
+        than the assembly itself."""
+        found = self._entries.get(item)
+        if found is None:
+            weights = self.by_item[item]
+            rows = np.flatnonzero(weights)
+            found = tuple(zip(rows.tolist(), weights[rows].tolist(), strict=True))
+            self._entries[item] = found
+        return found
 
     @classmethod
     def for_blueprint(cls, blueprint: Blueprint, n_items: int) -> AssemblyTables:
@@ -66,19 +85,12 @@ class AssemblyTables:
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         W, lo, hi = blueprint.dense_matrix(n_items)
-        row_items = tuple(np.flatnonzero(row != 0) for row in W)
-        per_item: list[list[tuple[int, float]]] = [[] for _ in range(n_items)]
-        for r, idx in enumerate(row_items):  # a few dozen rows
-            for i, w in zip(idx.tolist(), W[r, idx].tolist(), strict=True):
-                per_item[i].append((r, w))
         tables = cls(
             blueprint.length,
             np.ascontiguousarray(W.T),
             lo,
             hi,
-            row_items,
-            tuple(frozenset(idx.tolist()) for idx in row_items),
-            tuple(tuple(e) for e in per_item),
+            tuple(np.flatnonzero(row != 0) for row in W),
         )
         blueprint._cache[key] = tables
         return tables
@@ -133,7 +145,7 @@ def assemble_greedy(
             return None
         in_test.add(i)
         chosen.append(i)
-        for r, w in entries[i]:
+        for r, w in entries(i):
             totals[r] += w
     if any(t > h + _EPS for t, h in zip(totals, hi, strict=True)):
         return None
@@ -151,12 +163,12 @@ def assemble_greedy(
     order = _ordered(objective, top)
 
     def fits(i: int) -> bool:
-        return all(totals[r] + w <= hi[r] + _EPS for r, w in entries[i])
+        return all(totals[r] + w <= hi[r] + _EPS for r, w in entries(i))
 
     def add(i: int) -> None:
         chosen.append(i)
         in_test.add(i)
-        for r, w in entries[i]:
+        for r, w in entries(i):
             totals[r] += w
 
     for r in range(1, len(lo)):  # minima first (row 0 is the length)
@@ -211,27 +223,22 @@ def swap_in(
     swap keeps every row of the blueprint within its bounds.
 
     An incremental re-solve: when theta moves and an item outside the shadow test becomes the
-    best one, an exact re-solve would start with that item whenever any feasible test holds it,
-    and a single feasible swap proves one does. So the next item is the same as after a full
-    solve, for a handful of additions instead of a pass over the bank.
+    best one, a single feasible swap proves that a complete test holding it exists, for one
+    small matrix check instead of an assembly over the bank.
 
     free_ascending: the shadow test's items not yet administered, worst first (the one given
         up is the worst whose removal breaks nothing)
     """
-    lo, hi, entries = tables.lo.tolist(), tables.hi.tolist(), tables.entries
-    totals: dict[int, float] = {}
-    for i in items:
-        for r, w in entries[i]:
-            totals[r] = totals.get(r, 0.0) + w
-    gain = dict(entries[item])
-    for out in free_ascending:
-        change = dict(gain)
-        for r, w in entries[out]:
-            change[r] = change.get(r, 0.0) - w
-        if all(
-            lo[r] - _EPS <= totals.get(r, 0.0) + d <= hi[r] + _EPS for r, d in change.items() if d
-        ):
-            kept = [i for i in items if i != out]
-            kept.append(item)
-            return np.asarray(kept, dtype=np.int64)
-    return None
+    if not len(free_ascending):
+        return None
+    by_item = tables.by_item
+    totals = by_item[np.asarray(items, dtype=np.int64)].sum(axis=0)
+    outs = np.asarray(free_ascending, dtype=np.int64)
+    after = totals + by_item[item] - by_item[outs]  # (n_free, n_rows): each possible swap
+    ok = np.all((after >= tables.lo - _EPS) & (after <= tables.hi + _EPS), axis=1)
+    if not ok.any():
+        return None
+    out = int(outs[int(np.argmax(ok))])
+    kept = [i for i in items if i != out]
+    kept.append(int(item))
+    return np.asarray(kept, dtype=np.int64)
