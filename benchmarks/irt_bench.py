@@ -13,7 +13,10 @@ installed in their own virtualenv (never the project's):
   100,000 x 2,000 matrix at 5 % density. Prints time, RMSE of a and b, and ratios.
 * CAT step (ability update + next item) on 2,000- and 5,000-item banks: ours (EAP on a grid,
   shadow test with blueprint and exposure control) vs catsim (maximum-likelihood estimate +
-  maximum-information selection, no blueprint).
+  maximum-information selection, no blueprint), wall clock and CPU time (median, mean, p99),
+  full shadow-test assemblies and swaps per step; and the pure part of a whole server step
+  (rebuild the session from the stored state, update, select, save; with and without the
+  JSON round trip of the state) in steps per second.
 * LSAT6/LSAT7 (Bock & Lieberman 1970, tests/data/irt): ours without priors against the 2PL ML
   estimates, log-likelihood and M2 that ltm and mirt publish (no reference package needed).
 * GPCM calibration (Muraki 1992) on simulated 4-category data: ours vs mirt ``model="GPCM"``,
@@ -189,6 +192,81 @@ def bench_sparse(n: int, j: int, per_person: int, results: dict[str, Any]) -> No
     _print_rows(f"2PL calibration sparse {n}x{j}, {per_person / j:.0%} density", rows)
 
 
+def _step_figures(wall: list[float], cpu: list[float]) -> dict[str, Any]:
+    w, c = np.asarray(wall) * 1e3, np.asarray(cpu) * 1e3
+    return {
+        "median_ms": float(np.median(w)),
+        "mean_ms": float(w.mean()),
+        "p95_ms": float(np.percentile(w, 95)),
+        "p99_ms": float(np.percentile(w, 99)),
+        # CPU time of this thread: what the step costs, without the waits a busy 2-core
+        # machine adds to the wall clock.
+        "cpu_median_ms": float(np.median(c)),
+        "cpu_mean_ms": float(c.mean()),
+        "cpu_p99_ms": float(np.percentile(c, 99)),
+        "steps": int(w.size),
+    }
+
+
+def _shadow_state(shadow: Any) -> dict[str, Any]:
+    """The shadow test as adaptive.delivery stored it until now (noise as a list of numbers)."""
+    return {
+        "items": [int(i) for i in shadow.items],
+        "theta": float(shadow.theta),
+        "progress": float(shadow.progress),
+        "noise": [float(x) for x in shadow.noise],
+        "ineligible": [int(i) for i in np.flatnonzero(~shadow.eligible)],
+        "solves": int(shadow.solves),
+    }
+
+
+def _server_steps(
+    prep: PreparedBank,
+    bp: Any,
+    exposure: ExposureControl,
+    theta: float,
+    rng: np.random.Generator,
+    with_json: bool,
+    compact: bool = False,
+) -> tuple[list[float], int]:
+    """One examinee driven as the server does: every request rebuilds the session from the
+    stored state (responses so far, shadow test), records the new response, selects, saves.
+    The bank's tables and the blueprint are prepared once (per process), as a server would
+    cache them."""
+    from adaptive.irt import ShadowTest
+
+    n = prep.bank.n_items
+    stopping = StoppingRule(se_target=0.3, min_length=5)
+    state: dict[str, Any] = {"administered": [], "responses": [], "shadow": None}
+    pending: tuple[int, float] | None = None
+    times: list[float] = []
+    while True:
+        t0 = time.perf_counter()
+        stored = json.loads(json.dumps(state)) if with_json else state
+        sess = CatSession(prep, bp, stopping=stopping, exposure=exposure, rng=rng)
+        for i, r in zip(stored["administered"], stored["responses"], strict=True):
+            sess.record(i, r)
+        if stored["shadow"]:
+            sess.shadow = ShadowTest.from_state(stored["shadow"], n)
+        if pending is not None:
+            sess.record(*pending)
+        item = sess.next_item()
+        state = {
+            "administered": list(sess.administered),
+            "responses": list(sess.responses),
+            "shadow": None
+            if sess.shadow is None
+            else (sess.shadow.to_state() if compact else _shadow_state(sess.shadow)),
+        }
+        if with_json:
+            json.dumps(state)
+        times.append(time.perf_counter() - t0)
+        if item is None:
+            return times, len(sess.administered)
+        p = probability([theta], prep.bank.subset([item]))[0, 0]
+        pending = (item, float(rng.random() < p))
+
+
 def bench_cat(bank_sizes: list[int], examinees: int, results: dict[str, Any]) -> None:
     catsim = _optional("catsim")
     for size in bank_sizes:
@@ -197,8 +275,14 @@ def bench_cat(bank_sizes: list[int], examinees: int, results: dict[str, Any]) ->
         bp = cat_blueprint(sb, 30, rng=rng)
         prep = PreparedBank.from_bank(sb.bank)
         exposure = ExposureControl(size, max_rate=0.2)
-        steps: list[float] = []
+        # Warm up: the blueprint's tables are built once per bank and process.
+        warm = CatSession(prep, bp, rng=np.random.default_rng(0))
+        warm.next_item()
+        wall: list[float] = []
+        cpu: list[float] = []
         states: list[tuple[list[int], list[bool]]] = []
+        solves = swaps = 0
+        lengths: list[int] = []
         for theta in rng.normal(0, 1, examinees):
             sess = CatSession(
                 prep,
@@ -207,25 +291,49 @@ def bench_cat(bank_sizes: list[int], examinees: int, results: dict[str, Any]) ->
                 exposure=exposure,
                 rng=rng,
             )
-            t0 = time.perf_counter()
+            c0, t0 = time.thread_time(), time.perf_counter()
             item = sess.next_item()
-            steps.append(time.perf_counter() - t0)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.thread_time() - c0)
             while item is not None:
                 resp = float(rng.random() < probability([theta], sb.bank.subset([item]))[0, 0])
-                t0 = time.perf_counter()
+                c0, t0 = time.thread_time(), time.perf_counter()
                 sess.record(item, resp)  # ability update ...
                 item = sess.next_item()  # ... and the next item: one CAT step
-                steps.append(time.perf_counter() - t0)
+                wall.append(time.perf_counter() - t0)
+                cpu.append(time.thread_time() - c0)
                 if len(sess.administered) > 0 and len(states) < 300:
                     states.append((list(sess.administered), [bool(r) for r in sess.responses]))
-        rows: dict[str, Any] = {
-            "ours": {
-                "median_ms": float(np.median(steps) * 1e3),
-                "mean_ms": float(np.mean(steps) * 1e3),
-                "p95_ms": float(np.percentile(steps, 95) * 1e3),
-                "steps": len(steps),
+            assert sess.shadow is not None
+            solves += sess.shadow.solves
+            swaps += sess.shadow.swaps
+            lengths.append(len(sess.administered))
+        ours = _step_figures(wall, cpu)
+        ours["full_assemblies_per_step"] = solves / len(wall)
+        ours["swaps_per_step"] = swaps / len(wall)
+        ours["mean_length"] = float(np.mean(lengths))
+        ours["max_exposure"] = float(exposure.exposure_rates.max())
+        ours["bank_used"] = float(np.mean(exposure.counts > 0))
+        rows: dict[str, Any] = {"ours": ours}
+        # The whole server step in its pure part: rebuild the session from the stored state,
+        # update, select, save (Django, the database and HTTP are benchmarks/load's).
+        for name, with_json, compact in (
+            ("server_step", False, True),
+            ("server_step_json_list", True, False),
+            ("server_step_json_b64", True, True),
+        ):
+            srv_times: list[float] = []
+            srv_exposure = ExposureControl(size, max_rate=0.2)
+            srv_rng = np.random.default_rng(size + 1)
+            for theta in srv_rng.normal(0, 1, max(20, examinees // 4)):
+                t, _ = _server_steps(prep, bp, srv_exposure, theta, srv_rng, with_json, compact)
+                srv_times += t
+            rows[name] = {
+                "median_ms": float(np.median(srv_times) * 1e3),
+                "mean_ms": float(np.mean(srv_times) * 1e3),
+                "steps_per_second": float(1.0 / np.mean(srv_times)),
+                "steps": len(srv_times),
             }
-        }
         if catsim is not None:
             try:
                 from catsim.estimation import NumericalSearchEstimator
@@ -238,9 +346,10 @@ def bench_cat(bank_sizes: list[int], examinees: int, results: dict[str, Any]) ->
                 cbank = CatsimBank(params)
                 estimator = NumericalSearchEstimator()
                 selector = MaxInfoSelector()
-                ctimes = []
+                ctimes: list[float] = []
+                ccpu: list[float] = []
                 for administered, responses in states:
-                    t0 = time.perf_counter()
+                    c0, t0 = time.thread_time(), time.perf_counter()
                     est = estimator.estimate(
                         item_bank=cbank,
                         administered_items=administered,
@@ -249,13 +358,16 @@ def bench_cat(bank_sizes: list[int], examinees: int, results: dict[str, Any]) ->
                     )
                     selector.select(item_bank=cbank, administered_items=administered, est_theta=est)
                     ctimes.append(time.perf_counter() - t0)
-                rows["catsim"] = {
-                    "median_ms": float(np.median(ctimes) * 1e3),
-                    "mean_ms": float(np.mean(ctimes) * 1e3),
-                    "steps": len(ctimes),
-                }
+                    ccpu.append(time.thread_time() - c0)
+                rows["catsim"] = _step_figures(ctimes, ccpu)
                 rows["catsim"]["median_ratio_vs_ours"] = (
                     rows["catsim"]["median_ms"] / rows["ours"]["median_ms"]
+                )
+                rows["catsim"]["mean_ratio_vs_ours"] = (
+                    rows["catsim"]["mean_ms"] / rows["ours"]["mean_ms"]
+                )
+                rows["catsim"]["cpu_mean_ratio_vs_ours"] = (
+                    rows["catsim"]["cpu_mean_ms"] / rows["ours"]["cpu_mean_ms"]
                 )
             except Exception as exc:
                 print(f"  note: catsim failed on {size} items: {exc!r}")

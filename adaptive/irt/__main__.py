@@ -169,7 +169,9 @@ def _simulate(args: argparse.Namespace) -> int:
     sb = synthetic_bank(args.bank_size, n_nos=args.areas, rng=rng)
     bp = cat_blueprint(sb, args.max_items, rng=rng)
     thetas = rng.normal(0.0, 1.0, args.examinees)
-    exposure = ExposureControl(sb.bank.n_items, max_rate=args.max_exposure)
+    exposure = ExposureControl(
+        sb.bank.n_items, max_rate=args.max_exposure, unused_boost=args.unused_boost
+    )
     cat = simulate_cat(
         sb,
         bp,
@@ -245,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--min-items", type=int, default=5)
     sim.add_argument("--se-target", type=float, default=0.3)
     sim.add_argument("--max-exposure", type=float, default=0.2)
+    sim.add_argument(
+        "--unused-boost",
+        type=float,
+        default=0.8,
+        help="weigh the information of items no test has used yet by 1 + this (0: off)",
+    )
     sim.add_argument("--areas", type=int, default=5, help="number of NOS in the bank")
     sim.add_argument("--loft-slots", type=int, default=10)
     sim.add_argument("--loft-per-slot", type=int, default=2)

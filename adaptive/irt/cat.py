@@ -42,10 +42,11 @@ would lift its exposure rate above ``r_max``; ineligible items are left out of t
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -144,6 +145,8 @@ class ExposureControl:
     )
 
     def __post_init__(self) -> None:
+        if not self.unused_boost >= 0:
+            raise ValueError(f"unused_boost must be 0 or more, not {self.unused_boost}")
         if self.counts.size == 0:
             self.counts = np.zeros(self.n_items, dtype=np.int64)
         if self.eligible_counts.size == 0:
@@ -209,6 +212,9 @@ class ShadowTest:
     eligible: NDArray[np.bool_]
     solves: int = 1
     swaps: int = field(default=0, compare=False)  # incremental re-solves (not serialised)
+    # The seed ``noise`` was drawn from (``default_rng(seed).random(n_items)``), so the stored
+    # state can carry one number instead of n_items; None for noise from elsewhere.
+    noise_seed: int | None = field(default=None, compare=False)
 
     mask: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     item_list: tuple[int, ...] = field(default=(), compare=False)
@@ -220,6 +226,61 @@ class ShadowTest:
             object.__setattr__(self, "mask", m)
         if len(self.item_list) != self.items.size:  # for set arithmetic at every step
             object.__setattr__(self, "item_list", tuple(self.items.tolist()))
+
+    def to_state(self) -> dict[str, Any]:
+        """JSON-ready form to keep with an attempt between requests: the per-item noise as the
+        seed it was drawn from (else base64 of its float64 bytes), the eligibility as base64 of
+        packed bits. Exact, and a fraction of the time and size of lists of numbers (early in a
+        delivery most items are not eligible, so the list of ineligible items ran to
+        thousands)."""
+        return {
+            "items": [int(i) for i in self.items],
+            "theta": float(self.theta),
+            "progress": float(self.progress),
+            **(
+                {"noise_seed": self.noise_seed}
+                if self.noise_seed is not None
+                else {
+                    "noise_b64": base64.b64encode(np.asarray(self.noise, "<f8").tobytes()).decode()
+                }
+            ),
+            "eligible_bits": base64.b64encode(np.packbits(self.eligible).tobytes()).decode(),
+            "solves": int(self.solves),
+        }
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any], n_items: int) -> ShadowTest:
+        """Inverse of :meth:`to_state`; also reads the earlier form, whose noise is a list of
+        numbers (``"noise"``), so attempts in progress carry on."""
+        seed = data.get("noise_seed")
+        if seed is not None:
+            noise = _noise(int(seed), n_items)
+        elif "noise_b64" in data:
+            noise = np.frombuffer(base64.b64decode(data["noise_b64"]), dtype="<f8").astype(float)
+        else:
+            noise = np.asarray(data["noise"], dtype=float)
+        if noise.size != n_items:
+            raise ValueError(f"stored shadow test has {noise.size} items, the bank {n_items}")
+        if "eligible_bits" in data:
+            bits = np.frombuffer(base64.b64decode(data["eligible_bits"]), dtype=np.uint8)
+            eligible = np.unpackbits(bits, count=n_items).astype(bool)
+        else:
+            eligible = np.ones(n_items, dtype=bool)
+            eligible[np.asarray(data["ineligible"], dtype=np.int64)] = False
+        return cls(
+            items=np.asarray(data["items"], dtype=np.int64),
+            theta=float(data["theta"]),
+            progress=float(data["progress"]),
+            noise=noise,
+            eligible=eligible,
+            solves=int(data["solves"]),
+            noise_seed=None if seed is None else int(seed),
+        )
+
+
+def _noise(seed: int, n_items: int) -> FloatArray:
+    """The progressive method's per-item random weights U(0, 1) for one examinee."""
+    return np.random.default_rng(seed).random(n_items)
 
 
 @dataclass(frozen=True)
@@ -406,13 +467,15 @@ def _select(
             excl[np.asarray(excluded, dtype=np.int64)] = True
     info = _criterion(prep, theta, n_given, method)
     style = "none" if exposure is None else exposure.method
+    noise_seed: int | None
     if shadow is None:
-        noise = rng.random(n_items)
+        seed = int(rng.integers(2**62))
+        noise, noise_seed = _noise(seed, n_items), seed
         eligible = (
             exposure.draw_eligible(rng) if exposure is not None else np.ones(n_items, dtype=bool)
         )
     else:
-        noise, eligible = shadow.noise, shadow.eligible
+        noise, eligible, noise_seed = shadow.noise, shadow.eligible, shadow.noise_seed
     progress = n_given / blueprint.length
     if se_target is not None:
         # Variable-length test: measure progress by the share of the target information already
@@ -493,6 +556,7 @@ def _select(
                         eligible,
                         shadow.solves,
                         swaps=shadow.swaps + 1,
+                        noise_seed=noise_seed,
                     )
                     free = free_of(shadow)
                     need = False
@@ -509,6 +573,7 @@ def _select(
             eligible,
             (shadow.solves + 1) if shadow else 1,
             swaps=shadow.swaps if shadow else 0,
+            noise_seed=noise_seed,
         )
         free = free_of(shadow)
     assert shadow is not None
@@ -578,7 +643,7 @@ class CatSession:
         self.administered: list[int] = []
         self.responses: list[float] = []
         self.loglik = np.zeros(self.prepared.grid.size)
-        self.theta, self.standard_error = _posterior(self.prepared, self.loglik, prior)
+        self._estimate: tuple[float, float] | None = None
         self.shadow: ShadowTest | None = None
         self.stop_reason: str | None = None
         self._recorded = False
@@ -634,7 +699,23 @@ class CatSession:
         self.administered.append(int(item))
         self.responses.append(float(response))
         self.loglik += self.prepared.by_item[int(item), int(response)]
-        self.theta, self.standard_error = _posterior(self.prepared, self.loglik, self.prior)
+        self._estimate = None  # the EAP is computed when asked for: a server replaying an
+        # attempt's responses pays for one posterior, not one per response
+
+    @property
+    def theta(self) -> float:
+        """EAP estimate of ability given the responses so far."""
+        return self._posterior()[0]
+
+    @property
+    def standard_error(self) -> float:
+        """Posterior standard deviation of ability."""
+        return self._posterior()[1]
+
+    def _posterior(self) -> tuple[float, float]:
+        if self._estimate is None:
+            self._estimate = _posterior(self.prepared, self.loglik, self.prior)
+        return self._estimate
 
     def _finish(self) -> None:
         if self.exposure is not None and not self._recorded and self.shadow is not None:

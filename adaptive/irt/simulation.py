@@ -153,6 +153,7 @@ def simulate_cat(
         "mean_se": float(np.mean(ses)),
         "max_exposure": float(counts.max() / thetas.size),
         "unused_items": int(np.sum(counts == 0)),
+        "bank_used": float(np.mean(counts > 0)),
         "mean_overlap": pairwise_overlap(tests),
         "blueprint_met": bool(met),
         "median_step_ms": float(np.median(step_times) * 1e3),

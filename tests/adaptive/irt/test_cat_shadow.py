@@ -1,6 +1,8 @@
 """The fast shadow test (greedy assembly, incremental swaps) against the full 0-1 program, and
 the bank usage the exposure floor buys."""
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -233,3 +235,47 @@ def test_swap_in_needs_a_free_item(setting):
     _, bp, prep = setting
     tables = AssemblyTables.for_blueprint(bp, prep.bank.n_items)
     assert swap_in(tables, list(range(bp.length)), [], bp.length) is None
+
+
+def test_a_negative_exposure_floor_is_refused_with_a_clear_message(capsys):
+    from adaptive.irt.__main__ import main
+
+    with pytest.raises(ValueError, match="unused_boost must be 0 or more"):
+        ExposureControl(10, unused_boost=-0.5)
+    assert main(["simulate", "--bank-size", "50", "--unused-boost", "-1"]) == 2
+    assert "unused_boost must be 0 or more" in capsys.readouterr().err
+
+
+def test_the_compact_state_round_trips_and_the_earlier_form_still_loads(setting):
+    sb, bp, prep = setting
+    n = sb.bank.n_items
+    rng = np.random.default_rng(63)
+    sess = CatSession(prep, bp, exposure=ExposureControl(n, max_rate=0.2), rng=rng)
+    sess.record(sess.next_item(), 1.0)
+    sess.next_item()
+    shadow = sess.shadow
+    state = shadow.to_state()
+    assert "noise_seed" in state and len(json.dumps(state)) < 2000  # not n numbers
+    back = ShadowTest.from_state(json.loads(json.dumps(state)), n)
+    assert np.array_equal(back.noise, shadow.noise)
+    assert np.array_equal(back.eligible, shadow.eligible)
+    assert back.items.tolist() == shadow.items.tolist() and back.solves == shadow.solves
+    # noise from elsewhere (no seed) goes exactly as bytes
+    other = ShadowTest(shadow.items, 0.1, 0.2, rng.random(n), shadow.eligible)
+    again = ShadowTest.from_state(json.loads(json.dumps(other.to_state())), n)
+    assert np.array_equal(again.noise, other.noise)
+    # the form adaptive.delivery wrote until now
+    earlier = {
+        "items": shadow.items.tolist(),
+        "theta": 0.3,
+        "progress": 0.1,
+        "noise": shadow.noise.tolist(),
+        "ineligible": np.flatnonzero(~shadow.eligible).tolist(),
+        "solves": 2,
+    }
+    old = ShadowTest.from_state(earlier, n)
+    assert np.array_equal(old.noise, shadow.noise)
+    assert np.array_equal(old.eligible, shadow.eligible)
+    assert old.noise_seed is None and old.solves == 2
+    with pytest.raises(ValueError, match="stored shadow test has"):
+        ShadowTest.from_state(earlier, n + 1)
