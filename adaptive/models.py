@@ -170,6 +170,13 @@ class AssessmentAssignment(models.Model):
     reassessment = models.CharField(
         max_length=8, choices=Reassessment.choices, default=Reassessment.FAILED
     )
+    reassess_after_days = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=_(
+            "Days a candidate waits after an attempt before sitting again (0: no wait), "
+            "so a reassessment follows more training."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

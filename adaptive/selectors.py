@@ -2,16 +2,19 @@
 start one now.
 
 Assessment -> AssessmentAssignment -> lti Batch -> memberships: a candidate is assigned an
-assessment through an active learner membership of a batch it is assigned to. The batch is
-reached through the ORM relation only (adaptive never imports lti). An assessment with no
-assignment at all is one an LMS hands out through its own links (LTI): the LMS decides who sees
-the link and when, so it is open to any learner who reaches it.
+assessment through an active learner membership of a batch it is assigned to, inside the
+assignment's window. An LMS also hands an assessment out through its own links: a learner of the
+LMS course (the batch a launch made) in which a resource link targets the assessment may sit it
+(the LMS decides who sees the link and when), within the assessment's own attempts. Nobody else
+may: an assessment neither assigned nor linked is open to no learner, whatever its slug. Batches,
+resource links and launch targets are reached through ORM relations only (adaptive never
+imports lti).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -22,8 +25,11 @@ from .models import Assessment, AssessmentAssignment, Attempt, Reassessment
 __all__ = [
     "StartDecision",
     "assessment_start_decision",
+    "assessments_linked_for_candidate",
     "assignments_for_candidate",
 ]
+
+NOT_ASSIGNED = "This assessment is not assigned to you."
 
 
 def assignments_for_candidate(*, user) -> QuerySet[AssessmentAssignment]:
@@ -39,6 +45,27 @@ def assignments_for_candidate(*, user) -> QuerySet[AssessmentAssignment]:
         .order_by("opens_at", "assessment__title")
         .distinct()
     )
+
+
+def _batch_model():
+    """lti's Batch, through our foreign key to it (adaptive never imports lti)."""
+    return AssessmentAssignment._meta.get_field("batch").related_model
+
+
+def assessments_linked_for_candidate(*, user) -> QuerySet[Assessment]:
+    """Active assessments a resource link of the user's LMS courses targets (the user an active
+    learner of the course's batch), by title."""
+    linked_slugs = (
+        _batch_model()
+        .objects.filter(
+            memberships__user=user,
+            memberships__role="learner",
+            memberships__is_active=True,
+            resourcelink__target__target_type="assessment",
+        )
+        .values("resourcelink__target__target_key")
+    )
+    return Assessment.objects.filter(is_active=True, slug__in=linked_slugs).order_by("title")
 
 
 @dataclass(frozen=True)
@@ -65,11 +92,11 @@ def assessment_start_decision(
     now = now or timezone.now()
     if not assessment.is_active:
         return StartDecision(False, "This assessment is closed.", None, assessment.max_attempts)
-    if not assessment.assignments.exists():
-        return StartDecision(True, "", None, assessment.max_attempts)
     mine = list(assignments_for_candidate(user=user).filter(assessment=assessment))
     if not mine:
-        return StartDecision(False, "This assessment is not assigned to you.", None, 0)
+        if assessments_linked_for_candidate(user=user).filter(pk=assessment.pk).exists():
+            return StartDecision(True, "", None, assessment.max_attempts)
+        return StartDecision(False, NOT_ASSIGNED, None, 0)
     open_now = [a for a in mine if a.opens_at <= now < a.closes_at]
     upcoming = sorted((a for a in mine if now < a.opens_at), key=lambda a: a.opens_at)
     if open_now:
@@ -114,6 +141,16 @@ def assessment_start_decision(
             return StartDecision(
                 False,
                 "You have passed this assessment: only candidates who did not pass sit it again.",
+                assignment,
+                assignment.attempts_allowed,
+            )
+        last = max((f for f, _ in finished if f is not None), default=None)
+        wait = timedelta(days=assignment.reassess_after_days)
+        if last is not None and wait and now < last + wait:
+            return StartDecision(
+                False,
+                f"You may sit this assessment again from {_local(last + wait, zone)} "
+                f"({assignment.reassess_after_days} days after your last attempt).",
                 assignment,
                 assignment.attempts_allowed,
             )

@@ -26,7 +26,11 @@ from accounts.roles import Role, user_has_role
 
 from . import delivery
 from .models import Assessment, Attempt
-from .selectors import assessment_start_decision, assignments_for_candidate
+from .selectors import (
+    assessment_start_decision,
+    assessments_linked_for_candidate,
+    assignments_for_candidate,
+)
 
 PREVIEW_ROLES = (Role.ASSESSOR, Role.TRAINER, Role.ADMINISTRATOR)
 
@@ -58,7 +62,8 @@ def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """A learner: the assessments assigned to their batches, with windows in the centre's time
-    zone. Staff: every active assessment, to preview."""
+    zone, then those their LMS courses link to (the LMS sets when). Staff: every active
+    assessment, to preview."""
     _require_learner(request)
     if _previewing(request):
         assessments = Assessment.objects.filter(is_active=True).order_by("title")
@@ -76,6 +81,12 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         }
         for a in assignments_for_candidate(user=request.user)
     ]  # fmt: skip
+    listed = {row["assessment"].pk for row in rows}
+    rows += [
+        {"assignment": None, "assessment": a, "zone": None, "state": "lms"}
+        for a in assessments_linked_for_candidate(user=request.user)
+        if a.pk not in listed
+    ]
     return render(request, "adaptive/assessment_list.html", {"rows": rows})
 
 

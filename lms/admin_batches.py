@@ -72,6 +72,17 @@ class AssignForm(forms.Form):
     closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     attempts_allowed = forms.IntegerField(min_value=1, max_value=20, initial=1)
     reassessment = forms.ChoiceField(choices=Reassessment.choices, initial=Reassessment.FAILED)
+    reassess_after_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=365,
+        initial=0,
+        label="Days to wait before a reassessment",
+        help_text="0 or blank: a candidate may sit again at once (within the attempts allowed).",
+    )
+
+    def clean_reassess_after_days(self) -> int:
+        return self.cleaned_data.get("reassess_after_days") or 0
 
 
 def _require_batch_staff(request: HttpRequest) -> None:

@@ -6,8 +6,12 @@ Candidates' responses are drawn from the 2PL model (``adaptive.irt.probability``
 item parameters made up from each item's author difficulty estimate; a handful of items get a
 low true discrimination so the curator's flags have something to show. LOFT papers are assembled
 and CAT tests are run by the same IRT core as live delivery (``assemble_paper``, ``CatSession``),
-then written with ``bulk_create``. After calibration the attempts are scored on the calibrated
-bank, as a live attempt would be had the bank been calibrated beforehand.
+then written with ``bulk_create``. Each candidate has also answered some of the lessons'
+knowledge checks (practice items, drawn from the same model at the candidate's ability per NOS,
+recorded as the lesson page records them: practice responses without an attempt), so the
+trainer's PC drill-down and the learner's progress page show practice next to assessments.
+After calibration the attempts are scored on the calibrated bank, as a live attempt would be had
+the bank been calibrated beforehand.
 
 Everything here is demo data: idempotent (a second run finds the world and leaves it as it is).
 """
@@ -50,7 +54,14 @@ from adaptive.models import (
 from adaptive.papers import AssessmentBank, bank_build
 from adaptive.tasks import item_statistics_compute
 from lti.models import Batch, BatchMembership, TrainingCentre
-from question_bank.models import Item, ItemType, ItemVersion, QualificationPack
+from question_bank.models import (
+    Item,
+    ItemPurpose,
+    ItemStatus,
+    ItemType,
+    ItemVersion,
+    QualificationPack,
+)
 
 QP_CODE = "ASC/Q0202"
 LOFT_SLUG = "asc-q0202-theory"
@@ -138,6 +149,7 @@ LAST_NAMES = [
 ]
 LEARNER = BatchMembership.Role.LEARNER
 LOW_DISCRIMINATION_ITEMS = 4  # planted so the curator's flags show something
+PRACTICE_SHARE = (0.3, 0.8)  # each candidate answered this share of the knowledge checks
 
 
 @dataclass
@@ -192,8 +204,12 @@ def demo_world_build(*, say: Callable[[str], None], seed: int = 2026) -> None:
     true_a, true_b = _true_parameters(bank, rng)
     now = timezone.now()
     _assign(loft, cat, batches, now)
-    sittings = _simulate(bank, batches, candidates, loft, cat, true_a, true_b, now, rng, say)
+    abilities: dict[int, dict[str, float]] = {}
+    sittings = _simulate(
+        bank, batches, candidates, loft, cat, true_a, true_b, now, rng, say, abilities
+    )
     _write(bank, sittings, rng, say)
+    _practice(abilities, now, rng, say)
     say("Calibrating the ASC/Q0202 bank (2PL, marginal maximum likelihood) ...")
     run = calibration_run_start(
         qualification_pack_code=QP_CODE, calibration_mode=CalibrationRun.CalibrationMode.FULL
@@ -319,8 +335,9 @@ def _assign(loft: Assessment, cat: Assessment, batches, now: datetime) -> None:
     AssessmentAssignment.objects.bulk_create(rows)
 
 
-def _simulate(bank, batches, candidates, loft, cat, true_a, true_b, now, rng, say):
-    """Who sat what, when, and how they answered (by the 2PL with the true parameters)."""
+def _simulate(bank, batches, candidates, loft, cat, true_a, true_b, now, rng, say, abilities):
+    """Who sat what, when, and how they answered (by the 2PL with the true parameters);
+    ``abilities`` receives each candidate's true ability per NOS code."""
     nos_codes = list(bank.nos_titles)
     nos_of_item = np.array([nos_codes.index(p.nos_code) for p in bank.items])
     loft_blueprint = assessment_blueprint(loft, bank)
@@ -339,6 +356,7 @@ def _simulate(bank, batches, candidates, loft, cat, true_a, true_b, now, rng, sa
             per_nos = theta + rng.normal(0.0, 0.45, len(nos_codes))
             if weak in nos_codes:
                 per_nos[nos_codes.index(weak)] -= 0.9
+            abilities[user.pk] = dict(zip(nos_codes, per_nos.tolist(), strict=True))
             p_true = _p2pl(per_nos[nos_of_item], true_a, true_b)
             seen: list[int] = []
             when = now - timedelta(days=int(rng.integers(14, 20)), hours=int(rng.integers(0, 8)))
@@ -501,6 +519,67 @@ def _write(bank: AssessmentBank, sittings: list[_Sitting], rng, say) -> None:
     for s, attempt in zip(sittings, attempts, strict=True):
         s.attempt = attempt
     say(f"Wrote {len(attempts)} attempts and {len(responses)} responses")
+
+
+def _practice(abilities: dict[int, dict[str, float]], now: datetime, rng, say) -> None:
+    """Knowledge-check answers: each candidate answered a random share of the practice items
+    in the weeks before the assessments, right with the 2PL probability at their ability in the
+    item's NOS (true a around 1, b near the author's difficulty, as for the graded bank)."""
+    versions = list(
+        ItemVersion.objects.filter(
+            status=ItemStatus.APPROVED,
+            item__purpose=ItemPurpose.PRACTICE,
+            item__nos__code__in={code for per_nos in abilities.values() for code in per_nos},
+            item__performance_criterion__isnull=False,
+        )
+        .select_related("item__nos")
+        .prefetch_related("options")
+        .order_by("item_id")
+    )
+    if not versions:
+        say("No practice items in the bank: no knowledge-check answers simulated.")
+        return
+    keys = []
+    for v in versions:
+        if v.item_type == ItemType.NUMERIC and v.numeric_answer is not None:
+            step = (v.numeric_tolerance or 0) + 1
+            keys.append(([str(v.numeric_answer)], [[str(v.numeric_answer + step)]]))
+            continue
+        correct = [o.key for o in v.options.all() if o.fraction > 0]
+        wrong = [[o.key] for o in v.options.all() if o.fraction <= 0] or [[]]
+        keys.append((correct, wrong))
+    a = np.exp(rng.normal(0.0, 0.2, len(versions)))
+    b = np.array([0.6 * ((v.difficulty_estimate or 3) - 3) for v in versions]) + rng.normal(
+        0.0, 0.5, len(versions)
+    )
+    responses = []
+    for user_id, per_nos in abilities.items():
+        share = rng.uniform(*PRACTICE_SHARE)
+        n = max(1, round(share * len(versions)))
+        chosen = np.sort(rng.choice(len(versions), size=n, replace=False))
+        for i in chosen:
+            v = versions[i]
+            theta = per_nos.get(v.item.nos.code)  # type: ignore[union-attr]
+            if theta is None:
+                continue
+            right = bool(rng.random() < _p2pl(np.array(theta), a[i], b[i]))
+            correct, wrong = keys[i]
+            responses.append(
+                Response(
+                    user_id=user_id,
+                    item_id=v.item_id,
+                    item_version=v,
+                    mode=Mode.PRACTICE,
+                    answer=correct if right else wrong[int(rng.integers(len(wrong)))],
+                    score=float(right),
+                    is_correct=right,
+                    created_at=now
+                    - timedelta(days=int(rng.integers(21, 50)), minutes=int(rng.integers(600))),
+                )
+            )
+    with transaction.atomic(), _timestamps_as_given(Response):
+        Response.objects.bulk_create(responses, batch_size=2000)
+    say(f"Wrote {len(responses)} knowledge-check answers ({len(versions)} practice items)")
 
 
 def _score(sittings: list[_Sitting], say) -> None:

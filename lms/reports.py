@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -201,8 +202,13 @@ def my_mastery(request: HttpRequest) -> HttpResponse:
             "qualification_pack_code", flat=True
         )
     ) | set(user.attempts.values_list("qualification_pack_code", flat=True))
-    packs = QualificationPack.objects.filter(code__in=codes - {""}, is_current=True).order_by(
-        "code"
+    # Knowledge checks are recorded without an attempt or a QP: their items' NOS name the QPs.
+    practised = user.responses.filter(item__nos__isnull=False).values("item__nos_id")
+    packs = (
+        QualificationPack.objects.filter(is_current=True)
+        .filter(Q(code__in=codes - {""}) | Q(nos__in=practised))
+        .distinct()
+        .order_by("code")
     )
     sections = [_progress_context(user, pack) for pack in packs]
     return render(

@@ -182,9 +182,12 @@ def batch_assessment_assign(
     closes_at: datetime,
     attempts_allowed: int,
     reassessment: str,
+    reassess_after_days: int = 0,
     user=None,
 ) -> AssessmentAssignment:
     """Assign (or re-time) an assessment for a batch."""
+    if reassess_after_days < 0:
+        raise ValidationError("The days to wait before a reassessment cannot be negative.")
     if closes_at <= opens_at:
         raise ValidationError("The window must close after it opens.")
     if batch.qualification_pack_code and assessment.qualification_pack_code != (
@@ -202,6 +205,7 @@ def batch_assessment_assign(
             "closes_at": closes_at,
             "attempts_allowed": attempts_allowed,
             "reassessment": reassessment,
+            "reassess_after_days": reassess_after_days,
             "created_by": user if getattr(user, "pk", None) else None,
         },
     )

@@ -3,6 +3,8 @@ server (``delivery.attempt_start``), not only hidden on the list page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from accounts.roles import Role
@@ -96,3 +98,18 @@ def test_staff_preview_any_assessment_without_it_counting(client, small_bank, ro
     assert delivery.attempts_used(user=staff, assessment=assessment) == 0
     assessment.refresh_from_db()
     assert assessment.exposure_state == {}
+
+
+def test_reassessment_only_after_the_days_to_wait(small_bank, candidate):
+    assessment = assessment_make()
+    assign(
+        assessment, candidate, hours=24 * 60, attempts_allowed=3,
+        reassessment=Reassessment.ANY, reassess_after_days=7,
+    )  # fmt: skip
+    first = delivery.attempt_start(user=candidate, assessment=assessment)
+    _finish_with(first, passed=False)
+    with pytest.raises(delivery.AssessmentUnavailableError, match="again from .* Asia/Kolkata"):
+        delivery.attempt_start(user=candidate, assessment=assessment)
+    assert Attempt.objects.count() == 1
+    Attempt.objects.filter(pk=first.pk).update(finished_at=first.started_at - timedelta(days=8))
+    assert delivery.attempt_start(user=candidate, assessment=assessment).number == 2

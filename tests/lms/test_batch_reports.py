@@ -146,9 +146,12 @@ def test_assignment_window_is_typed_in_the_centres_zone(client, world):
     client.post(
         edit,
         {"action": "assign", "assessment": assessment.pk, "opens_at": "2027-01-10T09:00",
-         "closes_at": "2027-01-10T12:00", "attempts_allowed": "2", "reassessment": "failed"},
+         "closes_at": "2027-01-10T12:00", "attempts_allowed": "2", "reassessment": "failed",
+         "reassess_after_days": "3"},
     )  # fmt: skip
     assignment = AssessmentAssignment.objects.get()
+    assert (assignment.attempts_allowed, assignment.reassess_after_days) == (2, 3)
+    assert "after 3 days" in client.get(edit).content.decode()
     # 09:00 in Dubai (UTC+4) is 05:00 UTC.
     assert assignment.opens_at.astimezone(UTC).hour == 5
     assert assignment.closes_at - assignment.opens_at == timedelta(hours=3)

@@ -11,11 +11,18 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from adaptive.models import AssessmentAssignment, Attempt, CalibrationRun, NosMark
+from adaptive.models import (
+    AssessmentAssignment,
+    Attempt,
+    CalibrationRun,
+    Mode,
+    NosMark,
+    Response,
+)
 from lms.demo_world import N_CANDIDATES, demo_world_build
 from lms.management.commands.demo_setup import Command as DemoSetup
 from lti.models import Batch, BatchMembership, TrainingCentre
-from question_bank.models import Item, ItemStatistics
+from question_bank.models import Item, ItemPurpose, ItemStatistics
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +46,9 @@ def test_the_demo_world_is_full_and_built_once(demo):
     assert Item.objects.filter(discrimination__isnull=False).count() > 150
     assert ItemStatistics.objects.exclude(flags=[]).exists()
     assert AssessmentAssignment.objects.count() == 5 and NosMark.objects.exists()
+    knowledge_checks = Response.objects.filter(mode=Mode.PRACTICE, attempt__isnull=True)
+    assert knowledge_checks.values("user").distinct().count() == N_CANDIDATES
+    assert not knowledge_checks.filter(item__purpose=ItemPurpose.SUMMATIVE).exists()
     assert any("calibration succeeded" in line for line in demo)
     again: list[str] = []
     demo_world_build(say=again.append)
@@ -60,6 +70,10 @@ def test_every_demo_account_lands_on_a_page_with_something_in_it(client, demo):
         page = client.get(reverse("dashboard")).content.decode()
         for text in texts:
             assert text in page, (username, text)
+    client.force_login(User.objects.get(username="learner"))
+    progress = client.get(reverse("my_mastery")).content.decode()
+    practised = Response.objects.filter(user__username="learner", mode=Mode.PRACTICE).count()
+    assert practised and f"{practised} knowledge-check answers" in progress
     client.force_login(User.objects.get(username="trainer2"))
     assert "Pune" not in client.get(reverse("trainer_batches")).content.decode()
     pune = Batch.objects.get(name="Pune morning batch 2026-A")

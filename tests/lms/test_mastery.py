@@ -121,3 +121,19 @@ def test_a_learner_sees_only_their_own_progress(client, bank):
     page = client.get(reverse("my_mastery")).content.decode()
     assert "1 of 2 correct" in page
     assert "6 of 6 correct" not in page
+
+
+def test_knowledge_checks_alone_show_on_the_progress_page(client, bank):
+    """A learner in no batch who answered three knowledge checks (recorded as the lesson page
+    records them: practice responses without an attempt or a QP) sees them counted."""
+    _, items = bank
+    me = user_in(Role.LEARNER)
+    for item, ok in zip(items[:3], [True, True, False], strict=True):
+        Response.objects.create(
+            user=me, item=item, item_version=item.versions.get(), mode=Mode.PRACTICE,
+            answer=["A"], score=float(ok), is_correct=ok,
+        )  # fmt: skip
+    client.force_login(me)
+    page = client.get(reverse("my_mastery")).content.decode()
+    assert "3 knowledge-check answers" in page and "2 of 3 correct" in page
+    assert "Answer some knowledge checks" not in page
