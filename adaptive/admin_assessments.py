@@ -337,7 +337,17 @@ def attempt_grade_send_again(request: HttpRequest, pk: int) -> HttpResponse:
         )
     for link in outcome:
         text = f"Grade of {attempt.user} (attempt {attempt.number}) to {link.where}: {link.status}"
-        if link.error:
+        if link.queued_now:
+            if link.error and link.status == "failed":
+                messages.error(request, f"{text}: sent again and refused ({link.error}).")
+            else:
+                messages.success(request, f"{text}: queued again.")
+        elif link.status in ("pending", "sending"):
+            # A second click while the grade is on its way queues nothing new.
+            messages.info(request, f"{text}: already on its way, nothing new was queued.")
+        elif link.status == "sent":
+            messages.success(request, f"{text}: the LMS has it, nothing was sent again.")
+        elif link.error:
             messages.error(request, f"{text} ({link.error}).")
         else:
             messages.success(request, f"{text}.")

@@ -27,6 +27,7 @@ class GradeLink:
     where: str  # e.g. "Moodle demo: Theory assessment"
     status: str  # "not sent yet", "pending", "sending", "sent", "failed"
     error: str = ""
+    queued_now: bool = False  # this "send again" queued it (else it was left as it was)
 
 
 class GradeLinksProvider(Protocol):

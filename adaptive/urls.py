@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.assessment_list, name="assessments"),
     path("<slug:slug>/", views.assessment_start, name="assessment_start"),
     path("attempts/<int:pk>/", views.attempt_question, name="attempt"),
+    path("attempts/<int:pk>/draft/", views.attempt_draft, name="attempt_draft"),
     path("attempts/<int:pk>/result/", views.attempt_result, name="attempt_result"),
 ]

@@ -13,18 +13,25 @@ abilities, never which options were correct: it is a summative test whose items 
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, user_has_role
 
-from . import delivery
+from . import delivery, drafts
 from .models import Assessment, Attempt
 from .selectors import (
     assessment_start_decision,
@@ -33,6 +40,30 @@ from .selectors import (
 )
 
 PREVIEW_ROLES = (Role.ASSESSOR, Role.TRAINER, Role.ADMINISTRATOR)
+logger = logging.getLogger(__name__)
+
+
+def database_outage_answered(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A database that goes away mid-sitting (restart, failover) fails the request cleanly: the
+    answer's transaction has rolled back, so nothing is half-written, and the candidate gets a
+    503 saying to try again (their attempt resumes where it was) instead of a server error.
+    Rendered without the request's context processors, which would ask the database again."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            logger.exception("database unavailable during %s %s", request.method, request.path)
+            if request.path.endswith("/draft/"):
+                message = _("The server is busy for a moment; your choice was not saved yet.")
+                return JsonResponse({"saved": False, "message": message}, status=503)
+            page = render_to_string("adaptive/try_again.html", {"path": request.path})
+            response = HttpResponse(page, status=503)
+            response["Retry-After"] = "10"
+            return response
+
+    return wrapped
 
 
 def _is_staff_previewer(user) -> bool:
@@ -90,6 +121,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "adaptive/assessment_list.html", {"rows": rows})
 
 
+@database_outage_answered
 @login_required
 def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: what the assessment is and the candidate's attempts; POST: start or resume."""
@@ -131,6 +163,7 @@ def assessment_start(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@database_outage_answered
 @login_required
 def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the question on screen; POST records its answer (then redirects: PRG)."""
@@ -191,10 +224,38 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
             "total": total,
             "is_adaptive": not attempt.paper,
             "seconds_left": seconds_left,
+            "draft": drafts.attempt_draft_values(attempt),
         },
     )
 
 
+@database_outage_answered
+@login_required
+@require_POST
+def attempt_draft(request: HttpRequest, pk: int) -> JsonResponse:
+    """Autosave (static/adaptive/autosave.js): keep the choice on screen, unsubmitted, so a
+    reload shows it again. Never scores; refused for any question but the one on screen."""
+    _require_learner(request)
+    attempt = _own_attempt(request, pk)
+    try:
+        item_version_id = int(request.POST.get("item_version", ""))
+    except ValueError:
+        return JsonResponse({"saved": False, "message": _("Unknown question.")}, status=400)
+    try:
+        drafts.attempt_draft_save(
+            attempt=attempt,
+            user=request.user,
+            item_version_id=item_version_id,
+            values=request.POST.getlist("answer"),
+        )
+    except drafts.DraftRefusedError as exc:
+        return JsonResponse({"saved": False, "message": exc.messages[0]}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"saved": False, "message": exc.messages[0]}, status=400)
+    return JsonResponse({"saved": True})
+
+
+@database_outage_answered
 @login_required
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     _require_learner(request)

@@ -93,7 +93,11 @@ class CachedServiceConnector(ServiceConnector):
             text = getattr(response, "text", "")[:300]
             if status >= 500 or status == 429:
                 raise ServiceTemporaryError(f"token endpoint said {status}: {text}") from exc
-            raise ServicePermanentError(f"token endpoint said {status}: {text}") from exc
+            # 400 invalid_client / 401: our client id or signed assertion is not accepted.
+            # Retrying cannot help until an administrator fixes the registration.
+            raise ServicePermanentError(
+                f"the platform refused the tool's credentials: token endpoint said {status}: {text}"
+            ) from exc
         finally:
             self._requests_session.post = post
         expires_in = int(captured["response"].json().get("expires_in", 3600))

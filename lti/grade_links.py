@@ -4,6 +4,8 @@ Registered in ``LtiConfig.ready``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from adaptive.grades import GradeLink
 from adaptive.models import Attempt
 
@@ -44,19 +46,32 @@ class LtiGradeLinks:
         return out
 
     def send_again(self, attempt: Attempt) -> list[GradeLink]:
+        """Idempotent: only a failed post is queued again; a pending, sending or sent one is
+        left alone, so a second click while the grade is on its way queues nothing."""
         posts = list(ScorePost.objects.filter(attempt_key=_key(attempt)))
-        for post in posts:
-            if post.status == ScorePost.Status.FAILED:
-                services.score_post_retry(score_post_id=post.pk)
+        queued = {
+            post.pk
+            for post in posts
+            if post.status == ScorePost.Status.FAILED
+            and services.score_post_retry(score_post_id=post.pk)
+        }
         if not posts and attempt.assessment is not None and attempt.percent is not None:
-            services.grade_publish(
+            posts = services.grade_publish(
                 user=attempt.user,
                 resource_link_or_assessment_key=attempt.assessment.slug,
                 score_given=attempt.percent,
                 score_maximum=100.0,
                 attempt_key=_key(attempt),
             )
-        return self.links([attempt]).get(attempt.pk, [])
+            queued = {post.pk for post in posts}
+        if not posts:
+            return []
+        return [
+            replace(self._link(post), queued_now=post.pk in queued)
+            for post in ScorePost.objects.filter(pk__in=[p.pk for p in posts])
+            .select_related("resource_link__registration")
+            .order_by("pk")
+        ]
 
     @staticmethod
     def _link(post: ScorePost) -> GradeLink:

@@ -288,7 +288,12 @@ class LineItem(models.Model):
 
 
 class ScorePost(models.Model):
-    """One grade to send to a platform; unique per attempt and link, so it is sent once."""
+    """One grade to send to a platform; unique per attempt and link, so it is sent once.
+
+    The rows are the outbox: a task that the broker lost or a worker killed mid-send is found
+    again by ``lti.tasks.score_posts_requeue`` (pending past ``next_try_at``, or "sending" for
+    longer than a send can take), and sending claims the row by a conditional update, so two
+    workers never send the same grade at once."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -306,6 +311,10 @@ class ScorePost(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    last_try_at = models.DateTimeField(null=True, blank=True)
+    next_try_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the retry after a temporary failure is due.")
+    )
 
     class Meta:
         constraints = [

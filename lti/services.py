@@ -21,7 +21,8 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import Role, user_assign_role
@@ -355,11 +356,29 @@ def score_post_enqueue(*, score_post_id: int) -> None:
     score_post.delay(score_post_id)
 
 
+def score_post_claim_filter(*, now=None):
+    """Posts a worker may claim: pending ones, and ones left "sending" by a worker that died
+    (longer than any send can take: a few calls of at most the connector's timeout)."""
+    now = now or timezone.now()
+    return Q(status=ScorePost.Status.PENDING) | Q(
+        status=ScorePost.Status.SENDING, last_try_at__lt=now - SENDING_STUCK_AFTER
+    )
+
+
+SENDING_STUCK_AFTER = timedelta(minutes=10)
+
+
 def score_post_send(*, score_post_id: int) -> bool:
-    """Send one score; True when sent now. Raises ServiceTemporaryError to be retried."""
-    claimed = ScorePost.objects.filter(
-        pk=score_post_id, status__in=[ScorePost.Status.PENDING, ScorePost.Status.FAILED]
-    ).update(status=ScorePost.Status.SENDING, tries=F("tries") + 1)
+    """Send one score; True when sent now. Raises ServiceTemporaryError to be retried.
+
+    Exactly once: the row is claimed by one conditional UPDATE (pending -> sending), so a
+    redelivered or re-enqueued task finds it taken or sent and does nothing. The score carries
+    the time the grade was queued, not the time of sending, so a resend after a lost answer is
+    the same score at the same timestamp and the platform keeps one result (AGS 1.3, 3.4.5)."""
+    now = timezone.now()
+    claimed = ScorePost.objects.filter(score_post_claim_filter(now=now), pk=score_post_id).update(
+        status=ScorePost.Status.SENDING, tries=F("tries") + 1, last_try_at=now
+    )
     if not claimed:
         return False  # already sent or being sent by another worker: exactly once
     post = ScorePost.objects.select_related("resource_link__registration", "user").get(
@@ -383,7 +402,7 @@ def score_post_send(*, score_post_id: int) -> bool:
                 "scoreMaximum": post.score_maximum,
                 "activityProgress": "Completed",
                 "gradingProgress": "FullyGraded",
-                "timestamp": timezone.now().isoformat(timespec="milliseconds"),
+                "timestamp": post.created_at.isoformat(timespec="milliseconds"),
             },
             accept="application/json",
             content_type=SCORE_MEDIA,
@@ -395,30 +414,57 @@ def score_post_send(*, score_post_id: int) -> bool:
         raise
     except ServicePermanentError as exc:
         ScorePost.objects.filter(pk=post.pk).update(
-            status=ScorePost.Status.FAILED, last_error=str(exc)[:2000]
+            status=ScorePost.Status.FAILED, last_error=str(exc)[:2000], next_try_at=None
         )
         logger.error("LTI score %s failed permanently: %s", post.pk, exc)
         return False
     ScorePost.objects.filter(pk=post.pk).update(
-        status=ScorePost.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=ScorePost.Status.SENT, sent_at=timezone.now(), last_error="", next_try_at=None
     )
     return True
 
 
+def score_post_retry_schedule(*, score_post_id: int, countdown: int) -> None:
+    """Record when the retry of a temporary failure is due, so the outbox job can tell a
+    retry still waiting in the broker from one the broker lost."""
+    ScorePost.objects.filter(pk=score_post_id, status=ScorePost.Status.PENDING).update(
+        next_try_at=timezone.now() + timedelta(seconds=countdown)
+    )
+
+
 def score_post_mark_failed(*, score_post_id: int, error: str) -> None:
     ScorePost.objects.filter(pk=score_post_id).exclude(status=ScorePost.Status.SENT).update(
-        status=ScorePost.Status.FAILED, last_error=error[:2000]
+        status=ScorePost.Status.FAILED, last_error=error[:2000], next_try_at=None
     )
     logger.error("LTI score %s failed after retries: %s", score_post_id, error)
 
 
-def score_post_retry(*, score_post_id: int) -> None:
-    """Admin's retry of a failed score: queue it again."""
+def score_post_retry(*, score_post_id: int) -> bool:
+    """A person's retry of a failed score: queue it again with a fresh round of retries. A post
+    that is pending, sending or sent is left alone (True only when queued now)."""
     updated = ScorePost.objects.filter(pk=score_post_id, status=ScorePost.Status.FAILED).update(
-        status=ScorePost.Status.PENDING
+        status=ScorePost.Status.PENDING, tries=0, next_try_at=None
     )
     if updated:
         transaction.on_commit(lambda: score_post_enqueue(score_post_id=score_post_id))
+    return bool(updated)
+
+
+def score_posts_lost(*, lost_after: timedelta, now=None) -> list[int]:
+    """The outbox's stragglers: pending posts whose task (first or retry) should have run more
+    than ``lost_after`` ago, and posts a dead worker left "sending" (made pending again)."""
+    now = now or timezone.now()
+    ScorePost.objects.filter(
+        status=ScorePost.Status.SENDING, last_try_at__lt=now - SENDING_STUCK_AFTER
+    ).update(status=ScorePost.Status.PENDING, next_try_at=None)
+    due = Coalesce("next_try_at", "last_try_at", "created_at")
+    return list(
+        ScorePost.objects.filter(status=ScorePost.Status.PENDING)
+        .annotate(due=due)
+        .filter(due__lt=now - lost_after)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 # --- Names and Role Provisioning -----------------------------------------------------------------

@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "item-statistics": {"task": "adaptive.item_statistics_compute_all", "schedule": 60 * 60},
     "lti-roster-sync": {"task": "lti.tasks.roster_sync_all", "schedule": 6 * 60 * 60},
     "lti-retire-keys": {"task": "lti.tasks.tool_keys_retire", "schedule": 24 * 60 * 60},
+    # The grade outbox: re-enqueue grades whose task a dead worker or broker lost.
+    "lti-score-posts-requeue": {"task": "lti.tasks.score_posts_requeue", "schedule": 5 * 60},
 }
 
 WAGTAIL_SITE_NAME = "Kaushal"

@@ -299,6 +299,10 @@ class TestPlatform:
         self.scores: list[dict] = []
         self.members: list[dict] = []
         self.fail_next: dict[str, int] = {}
+        # fault(method, path) -> None (answer normally), "fail" (503), "drop" (do the work, then
+        # close the connection unanswered: an answer that comes too late), or (status, headers,
+        # body) to answer instead.
+        self.fault: t.Callable[[str, str], object] = lambda method, path: None
         self.calls: list[tuple[str, str]] = []
         self.jwks_fetches = 0
         self.registrations: list[dict] = []
@@ -537,6 +541,15 @@ class TestPlatform:
                 if platform.fail_next.get(endpoint, 0) > 0:
                     platform.fail_next[endpoint] -= 1
                     return self._answer(503, {}, "temporarily unavailable")
+                fault = platform.fault(method, path)
+                if fault == "fail":
+                    return self._answer(503, {}, "temporarily unavailable")
+                if fault == "drop":
+                    platform.service(method, path, query, self.headers, body)
+                    self.close_connection = True
+                    return None
+                if isinstance(fault, tuple):
+                    return self._answer(*fault)
                 if path == "/jwks":
                     platform.jwks_fetches += 1
                     keys = {"keys": [k.jwk() for k in platform.keys]}
