@@ -24,7 +24,8 @@ from wagtail import hooks
 
 from accounts.permissions import PermissionMenuItem, permission_require
 
-from .interchange import FORMATS, ItemImportError, csv_format, items_export, items_import_file
+from .interchange import FORMATS, csv_format, items_export
+from .interchange.jobs import import_job_start
 from .items import selectors, services
 from .items.content import item_content_of
 from .items.forms import BulkActionForm, ItemExportForm, ItemFilterForm, ItemForm, ItemImportForm
@@ -386,40 +387,28 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 def item_import(request: HttpRequest) -> HttpResponse:
+    """The upload form: the import runs as a task (``interchange.jobs``) and the job's page shows
+    its progress, then the same report as ``manage.py import_items``."""
     permission_require(request, IMPORT, ADD)
-    problems, result = None, None
     form = ItemImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = items_import_file(
-                data=upload.read(),
-                qualification_pack_code=form.cleaned_data["qp"].strip(),
-                format=form.cleaned_data["format"],
-                filename=upload.name,
-                user=request.user,
-                # Only a curator who may approve can carry approved statuses over from a file.
-                keep_status=request.user.has_perm(APPROVE),
-                dry_run=form.cleaned_data.get("dry_run", False),
-            )
-        except ItemImportError as exc:
-            problems = exc.problems
-        else:
-            messages.success(
-                request, f"{upload.name}: {result.questions_found} questions found; {result}."
-            )
+        job_id = import_job_start(
+            data=upload.read(),
+            qualification_pack_code=form.cleaned_data["qp"].strip(),
+            format=form.cleaned_data["format"],
+            filename=upload.name,
+            user=request.user,
+            # Only a curator who may approve can carry approved statuses over from a file.
+            keep_status=request.user.has_perm(APPROVE),
+            dry_run=form.cleaned_data.get("dry_run", False),
+        )
+        return redirect("item_imports:job", job_id=job_id)
     return render(
         request,
         "question_bank/items/import.html",
-        {
-            "form": form,
-            "problems": problems,
-            "result": result,
-            "report": result,
-            "export_form": ItemExportForm(),
-            "csv_header_doc": csv_format.__doc__,
-        },
-        status=400 if problems else 200,
+        {"form": form, "export_form": ItemExportForm(), "csv_header_doc": csv_format.__doc__},
+        status=400 if request.method == "POST" else 200,
     )
 
 

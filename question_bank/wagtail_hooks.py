@@ -2,5 +2,6 @@
 
 from . import (
     admin_framework,  # noqa: F401  (registers its hooks on import)
+    admin_import,  # noqa: F401  (an item import job's progress and report)
     admin_items,  # noqa: F401,E402  (the item bank's pages)
 )

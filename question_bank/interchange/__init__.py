@@ -71,6 +71,7 @@ def items_import_file(
     keep_status: bool = False,
     dry_run: bool = False,
     strict: bool = False,
+    progress=None,
 ) -> ImportResult:
     """Parse and import a file. Each question that cannot be imported is refused on its own
     and listed in ``result.skipped`` with its title, line and reason; a file that cannot be
@@ -92,6 +93,7 @@ def items_import_file(
         keep_status=keep_status,
         source_name=filename,
         dry_run=dry_run,
+        progress=progress,
     )
     if strict and result.skipped:
         raise ItemImportError(result.skipped)

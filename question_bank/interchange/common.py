@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -364,10 +365,12 @@ def items_import(
     source_name: str = "",
     skipped: list[Problem] | None = None,
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import every valid record; refuse each invalid one with its reason (in ``skipped``), so
     one bad question never blocks the rest. ``dry_run`` does everything in a transaction that is
-    rolled back, so the report is exact and nothing is written."""
+    rolled back, so the report is exact and nothing is written. ``progress(done, total)`` is told
+    after each question is checked and after each is written (total: twice the questions)."""
     result = ImportResult(dry_run=dry_run, skipped=list(skipped or []))
     result.questions_found = len(records) + len(result.skipped)
 
@@ -389,7 +392,10 @@ def items_import(
     }
     uids_in_file: dict[str, ItemRecord] = {}
     accepted: list[_Resolved] = []
-    for record in records:
+    total = 2 * len(records)
+    for checked, record in enumerate(records, start=1):
+        if progress is not None:
+            progress(checked, total)
         if record.uid and record.uid in uids_in_file:
             refuse(record, f"the same id is used at line {uids_in_file[record.uid].line}")
             continue
@@ -433,7 +439,10 @@ def items_import(
 
     with transaction.atomic():
         items_by_uid = _write(kept, qp=qp, user=user, keep_status=keep_status,
-                              source_name=source_name, result=result, refuse=refuse)  # fmt: skip
+                              source_name=source_name, result=result, refuse=refuse,
+                              progress=None if progress is None else (
+                                  lambda n: progress(len(records) + n * len(records)
+                                                     // max(1, len(kept)), total)))  # fmt: skip
         for resolved in kept:
             record = resolved.record
             if record.enemies and record.uid and record.uid in items_by_uid:
@@ -456,9 +465,13 @@ def _existing(record: ItemRecord, qp, digest: str) -> Item | None:
     return Item.objects.filter(qualification_pack=qp, content_hash=digest).first()
 
 
-def _write(kept, *, qp, user, keep_status, source_name, result, refuse) -> dict[str, Item]:
+def _write(
+    kept, *, qp, user, keep_status, source_name, result, refuse, progress=None
+) -> dict[str, Item]:
     items_by_uid: dict[str, Item] = {}
-    for resolved in kept:
+    for written, resolved in enumerate(kept, start=1):
+        if progress is not None:
+            progress(written)
         record, pc = resolved.record, resolved.pc
         digest = content_hash(record.content)
         if record.content.item_type == "description":

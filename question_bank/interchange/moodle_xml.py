@@ -61,6 +61,12 @@ _KNOWN = {
 }  # fmt: skip
 
 
+# qtype_ordering's settings as our ordering type works: all items, all or nothing.
+ORDERING_DEFAULTS = {"layouttype": "VERTICAL", "selecttype": "ALL", "selectcount": "0",
+                     "gradingtype": "ALL_OR_NOTHING", "showgrading": "SHOW",
+                     "numberingstyle": "none"}  # fmt: skip
+_ORDERING_DISPLAY = ("layouttype", "showgrading", "numberingstyle")
+
 # ---------------------------------------------------------------- export
 
 
@@ -170,6 +176,10 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
             sub = _text(question, "subquestion", pair.get("question_html", ""))
             ET.SubElement(ET.SubElement(sub, "answer"), "text").text = pair["answer"]
     elif kind == ItemType.ORDERING:
+        # qtype_ordering's fields: we score all or nothing, over all the items.
+        settings = {**ORDERING_DEFAULTS, **data.get("moodle_ordering", {})}
+        for tag, value in settings.items():
+            ET.SubElement(question, tag).text = value
         # Moodle's ordering question lists the items in the right order.
         keys = data.get("order", [])
         for position, key in enumerate(keys, start=1):
@@ -450,6 +460,15 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
                 translation.options[key] = OptionText(texts.get(lang, ""))
         # Moodle writes the items in the right order; the candidate sees them shuffled.
         type_data["order"] = [key for key, _ in options]
+        display = {t: _field(question, t).strip() for t in _ORDERING_DISPLAY}
+        display = {t: v for t, v in display.items() if v and v != ORDERING_DEFAULTS[t]}
+        if display:
+            type_data["moodle_ordering"] = display
+        grading = _field(question, "gradingtype").strip().upper()
+        if grading and grading != "ALL_OR_NOTHING":
+            notes.append(f"ordering graded {grading} (Kaushal scores all or nothing)")
+        if _field(question, "selecttype").strip().upper() not in ("", "ALL"):
+            notes.append("ordering shows a subset of the items (Kaushal shows them all)")
     elif qtype == "essay":
         item_type = ItemType.ESSAY
         type_data.update(
@@ -559,6 +578,19 @@ def cloze_parse(text: str) -> tuple[str, list[dict]]:
                             "tolerance": tolerance.strip()})  # fmt: skip
         if not any(Decimal(a["fraction"]) == 1 for a in answers):
             raise ValueError(f"cloze part {number} has no answer worth 100%")
+        if kind == "multichoice" and len(answers) < 2:
+            raise ValueError(f"cloze part {number}: a multiple-choice part needs two choices")
+        if kind == "numerical":
+            for a in answers:
+                try:
+                    ok = a["text"] == "*" or decimal_or_none(a["text"]) is not None
+                    decimal_or_none(a["tolerance"])
+                except ValueError:
+                    ok = False
+                if not ok:
+                    raise ValueError(
+                        f"cloze part {number}: numerical answer {a['text']!r} is not a number"
+                    )
         parts.append({"kind": kind, "weight": int(weight), "answers": answers,
                       "case_sensitive": kind_code in ("SHORTANSWER_C", "SAC", "MWC")})  # fmt: skip
         return f"{{#{number}}}"

@@ -97,14 +97,32 @@ def _set_score(parent: ET.Element, value: ET.Element | str) -> None:
         outcome.append(value)
 
 
-def _chain(processing: ET.Element, branches: list[tuple[ET.Element, str]]) -> None:
-    """if / else-if ... / else SCORE = 0: the first matching branch gives its score."""
+def _set_feedback(parent: ET.Element, identifier: str) -> None:
+    value = _el("qti-base-value", {"base-type": "identifier"})
+    value.text = identifier
+    _sub(parent, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(
+        _el("qti-multiple", {}, value)
+    )
+
+
+def _chain(
+    processing: ET.Element,
+    branches: list[tuple[ET.Element, str, str]],
+    otherwise: str = "",
+) -> None:
+    """if / else-if ... / else SCORE = 0: the first matching branch gives its score and, when it
+    has one, sets FEEDBACK to its answer's feedback identifier (``otherwise``: the else's)."""
     condition = _sub(processing, "qti-response-condition")
-    for i, (test, score) in enumerate(branches):
+    for i, (test, score, feedback) in enumerate(branches):
         branch = _sub(condition, "qti-response-if" if i == 0 else "qti-response-else-if")
         branch.append(test)
         _set_score(branch, score)
-    _set_score(_sub(condition, "qti-response-else"), "0")
+        if feedback:
+            _set_feedback(branch, feedback)
+    last = _sub(condition, "qti-response-else")
+    _set_score(last, "0")
+    if otherwise:
+        _set_feedback(last, otherwise)
 
 
 def _el(tag: str, attrib: dict | None = None, *children: ET.Element) -> ET.Element:
@@ -119,6 +137,32 @@ def _var(identifier: str = "RESPONSE") -> ET.Element:
 
 def _num(value) -> str:
     return format(Decimal(value).normalize() + Decimal(0), "f")
+
+
+_COMBINED_IDS = {"correctfeedback": "CORRECT", "partiallycorrectfeedback": "PARTIALLY_CORRECT",
+                 "incorrectfeedback": "INCORRECT"}  # fmt: skip
+
+
+def _combined_feedback(processing: ET.Element) -> None:
+    """Moodle's combined feedback: CORRECT (full marks), PARTIALLY_CORRECT or INCORRECT added to
+    FEEDBACK from the SCORE reached."""
+    condition = _sub(processing, "qti-response-condition")
+    tests = [("qti-gte", "1", "CORRECT"), ("qti-gt", "0", "PARTIALLY_CORRECT")]
+    for i, (operator, bound, identifier) in enumerate(tests):
+        branch = _sub(condition, "qti-response-if" if i == 0 else "qti-response-else-if")
+        limit = _el("qti-base-value", {"base-type": "float"})
+        limit.text = bound
+        branch.append(_el(operator, {}, _var("SCORE"), limit))
+        _add_feedback(branch, identifier)
+    _add_feedback(_sub(condition, "qti-response-else"), "INCORRECT")
+
+
+def _add_feedback(parent: ET.Element, identifier: str) -> None:
+    value = _el("qti-base-value", {"base-type": "identifier"})
+    value.text = identifier
+    _sub(parent, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(
+        _el("qti-multiple", {}, _var("FEEDBACK"), value)
+    )
 
 
 def _item_xml(record: ItemRecord, language: str) -> bytes:
@@ -190,6 +234,9 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
     stem = _sub(body, "div", {"class": "stem"})
     _html_into(stem, translation.stem_html)
     processing = ET.Element(_q("qti-response-processing"))
+    # (identifier, html) of each modal feedback; response processing puts the identifiers of
+    # those that apply into FEEDBACK, so that any player shows them.
+    feedbacks: list[tuple[str, str]] = []
     shuffle = "true" if content.shuffle_options else "false"
     if choice_like and declaration is not None:
         correct = _sub(declaration, "qti-correct-response")
@@ -230,16 +277,20 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
             "qti-value",
             text=_num(content.numeric_answer),
         )
+        # A text entry is inline content: the item body takes blocks, so it sits in a <p>.
         _sub(
-            body,
+            _sub(body, "p"),
             "qti-text-entry-interaction",
             {"response-identifier": "RESPONSE", "expected-length": "12"},
         )
-        answers = [(content.numeric_answer, content.numeric_tolerance or 0, 1)] + [
-            (a["value"], a.get("tolerance") or 0, a["fraction"]) for a in data.get("answers", [])
-        ]
+        answers = [
+            (content.numeric_answer, content.numeric_tolerance or 0, 1,
+             data.get("answer_feedback_html", "")),
+            *((a["value"], a.get("tolerance") or 0, a["fraction"], a.get("feedback_html", ""))
+              for a in data.get("answers", [])),
+        ]  # fmt: skip
         branches = []
-        for value, tolerance, fraction in answers:
+        for n, (value, tolerance, fraction, html) in enumerate(answers, start=1):
             t = _num(tolerance)
             test = _el(
                 "qti-equal",
@@ -248,11 +299,16 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
                 _el("qti-base-value", {"base-type": "float"}),
             )
             test[1].text = _num(value)
-            branches.append((test, _num(fraction)))
-        _chain(processing, branches)
+            branches.append((test, _num(fraction), f"A{n}" if html else ""))
+            if html:
+                feedbacks.append((f"A{n}", html))
+        other = data.get("other_answer_feedback_html", "")
+        if other:
+            feedbacks.append(("OTHER", other))
+        _chain(processing, branches, "OTHER" if other else "")
     elif kind == ItemType.SHORT_ANSWER and declaration is not None:
         _sub(
-            body,
+            _sub(body, "p"),
             "qti-text-entry-interaction",
             {"response-identifier": "RESPONSE", "expected-length": "20"},
         )
@@ -263,7 +319,11 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
         right = next((a for a, f in answers if f == 1), "")
         _sub(_sub(declaration, "qti-correct-response"), "qti-value", text=right.replace("*", ""))
         branches = []
-        for answer, fraction in answers:
+        for key_fraction, (answer, fraction) in zip(content.options, answers, strict=True):
+            key = key_fraction[0]
+            html = translation.options[key].feedback_html
+            if html:
+                feedbacks.append((key, html))
             if "*" in answer:
                 pattern = ".*".join(re.escape(p) for p in answer.split("*"))
                 test = _el("qti-pattern-match", {"pattern": pattern}, _var())
@@ -275,7 +335,7 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
                     _el("qti-base-value", {"base-type": "string"}),
                 )
                 test[1].text = answer
-            branches.append((test, _num(fraction)))
+            branches.append((test, _num(fraction), key if html else ""))
         _chain(processing, branches)
     elif kind == ItemType.ESSAY:
         _sub(
@@ -334,7 +394,13 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
             )
         _chain(
             processing,
-            [(_el("qti-match", {}, _var(), _el("qti-correct", {"identifier": "RESPONSE"})), "1")],
+            [
+                (
+                    _el("qti-match", {}, _var(), _el("qti-correct", {"identifier": "RESPONSE"})),
+                    "1",
+                    "",
+                )
+            ],  # fmt: skip
         )
     elif kind == ItemType.CLOZE:
         total = sum(Decimal(p.get("weight", 1)) for p in parts) or Decimal(1)
@@ -363,20 +429,24 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
             add = _el("qti-sum", {}, _var("SCORE"), _el("qti-base-value", {"base-type": "float"}))
             add[1].text = _num(Decimal(part.get("weight", 1)) / total)
             _set_score(branch, add)
-    # FEEDBACK: the chosen options' feedback and the general feedback fire in any player.
-    feedback_value = _el("qti-multiple")
+    # FEEDBACK: the answer's feedback (set above per branch, or the chosen options), the
+    # combined feedback for the score reached and the general feedback, in any player.
+    feedback_value = _el("qti-multiple", {}, _var("FEEDBACK"))
     if choice_like:
         feedback_value.append(_var())
+        feedbacks.extend(
+            (key, translation.options[key].feedback_html) for key, _ in content.options
+        )
     general = _el("qti-base-value", {"base-type": "identifier"})
     general.text = "GENERAL"
     feedback_value.append(general)
     _sub(processing, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(feedback_value)
+    combined = data.get("combined_feedback", {})
+    if any(combined.values()) and declaration is not None:
+        _combined_feedback(processing)
+        for tag, identifier in _COMBINED_IDS.items():
+            feedbacks.append((identifier, combined.get(tag, "")))
     item.append(processing)
-    feedbacks = (
-        [(key, translation.options[key].feedback_html) for key, _ in content.options]
-        if choice_like
-        else []
-    )
     feedbacks.append(("GENERAL", translation.general_feedback_html))
     for identifier, html in feedbacks:
         if not html:

@@ -84,6 +84,8 @@ class Group:
     refused: frozenset[str] = roles(ANONYMOUS, LEARNER)
 
 
+NO_JOB = "00000000-0000-4000-8000-000000000000"
+
 # POST-only views are requested with POST and no data: refusals must not depend on valid input.
 POST = "POST"
 
@@ -165,6 +167,14 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "items:import": Expect(ITEM_CURATORS),
     "items:import_template": Expect(ITEM_CURATORS, path="/admin/items/import/template.xlsx"),
     "items:export": Expect(ITEM_CURATORS, path="/admin/items/export/?qp=ASC/Q0202&format=csv"),
+    # An import job's page and status: the job is in the cache, so a made-up id is "not found"
+    # for the curators who may open such pages (test_item_import_jobs covers real jobs).
+    "item_imports:job": Expect(
+        ITEM_CURATORS, path=f"/admin/item-imports/{NO_JOB}/", also_ok=frozenset({404})
+    ),
+    "item_imports:job_status": Expect(
+        ITEM_CURATORS, path=f"/admin/item-imports/{NO_JOB}/status/", also_ok=frozenset({404})
+    ),
     "items:bulk": Expect(
         ITEM_CURATORS, method=POST, data={"action": "retire", "version": "{item_version}"}
     ),
