@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv demo test lint lock browser clean bench
+.PHONY: venv demo test lint lock browser clean bench load load-smoke
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ bench:
 	  .venv-bench/bin/pip install -q -r benchmarks/requirements.txt; }
 	PYTHONPATH=. .venv-bench/bin/python benchmarks/irt_bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/bank_bench.py
+
+# The load benchmark (benchmarks/load/run.py): gunicorn + Celery on PostgreSQL (database
+# kaushal_load) and Redis (dbs 5 and 6), N candidates over HTTP. `load-smoke` is CI's short run
+# (20 candidates, no think time): it fails on any error or any answer not stored exactly once.
+load: venv
+	$(BIN)/python benchmarks/load/run.py $(LOAD_ARGS)
+
+load-smoke: venv
+	$(BIN)/python benchmarks/load/run.py --smoke $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 .pytest_cache

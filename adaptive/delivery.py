@@ -19,6 +19,8 @@ by task name (``lti.tasks.attempt_grade_publish``) once, after the commit.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -180,9 +182,53 @@ def _given(attempt: Attempt, bank: AssessmentBank) -> _Given:
 
 def _attempt_bank(attempt: Attempt) -> AssessmentBank:
     """The attempt's frozen pool, in the order its bank indices refer to."""
-    return bank_build(
-        qualification_pack_code=attempt.qualification_pack_code, version_ids=attempt.pool
+    return _attempt_bank_checked(attempt)[0]
+
+
+# Built banks of frozen pools, per process: every candidate of an assessment event shares a pool,
+# and rebuilding it (QP, NOS, PCs, versions, enemies) was most of an answer step's queries.
+_BANKS: OrderedDict[tuple, AssessmentBank] = OrderedDict()
+_BANKS_KEPT = 16
+_BANKS_LOCK = threading.Lock()
+
+
+def bank_cache_clear() -> None:
+    """Forget the built banks (tests: a rolled-back database reuses primary keys)."""
+    with _BANKS_LOCK:
+        _BANKS.clear()
+
+
+def _attempt_bank_checked(attempt: Attempt) -> tuple[AssessmentBank, set[int]]:
+    """The attempt's bank and the pool indices withdrawn since it froze, in one query when the
+    pool was built before: that query reads every pool version's status and its item's IRT
+    parameters, so a recalibrated or withdrawn item is never served from a stale bank."""
+    rows = {
+        pk: (status, a, b, c)
+        for pk, status, a, b, c in ItemVersion.objects.filter(pk__in=attempt.pool).values_list(
+            "pk", "status", "item__discrimination", "item__difficulty", "item__guessing"
+        )
+    }
+    pool = tuple(attempt.pool)
+    key = (
+        attempt.qualification_pack_code,
+        pool,
+        tuple(rows[pk][1:] if pk in rows else None for pk in pool),
     )
+    with _BANKS_LOCK:
+        bank = _BANKS.get(key)
+        if bank is not None:
+            _BANKS.move_to_end(key)
+    if bank is None:
+        bank = bank_build(
+            qualification_pack_code=attempt.qualification_pack_code, version_ids=attempt.pool
+        )
+        with _BANKS_LOCK:
+            _BANKS[key] = bank
+            while len(_BANKS) > _BANKS_KEPT:
+                _BANKS.popitem(last=False)
+    approved = {pk for pk, row in rows.items() if row[0] == ItemStatus.APPROVED}
+    withdrawn = {i for i, p in enumerate(bank.items) if p.version_id not in approved}
+    return bank, withdrawn
 
 
 def _cat_session(
@@ -222,13 +268,18 @@ def _withdrawn(bank: AssessmentBank) -> set[int]:
     return {i for i, p in enumerate(bank.items) if p.version_id in gone}
 
 
-def _advance(attempt: Attempt, assessment: Assessment, bank: AssessmentBank) -> None:
+def _advance(
+    attempt: Attempt,
+    assessment: Assessment,
+    bank: AssessmentBank,
+    withdrawn: set[int] | None = None,
+) -> None:
     """Put the next question on screen, or finish the attempt. Questions withdrawn by the
     curators meanwhile are skipped: dropped from a LOFT paper (which then counts fewer marks),
-    excluded from a CAT's remaining choices."""
+    excluded from a CAT's remaining choices. ``withdrawn``: already known (else read here)."""
     given = _given(attempt, bank)
     answered = set(given.administered)
-    withdrawn = _withdrawn(bank) - answered
+    withdrawn = (_withdrawn(bank) if withdrawn is None else withdrawn) - answered
     if withdrawn:
         attempt.state = {
             **attempt.state,
@@ -405,7 +456,11 @@ def attempt_refresh(attempt: Attempt) -> bool:
     """Move on if the question on screen was withdrawn since it was shown; True if so."""
     if attempt.finished_at is not None or attempt.current_item_version_id is None:
         return False
-    if ItemVersion.objects.filter(
+    if Attempt.current_item_version.is_cached(attempt):  # type: ignore[attr-defined]
+        # read with the attempt in this request: no second query
+        if attempt.current_item_version.status == ItemStatus.APPROVED:
+            return False
+    elif ItemVersion.objects.filter(
         pk=attempt.current_item_version_id, status=ItemStatus.APPROVED
     ).exists():
         return False
@@ -461,13 +516,20 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
         raise AssessmentUnavailableError("This attempt belongs to another candidate.")
     if attempt_expire_if_due(attempt):
         raise AssessmentUnavailableError("Time is up: this answer came too late to count.")
+    cached = Attempt.current_item_version.is_cached(attempt)  # type: ignore[attr-defined]
+    shown = attempt.current_item_version if cached else None
     if attempt_refresh(attempt):
         raise QuestionWithdrawnError(
             "That question has just been withdrawn from the bank and does not count. "
             "Here is the next one."
         )
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        # Lock only the attempt row (not its assessment, which every candidate reads).
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("assessment")
+            .get(pk=attempt.pk)
+        )
         if attempt.finished_at is not None:
             raise AssessmentUnavailableError("This attempt is finished.")
         if attempt.assessment is None:
@@ -476,7 +538,13 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
             if attempt.responses.filter(item_version_id=item_version_id).exists():
                 raise DuplicateResponseError("This answer was already recorded.")
             raise AssessmentUnavailableError("That is not the question on your screen.")
-        version = ItemVersion.objects.get(pk=item_version_id)
+        version = (
+            shown  # the page's version, read with its options and texts in this request
+            if shown is not None and shown.pk == item_version_id
+            else ItemVersion.objects.select_related("item")
+            .prefetch_related("options", "translations")
+            .get(pk=item_version_id)
+        )
         response_record(
             user=user,
             item_version=version,
@@ -486,7 +554,8 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
             language=language,
             option_order=attempt_option_order(attempt=attempt, item_version=version),
         )
-        _advance(attempt, attempt.assessment, _attempt_bank(attempt))
+        bank, withdrawn = _attempt_bank_checked(attempt)
+        _advance(attempt, attempt.assessment, bank, withdrawn)
         attempt.save()
     return attempt
 

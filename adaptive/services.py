@@ -55,16 +55,11 @@ def response_record(
             raise ValidationError("this attempt is finished")
     evaluation = response_evaluate(item_version=item_version, answer=answer, language=language)
     duplicate = DuplicateResponseError("this item was already answered in this attempt")
-    if (
-        attempt is not None
-        and Response.objects.filter(attempt=attempt, item_id=item_version.item_id).exists()
-    ):
-        raise duplicate
+    # A second answer to the item in the attempt is refused by the unique constraint
+    # (response_once_per_item_per_attempt), in a savepoint, so nothing of it is written.
     try:
         with transaction.atomic():
-            # An answered item was shown: it counts towards the item's exposure.
-            item_exposure_record(item=item_version.item)
-            return Response.objects.create(
+            response = Response.objects.create(
                 user=user,
                 attempt=attempt,
                 item_id=item_version.item_id,
@@ -80,8 +75,14 @@ def response_record(
                 is_correct=evaluation["correct"],
                 option_order=list(option_order or []),
             )
-    except IntegrityError as exc:  # a concurrent double submit lost the race
+    except IntegrityError as exc:  # a double submit (or one that lost the race)
         raise duplicate from exc
+    # An answered item was shown: it counts towards the item's exposure. After the commit, so
+    # the popular item's row is locked for one statement, not for the rest of every
+    # candidate's answer step (a CAT sends many candidates to the same items).
+    item = item_version.item
+    transaction.on_commit(lambda: item_exposure_record(item=item))
+    return response
 
 
 @transaction.atomic

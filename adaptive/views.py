@@ -82,8 +82,12 @@ def _previewing(request: HttpRequest) -> bool:
 
 
 def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
+    """The candidate's attempt with what its question page needs in the same round trips (the
+    question on screen, its options and texts): the answer step is the hot path under load."""
     return get_object_or_404(
-        Attempt.objects.select_related("assessment"),
+        Attempt.objects.select_related("assessment", "current_item_version__item").prefetch_related(
+            "current_item_version__options", "current_item_version__translations"
+        ),
         pk=pk,
         user=request.user,
         assessment__isnull=False,
@@ -169,10 +173,12 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the question on screen; POST records its answer (then redirects: PRG)."""
     _require_learner(request)
     attempt = _own_attempt(request, pk)
-    delivery.attempt_expire_if_due(attempt)
+    changed = delivery.attempt_expire_if_due(attempt)
     if request.method == "GET" and delivery.attempt_refresh(attempt):
         messages.info(request, _("A question was withdrawn from the bank; here is another."))
-    attempt.refresh_from_db()
+        changed = True
+    if changed:
+        attempt = _own_attempt(request, pk)
     if attempt.finished_at is not None:
         return redirect("adaptive:attempt_result", pk=attempt.pk)
     language = get_language() or "en"
@@ -198,9 +204,10 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except delivery.DuplicateResponseError as exc:
             messages.info(request, exc.messages[0])
+            attempt = _own_attempt(request, pk)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
-        attempt.refresh_from_db()
+            attempt = _own_attempt(request, pk)
         if attempt.finished_at is not None:
             return redirect("adaptive:attempt_result", pk=attempt.pk)
         return redirect("adaptive:attempt", pk=attempt.pk)

@@ -27,6 +27,15 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError("KAUSHAL_REQUIRE_SERVICES=1 but CELERY_BROKER_URL is not Redis")
 
 
+@pytest.fixture(autouse=True)
+def _assessment_banks_forgotten():
+    """Each test starts without the web process's cache of built banks: a rolled-back test
+    database hands out the same primary keys again (``adaptive.delivery.bank_cache_clear``)."""
+    from adaptive.delivery import bank_cache_clear
+
+    bank_cache_clear()
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     assert SEEDS_DIR.is_dir(), f"seed documents not found at {SEEDS_DIR}"

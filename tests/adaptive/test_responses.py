@@ -27,10 +27,13 @@ def approved(asc_q0202, curator, second_curator):
     return item_make(author=curator, approver=second_curator)
 
 
-def test_response_points_to_the_exact_version_shown(approved, curator):
+def test_response_points_to_the_exact_version_shown(
+    approved, curator, django_capture_on_commit_callbacks
+):
     learner = user_in(Role.LEARNER)
     shown = approved.versions.get()
-    response = response_record(user=learner, item_version=shown, answer=["A"])
+    with django_capture_on_commit_callbacks(execute=True):  # exposure is counted after commit
+        response = response_record(user=learner, item_version=shown, answer=["A"])
     item_edit(item=approved, user=curator, content=content_single("Changed later?"))
     response.refresh_from_db()
     assert response.item_version == shown and response.item == approved
