@@ -228,11 +228,11 @@ def _server_steps(
     rng: np.random.Generator,
     with_json: bool,
     compact: bool = False,
-) -> tuple[list[float], int]:
+) -> tuple[list[float], list[float]]:
     """One examinee driven as the server does: every request rebuilds the session from the
     stored state (responses so far, shadow test), records the new response, selects, saves.
     The bank's tables and the blueprint are prepared once (per process), as a server would
-    cache them."""
+    cache them. Returns the wall-clock and CPU seconds of each request."""
     from adaptive.irt import ShadowTest
 
     n = prep.bank.n_items
@@ -240,8 +240,9 @@ def _server_steps(
     state: dict[str, Any] = {"administered": [], "responses": [], "shadow": None}
     pending: tuple[int, float] | None = None
     times: list[float] = []
+    cpu: list[float] = []
     while True:
-        t0 = time.perf_counter()
+        c0, t0 = time.thread_time(), time.perf_counter()
         stored = json.loads(json.dumps(state)) if with_json else state
         sess = CatSession(prep, bp, stopping=stopping, exposure=exposure, rng=rng)
         for i, r in zip(stored["administered"], stored["responses"], strict=True):
@@ -261,8 +262,9 @@ def _server_steps(
         if with_json:
             json.dumps(state)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.thread_time() - c0)
         if item is None:
-            return times, len(sess.administered)
+            return times, cpu
         p = probability([theta], prep.bank.subset([item]))[0, 0]
         pending = (item, float(rng.random() < p))
 
@@ -323,17 +325,15 @@ def bench_cat(bank_sizes: list[int], examinees: int, results: dict[str, Any]) ->
             ("server_step_json_b64", True, True),
         ):
             srv_times: list[float] = []
+            srv_cpu: list[float] = []
             srv_exposure = ExposureControl(size, max_rate=0.2)
             srv_rng = np.random.default_rng(size + 1)
             for theta in srv_rng.normal(0, 1, max(20, examinees // 4)):
-                t, _ = _server_steps(prep, bp, srv_exposure, theta, srv_rng, with_json, compact)
+                t, c = _server_steps(prep, bp, srv_exposure, theta, srv_rng, with_json, compact)
                 srv_times += t
-            rows[name] = {
-                "median_ms": float(np.median(srv_times) * 1e3),
-                "mean_ms": float(np.mean(srv_times) * 1e3),
-                "steps_per_second": float(1.0 / np.mean(srv_times)),
-                "steps": len(srv_times),
-            }
+                srv_cpu += c
+            rows[name] = _step_figures(srv_times, srv_cpu)
+            rows[name]["steps_per_cpu_second"] = float(1.0 / np.mean(srv_cpu))
         if catsim is not None:
             try:
                 from catsim.estimation import NumericalSearchEstimator
