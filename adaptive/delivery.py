@@ -177,7 +177,7 @@ def _given(attempt: Attempt, bank: AssessmentBank) -> _Given:
     scored = [r for r in responses if r.score is not None]
     return _Given(
         [index[r.item_version_id] for r in scored],
-        [float(bank.category(index[r.item_version_id], r.score)) for r in scored],
+        [float(bank.category(index[r.item_version_id], r.score or 0.0)) for r in scored],
         responses,
     )
 

@@ -40,5 +40,6 @@ class Essay(ItemTypeSpec):
         return text
 
     def score_levels(self, content):
-        """Once marked: the assessor's mark, in tenths of the item's mark (GPCM categories)."""
-        return [k / 10 for k in range(11)]
+        """Once marked: the assessor's mark in quarters of the item's mark (GPCM categories;
+        finer steps would leave categories nobody reaches in a bank's sample)."""
+        return [0.0, 0.25, 0.5, 0.75, 1.0]
