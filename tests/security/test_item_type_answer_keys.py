@@ -31,7 +31,7 @@ SECRETS = {
     "numeric": (numeric, ["1822", "tolerance"]),
     "matching": (matching, ["Screwdriver", "Hammer", "Spanner"]),  # checked for order below
     "ordering": (ordering, []),
-    "cloze": (cloze, ['"text"', "tolerance", "fraction"]),
+    "cloze": (cloze, ['"text": "4"', "tolerance", "fraction"]),
     "essay": (essay, ["padlock", "grader"]),
 }
 
