@@ -81,3 +81,40 @@ def test_ordering_is_answered_with_selects_and_javascript_off(
     attempt = Attempt.objects.get()
     assert attempt.responses.count() == 1
     context.close()
+
+
+def test_assessor_marks_an_essay_on_the_marking_page(
+    chromium, live_server, asc_q0202, approver, candidate
+):
+    from accounts.roles import Role
+    from adaptive import delivery
+    from tests.question_bank.factories import user_in
+
+    _paper(essay, approver, candidate)
+    from adaptive.models import Assessment
+
+    attempt = delivery.attempt_start(user=candidate, assessment=Assessment.objects.get())
+    while attempt.finished_at is None:
+        attempt = delivery.attempt_answer(
+            attempt=attempt,
+            user=candidate,
+            item_version_id=attempt.current_item_version_id,
+            answer="Lock the isolator and keep the key.",
+        )
+    assessor = user_in(Role.ASSESSOR)
+    for width in (390, 1366):
+        context, page = _signed_in_page(chromium, live_server, assessor, width=width)
+        page.goto(f"{live_server.url}/admin/assessment-results/{attempt.assessment_id}/essays/")
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/essays-{width}.png", full_page=True)
+        context.close()
+    context, page = _signed_in_page(chromium, live_server, assessor, width=1366)
+    page.goto(f"{live_server.url}/admin/assessment-results/{attempt.assessment_id}/essays/")
+    first = page.locator("section.essay").first
+    first.locator("input[name=marks]").fill("3")
+    first.locator("textarea[name=comment]").fill("Names the padlock.")
+    first.locator("button[type=submit]").click()
+    page.wait_for_selector("text=Waiting for a mark (3)")
+    assert "Names the padlock." in page.content()
+    context.close()
+    assert Response.objects.filter(score=0.75).count() == 1
