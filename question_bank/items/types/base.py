@@ -22,8 +22,8 @@ class ItemTypeSpec:
     is_question: ClassVar[bool] = True
     # Scored by the engine; False: an assessor marks it (essay), and IRT leaves it out until then.
     auto_scored: ClassVar[bool] = True
-    # May be drawn by assessments and knowledge checks today. Types whose delivery pages are not
-    # built yet are kept out of the pools explicitly (see ``deliverable_types``).
+    # May be drawn by assessments (it has a widget on the question page); a description never is
+    # (see ``deliverable_types``).
     deliverable: ClassVar[bool] = False
     has_options: ClassVar[bool] = True
     # Knowledge checks (content app) draw only the types whose lesson widget exists.
