@@ -94,7 +94,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # given per user by ``user_assign_role`` (not by the group), so a Trainer role that came from
     # an LMS never opens an admin by itself.
     Role.TRAINER: ["question_bank.view_qualificationpack"],
-    Role.ASSESSOR: [*_FRAMEWORK_VIEW, *_ITEMS_VIEW, "wagtailadmin.access_admin", *_ASSESSMENTS],
+    Role.ASSESSOR: [
+        *_FRAMEWORK_VIEW,
+        *_ITEMS_VIEW,
+        "wagtailadmin.access_admin",
+        *_ASSESSMENTS,
+        # Essays are marked by assessors only (adaptive.marking), never by the engine.
+        "adaptive.mark_essay",
+    ],
     Role.LEARNER: [],
     Role.ADMINISTRATOR: [
         *_FRAMEWORK_VIEW,

@@ -2,10 +2,17 @@
 
 Persons are attempts (an ability can change between attempts; practice answered outside an
 attempt counts as one person per learner), items are bank ``Item`` s (translations and versions of
-an item share its calibration), scores are 0/1. Items with fewer than ``min_responses`` answers
-are left out and listed in the run. In "anchored" mode already calibrated items keep their
-parameters and the others are put on their scale (fixed-parameter calibration, Kim 2006); the
-first calibration of a bank, or "full" mode, fixes the scale at N(0, 1) for this sample.
+an item share its calibration), scores are IRT categories: 0/1 for items scored right/wrong,
+0..K-1 for partial-credit items (``ItemTypeSpec.score_levels``: numeric answers worth part of the
+mark, matching, cloze, partly right short answers), which a 2PL run calibrates as generalized
+partial credit items (Muraki 1992; a two-category GPCM item is the 2PL, so the binary items'
+estimates are the 2PL's) and a 1PL/3PL run scores right/wrong. A partial-credit item in which
+some category was never observed has no finite step there; it is calibrated right/wrong until
+every category has been seen. Descriptions stay out, and essays until an assessor has marked
+them. Items with fewer than ``min_responses`` answers are left out and listed in the run. In
+"anchored" mode already calibrated items keep their parameters and the others are put on their
+scale (fixed-parameter calibration, Kim 2006); the first calibration of a bank, or "full" mode,
+fixes the scale at N(0, 1) for this sample.
 
 ``calibration_run_start`` records a run and enqueues ``calibration_run_execute`` on Celery (eager
 without a broker); the task reports its progress on the run row, which the admin page polls.
@@ -15,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from celery import shared_task
@@ -23,8 +30,10 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from question_bank.api import auto_scored_types
-from question_bank.models import Item, QualificationPack
+from question_bank.api import auto_scored_types, item_type_spec
+from question_bank.items.content import item_content_of
+from question_bank.items.types import ItemTypeSpec
+from question_bank.models import Item, ItemVersion, QualificationPack
 
 from .irt import ItemBank, SparseResponses, calibrate, item_fit
 from .models import CalibrationRun, Response
@@ -76,6 +85,28 @@ class CalibrationData:
     item_ids: list[int]  # bank Item primary keys, one per column
     responses: SparseResponses
     skipped: dict[int, int]  # Item pk -> number of responses, for items under the minimum
+    # Item pk -> score categories (2: right/wrong); more for partial-credit items.
+    n_categories: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def is_polytomous(self) -> bool:
+        return any(k > 2 for k in self.n_categories.values())
+
+
+def _version_levels(version_ids: set[int]) -> dict[int, tuple[ItemTypeSpec, object, int]]:
+    """Per partial-credit version: its type, its content and its number of score categories
+    (choice versions, most of a bank, are right/wrong and need no content read)."""
+    out: dict[int, tuple[ItemTypeSpec, object, int]] = {}
+    versions = ItemVersion.objects.filter(pk__in=version_ids).prefetch_related(
+        "options", "translations"
+    )
+    for version in versions:
+        spec = item_type_spec(version.item_type)
+        if type(spec).score_levels is ItemTypeSpec.score_levels:
+            continue
+        content = item_content_of(version)
+        out[version.pk] = (spec, content, len(spec.score_levels(content)))
+    return out
 
 
 def _bank_items(qualification_pack_code: str):
@@ -93,26 +124,45 @@ def calibration_data_collect(
 ) -> CalibrationData:
     items = _bank_items(qualification_pack_code)
     rows = list(
-        # Essays are marked by assessors, descriptions are not questions: neither is calibrated.
+        # Descriptions are not questions; an essay counts once an assessor has marked it.
         Response.objects.filter(
-            item__in=items, item_version__item_type__in=auto_scored_types()
-        ).values_list("attempt_id", "user_id", "item_id", "is_correct")
+            Q(item_version__item_type__in=auto_scored_types())
+            | Q(item_version__item_type="essay", score__isnull=False),
+            item__in=items,
+        ).values_list("attempt_id", "user_id", "item_id", "is_correct", "item_version_id", "score")
     )
-    per_item = Counter(item for _, _, item, _ in rows)
+    per_item = Counter(row[2] for row in rows)
     kept = sorted(item for item, n in per_item.items() if n >= min_responses)
     skipped = {item: n for item, n in per_item.items() if n < min_responses}
     column = {item: j for j, item in enumerate(kept)}
+    levels = _version_levels({row[4] for row in rows if row[2] in column})
+    categories: dict[int, int] = {item: 2 for item in kept}
+    coded = []
+    for attempt_id, user_id, item_id, is_correct, version_id, value in rows:
+        if item_id not in column:
+            continue
+        if version_id in levels and value is not None:
+            spec, content, k = levels[version_id]
+            category = spec.score_category(content, float(value))  # type: ignore[arg-type]
+            categories[item_id] = max(categories[item_id], k)
+        else:
+            category = 1 if is_correct else 0
+        coded.append((attempt_id, user_id, item_id, category, bool(is_correct)))
+    seen: dict[int, set[int]] = {}
+    for _, _, item_id, category, _ in coded:
+        seen.setdefault(item_id, set()).add(category)
+    for item_id, k in categories.items():
+        if k > 2 and seen.get(item_id, set()) != set(range(k)):
+            categories[item_id] = 2  # a category never observed: right/wrong until it is
     person_index: dict[tuple[str, int], int] = {}
     person, item_col, score = [], [], []
-    for attempt_id, user_id, item_id, is_correct in rows:
-        j = column.get(item_id)
-        if j is None:
-            continue
+    for attempt_id, user_id, item_id, category, is_correct in coded:
+        j = column[item_id]
         key = ("a", attempt_id) if attempt_id is not None else ("u", user_id)
         i = person_index.setdefault(key, len(person_index))
         person.append(i)
         item_col.append(j)
-        score.append(1.0 if is_correct else 0.0)
+        score.append(float(category) if categories[item_id] > 2 else (1.0 if is_correct else 0.0))
     responses = SparseResponses(
         person=np.asarray(person, dtype=np.int64),
         item=np.asarray(item_col, dtype=np.int64),
@@ -120,7 +170,9 @@ def calibration_data_collect(
         n_persons=len(person_index),
         n_items=len(kept),
     )
-    return CalibrationData(item_ids=kept, responses=responses, skipped=skipped)
+    return CalibrationData(
+        item_ids=kept, responses=responses, skipped=skipped, n_categories=categories
+    )
 
 
 def calibration_run_start(
@@ -196,6 +248,11 @@ def _execute(run: CalibrationRun) -> None:
             or f"no question has {run.min_responses} or more answers yet"
         )
     items = {item.pk: item for item in Item.objects.filter(pk__in=data.item_ids)}
+    model = run.model
+    if data.is_polytomous and run.model == "2pl":
+        model = "gpcm"  # the 2PL for right/wrong items, GPCM steps for partial credit
+    elif data.is_polytomous:
+        _dichotomise(data)  # 1PL/3PL have no partial-credit form: full marks or not
     anchors = []
     if run.calibration_mode == CalibrationRun.CalibrationMode.ANCHORED:
         anchors = [
@@ -206,7 +263,9 @@ def _execute(run: CalibrationRun) -> None:
         if len(anchors) == n_items:
             anchors = []  # nothing new to place: refresh the whole scale instead
     anchor_bank = None
-    if anchors:
+    if anchors and model == "gpcm":
+        anchor_bank = _gpcm_anchor_bank([items[data.item_ids[j]] for j in anchors], data)
+    elif anchors:
         anchor_items = [items[data.item_ids[j]] for j in anchors]
         anchor_bank = ItemBank.from_irt(
             np.array([i.discrimination for i in anchor_items], dtype=float),
@@ -221,7 +280,7 @@ def _execute(run: CalibrationRun) -> None:
     )
     result = calibrate(
         data.responses,
-        model=run.model,  # type: ignore[arg-type]  # choices limit it to 1pl/2pl/3pl
+        model=model,  # type: ignore[arg-type]  # 1pl/2pl/3pl, or gpcm for partial credit
         anchor_items=np.asarray(anchors, dtype=np.int64) if anchors else None,
         anchor_bank=anchor_bank,
         priors=run.estimator != CalibrationRun.Estimator.ML,
@@ -240,9 +299,12 @@ def _execute(run: CalibrationRun) -> None:
         item = items[pk]
         item.discrimination = float(result.a[j])
         item.difficulty = float(result.b[j])
+        steps = result.bank.intercepts[j]
+        steps = steps[~np.isnan(steps)]
+        item.step_difficulties = [float(-d / result.a[j]) for d in steps] if len(steps) > 1 else []
         item.guessing = float(result.c[j]) if run.model == "3pl" else None
         item.discrimination_se = _finite(se["a"][j])
-        item.difficulty_se = _finite(se["b"][j])
+        item.difficulty_se = _finite(se["b"][j]) if np.ndim(se["b"]) == 1 else None
         item.guessing_se = _finite(se["c"][j]) if run.model == "3pl" else None
         item.calibrated_at = now
         updated.append(item)
@@ -256,6 +318,7 @@ def _execute(run: CalibrationRun) -> None:
                 "discrimination_se",
                 "difficulty_se",
                 "guessing_se",
+                "step_difficulties",
                 "calibrated_at",
             ],
         )
@@ -276,6 +339,31 @@ def _execute(run: CalibrationRun) -> None:
         )
 
 
+def _dichotomise(data: CalibrationData) -> None:
+    """Partial-credit items scored right (top category) or wrong, for 1PL/3PL runs."""
+    r = data.responses
+    top = np.array([data.n_categories[pk] - 1 for pk in data.item_ids], dtype=float)[r.item]
+    r.score[:] = np.where(top > 1, (r.score >= top).astype(float), r.score)
+    data.n_categories = {pk: 2 for pk in data.item_ids}
+
+
+def _gpcm_anchor_bank(anchor_items: list[Item], data: CalibrationData) -> ItemBank:
+    """Anchors of a mixed-format run: the 2PL items, and partial-credit items with their GPCM
+    steps (``d_k = -a b_k``); an anchor calibrated before it had every category keeps its
+    difficulty as its steps' mean, steps spread as for a new item."""
+    width = max(data.n_categories.values()) - 1
+    a = np.array([i.discrimination for i in anchor_items], dtype=float)
+    d = np.full((len(anchor_items), width), np.nan)
+    for row, item in enumerate(anchor_items):
+        n_steps = data.n_categories[item.pk] - 1
+        steps = list(item.step_difficulties or [])
+        if len(steps) != n_steps:
+            b = float(item.difficulty or 0.0)  # anchors are calibrated: never None
+            steps = [b] if n_steps == 1 else [b - 1 + 2 * k / (n_steps - 1) for k in range(n_steps)]
+        d[row, :n_steps] = [-a[row] * s for s in steps]
+    return ItemBank(a, d, np.zeros(len(anchor_items)), polytomous="gpcm")
+
+
 def _linking_note(link) -> str:
     """For anchored runs: how this sample's own scale maps onto the bank's (linking constants)."""
     if link is None:
@@ -292,10 +380,14 @@ def _item_fit(data: CalibrationData, result) -> dict[str, list[float]]:
     r = data.responses
     y = np.full((r.n_persons, r.n_items), np.nan)
     y[r.person, r.item] = r.score
-    bank = ItemBank.from_irt(
-        np.asarray(result.a, dtype=float),
-        np.asarray(result.b, dtype=float),
-        np.asarray(result.c, dtype=float),
+    bank = (
+        result.bank
+        if not result.bank.is_dichotomous
+        else ItemBank.from_irt(
+            np.asarray(result.a, dtype=float),
+            np.asarray(result.b, dtype=float),
+            np.asarray(result.c, dtype=float),
+        )
     )
     fit = item_fit(y, bank)
     return {

@@ -42,16 +42,17 @@ from adaptive.irt import (
     estimate_ability,
     subscores,
 )
-from question_bank.api import item_for_learner
+from question_bank.api import item_for_learner, item_type_spec
+from question_bank.items.content import item_content_of
 from question_bank.models import ItemStatus, ItemVersion, QualificationPack
 
 from .models import Assessment, Attempt, Delivery, Mode, Response
 from .options import (
-    keys_from_shown,
     option_order,
     option_order_seed,
     options_in_order,
     options_shown,
+    showing_rng,
 )
 from .papers import AssessmentBank, bank_build, blueprint_build, blueprint_shortfalls
 from .selectors import assessment_start_decision
@@ -163,7 +164,9 @@ def _shadow_load(data: dict, n_items: int) -> ShadowTest:
 
 @dataclass(frozen=True)
 class _Given:
-    """What an attempt has answered so far: pool indices, 0/1 results for IRT, the responses."""
+    """What an attempt has answered so far: pool indices, IRT score categories (0/1, or more
+    for partial credit), the responses. An essay not yet marked is left out of the IRT lists
+    (administered, results) until an assessor marks it."""
 
     administered: list[int]
     results: list[float]
@@ -173,9 +176,10 @@ class _Given:
 def _given(attempt: Attempt, bank: AssessmentBank) -> _Given:
     index = {p.version_id: i for i, p in enumerate(bank.items)}
     responses = list(attempt.responses.order_by("created_at", "id"))
+    scored = [r for r in responses if r.score is not None]
     return _Given(
-        [index[r.item_version_id] for r in responses],
-        [1.0 if r.is_correct else 0.0 for r in responses],
+        [index[r.item_version_id] for r in scored],
+        [float(bank.category(index[r.item_version_id], r.score or 0.0)) for r in scored],
         responses,
     )
 
@@ -278,7 +282,8 @@ def _advance(
     curators meanwhile are skipped: dropped from a LOFT paper (which then counts fewer marks),
     excluded from a CAT's remaining choices. ``withdrawn``: already known (else read here)."""
     given = _given(attempt, bank)
-    answered = set(given.administered)
+    index = {p.version_id: i for i, p in enumerate(bank.items)}
+    answered = {index[r.item_version_id] for r in given.responses}
     withdrawn = (_withdrawn(bank) if withdrawn is None else withdrawn) - answered
     if withdrawn:
         attempt.state = {
@@ -295,6 +300,9 @@ def _advance(
         _finish(attempt, assessment, bank, given, reason="paper_complete")
         return
     session = _cat_session(attempt, assessment, bank, given, np.random.default_rng())
+    # A CAT chooses by the answers so far: an essay (no score until an assessor marks it)
+    # cannot inform the next choice, so CATs leave essays to LOFT papers.
+    session.excluded[list(bank.hand_marked)] = True
     try:
         item = session.next_item()
     except BlueprintInfeasibleError:
@@ -482,28 +490,37 @@ def attempt_option_order(*, attempt: Attempt, item_version: ItemVersion) -> list
 
 
 def attempt_question_for_learner(*, attempt: Attempt, language: str = "en") -> dict:
-    """The question on screen as the candidate may see it: no key, options in this attempt's
-    order."""
+    """The question on screen as the candidate may see it: no key, options (and the type's
+    other lists, such as matching's answers) in this attempt's order."""
     version = attempt.current_item_version
     if version is None:
         raise AssessmentUnavailableError("There is no question on screen.")
-    question = item_for_learner(item_version=version, language=language)
+    seed = option_order_seed(scope=f"attempt:{attempt.pk}", item_id=version.item_id)
+    question = item_for_learner(item_version=version, language=language, rng=showing_rng(seed))
     order = attempt_option_order(attempt=attempt, item_version=version)
     return options_shown(options_in_order(question, order))
 
 
-def attempt_answer_from_page(*, attempt: Attempt, item_version_id: int, values: list[str]):
-    """What the question page posted (options named by their position on screen) as the stored
-    option keys ``attempt_answer`` takes. A question that is not the one on screen is left as it
-    is: ``attempt_answer`` refuses it. ValidationError for a position the page did not show."""
+def attempt_answer_from_page(
+    *, attempt: Attempt, item_version_id: int, values: list[str], form: dict | None = None
+):
+    """What the question page posted as the response ``attempt_answer`` takes, read by the item
+    type's widget (``ItemTypeSpec.answer_from_form``: options are named by their position on
+    screen). ``form``: every posted field, name -> values (``values``: the "answer" field). A
+    question that is not the one on screen is left as it is: ``attempt_answer`` refuses it.
+    ValidationError for an empty answer or a position the page did not show."""
     version = attempt.current_item_version
+    form = {"answer": values} if form is None else form
     if version is None or version.pk != item_version_id:
-        return values if len(values) > 1 else values[0]
+        return values if len(values) > 1 else (values[0] if values else "")
     try:
-        keys = keys_from_shown(attempt_option_order(attempt=attempt, item_version=version), values)
+        return item_type_spec(version.item_type).answer_from_form(
+            item_content_of(version),
+            form,
+            attempt_option_order(attempt=attempt, item_version=version),
+        )
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
-    return keys if len(keys) > 1 else keys[0]
 
 
 def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, language="en"):
@@ -564,24 +581,55 @@ def _finish(
     attempt: Attempt, assessment: Assessment, bank: AssessmentBank, given: _Given, *, reason: str
 ) -> None:
     """Score the attempt, update CAT exposure counts, and enqueue the grade after commit."""
-    fields = attempt_score_fields(
-        assessment=assessment,
-        bank=bank,
-        administered=given.administered,
-        scores=[r.score for r in given.responses],
-        paper_length=len(attempt.paper),
-    )
-    for name, value in fields.items():
-        setattr(attempt, name, value)
+    _score_set(attempt, assessment, bank, given)
     attempt.stop_reason = reason
     attempt.finished_at = timezone.now()
     attempt.current_item_version = None
     if attempt.is_preview:
         return  # a staff preview changes no counters and sends no grade
     if assessment.delivery == Delivery.CAT:
-        _exposure_record(assessment, bank, given.administered, attempt.state.get("shadow"))
+        index = {p.version_id: i for i, p in enumerate(bank.items)}
+        shown = [index[r.item_version_id] for r in given.responses]
+        _exposure_record(assessment, bank, shown, attempt.state.get("shadow"))
+    if attempt.state.get("awaiting_marking"):
+        return  # the grade goes to the LMS once the last essay is marked (attempt_rescore)
     payload = _grade_payload(attempt, assessment)
     transaction.on_commit(lambda: _grade_enqueue(payload))
+
+
+def _score_set(attempt: Attempt, assessment: Assessment, bank: AssessmentBank, given) -> None:
+    """Score fields from the marked responses; ``state["awaiting_marking"]``: essays to mark."""
+    index = {p.version_id: i for i, p in enumerate(bank.items)}
+    scored = [r for r in given.responses if r.score is not None]
+    fields = attempt_score_fields(
+        assessment=assessment,
+        bank=bank,
+        administered=[index[r.item_version_id] for r in scored],
+        scores=[float(r.score) for r in scored],
+        paper_length=len(attempt.paper),
+    )
+    for name, value in fields.items():
+        setattr(attempt, name, value)
+    waiting = len(given.responses) - len(scored)
+    attempt.state = {**attempt.state, "awaiting_marking": waiting}
+
+
+@transaction.atomic
+def attempt_rescore(attempt: Attempt) -> Attempt:
+    """Score a finished attempt again after an assessor marked one of its essays; once none is
+    left to mark, its grade goes to the LMS (an attempt waiting for marks sent none)."""
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    assessment = locked.assessment
+    if locked.finished_at is None or assessment is None:
+        return locked
+    was_waiting = bool(locked.state.get("awaiting_marking"))
+    bank = _attempt_bank(locked)
+    _score_set(locked, assessment, bank, _given(locked, bank))
+    locked.save()
+    if was_waiting and not locked.state["awaiting_marking"] and not locked.is_preview:
+        payload = _grade_payload(locked, assessment)
+        transaction.on_commit(lambda: _grade_enqueue(payload))
+    return locked
 
 
 def attempt_score_fields(
@@ -614,7 +662,10 @@ def attempts_score_fields(
         return []
     y = np.full((len(sittings), len(bank.items)), np.nan)
     for row, (administered, scores, _) in enumerate(sittings):
-        y[row, administered] = [1.0 if s >= 1.0 else 0.0 for s in scores]
+        # One IRT category per score level: right/wrong (2PL) or partial credit (GPCM).
+        y[row, administered] = [
+            bank.category(i, s) for i, s in zip(administered, scores, strict=True)
+        ]
     estimate = estimate_ability(y, bank.irt, "eap")
     areas = [p.nos_code for p in bank.items]
     by_nos = subscores(y, bank.irt, areas, "eap")

@@ -136,6 +136,7 @@ def _answers(users: list[int], items: dict[int, Item]):
     for user_id, item_id, is_correct, mode in (
         Response.objects.filter(user_id__in=users, item_id__in=items)
         .exclude(attempt__is_preview=True)
+        .exclude(score__isnull=True)  # an essay waiting for its mark says nothing yet
         .order_by("created_at", "id")
         .values_list("user_id", "item_id", "is_correct", "mode")
     ):

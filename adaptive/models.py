@@ -243,7 +243,8 @@ class Response(models.Model):
         blank=True,
         help_text=_("Option keys in the order the candidate saw them (see adaptive.options)."),
     )
-    score = models.FloatField()
+    # None: an essay waiting for an assessor's mark (``EssayMark``); IRT leaves it out until then.
+    score = models.FloatField(null=True, blank=True)
     is_correct = models.BooleanField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -324,3 +325,23 @@ class CalibrationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qualification_pack_code} {self.model} calibration ({self.status})"
+
+
+class EssayMark(models.Model):
+    """An assessor's mark of one essay response, kept as an audit trail: the latest mark is the
+    response's score; earlier ones stay to show who changed what."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="essay_marks")
+    score = models.FloatField(help_text=_("Fraction of the item's mark, 0-1."))
+    comment = models.TextField(blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-marked_at", "-id"]
+        permissions = [("mark_essay", "Can mark candidates' essay answers")]
+
+    def __str__(self) -> str:
+        return f"mark {self.score:g} of response {self.response_id}"

@@ -12,7 +12,9 @@ screen ("1", "2"...), mapped back to the key on the server with the same order
 (``options_shown``, ``keys_from_shown``). A key in the HTML would tell anyone who reads the page
 source which option the author wrote first, which is often the right one.
 
-Rule: numeric items have no options; true/false items keep their natural order (True, then
+Rule: items whose type shows no options (numeric, short answer: its options are the accepted
+answers, matching, cloze, essay) have no order; ordering items are always shuffled (their stored
+order is the key); true/false items keep their natural order (True, then
 False: shuffling two fixed words only confuses, and gives nothing away either way); an item
 version with ``shuffle_options`` off keeps the author's order (scales, "all of the above");
 every other item is shuffled.
@@ -24,12 +26,14 @@ import random
 
 from django.utils.crypto import salted_hmac
 
+from question_bank.api import item_type_spec
 from question_bank.models import ItemType, ItemVersion
 
 __all__ = [
     "option_order",
     "options_in_order",
     "option_order_seed",
+    "showing_rng",
     "options_shown",
     "keys_from_shown",
 ]
@@ -44,14 +48,21 @@ def option_order_seed(*, scope: str, item_id: int) -> str:
 
 def option_order(*, item_version: ItemVersion, seed: str) -> list[str]:
     """Option keys in the order this showing presents them (see the module doc for the rule)."""
-    if item_version.item_type == ItemType.NUMERIC:
+    spec = item_type_spec(item_version.item_type)
+    if not spec.shows_options:
         return []
     keys = [o.key for o in item_version.options.all()]  # stored (author's) order
-    if item_version.item_type == ItemType.TRUE_FALSE or not item_version.shuffle_options:
+    if item_version.item_type == ItemType.TRUE_FALSE or not (
+        item_version.shuffle_options or spec.always_shuffle
+    ):
         return keys
-    rng = random.Random(salted_hmac(_SALT, seed).hexdigest())  # noqa: S311 - not crypto
-    rng.shuffle(keys)
+    showing_rng(seed).shuffle(keys)
     return keys
+
+
+def showing_rng(seed: str) -> random.Random:
+    """The random order of one showing: a pure function of the seed and the secret key."""
+    return random.Random(salted_hmac(_SALT, seed).hexdigest())  # noqa: S311 - not crypto
 
 
 def options_in_order(question: dict, order: list[str]) -> dict:

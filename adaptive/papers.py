@@ -14,6 +14,12 @@ likewise per NOS, so the marks per PC hold as closely as whole questions allow. 
 keeps the maxima at its longest length and puts the NOS minima at its shortest, so a test that
 stops early on the SE rule still covers every NOS in proportion.
 
+Partial-credit items (``ItemTypeSpec.score_levels`` longer than [0, 1]: numeric answers worth
+part of the mark, matching, cloze, partly right short answers, essays once marked) are
+generalized partial credit items (Muraki 1992) with one category per score level; the rest stay
+dichotomous (a GPCM item with two categories is the 2PL). Until calibrated as such, a
+partial-credit item's steps are spread evenly around its difficulty (``_steps_around``).
+
 Items not yet calibrated get ``a = 1``, ``c = 0`` and ``b`` from the author's difficulty
 estimate (1..5 -> -2..2), so a new bank is usable on day one and improves as calibration runs.
 """
@@ -26,8 +32,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from adaptive.irt import Blueprint, Constraint, ItemBank, probability
-from question_bank.api import deliverable_types, qualification_pack_nos
+from adaptive.irt import Blueprint, Constraint, ItemBank, expected_score
+from question_bank.api import deliverable_types, item_type_spec, qualification_pack_nos
+from question_bank.items.content import item_content_of
+from question_bank.items.types import ItemTypeSpec
 from question_bank.models import Item, ItemPurpose, ItemStatus, ItemVersion, PerformanceCriterion
 
 from .models import Assessment, Attempt
@@ -56,6 +64,15 @@ class AssessmentBank:
     nos_titles: dict[str, str]
     enemies: tuple[tuple[int, int], ...] = ()
     unassessable_pcs: list[str] = field(default_factory=list)  # PCs with marks but no items
+    # Per pool item, the fractions it can score (one IRT category each); empty: all [0, 1].
+    score_levels: list[list[float]] = field(default_factory=list)
+    # Pool indices of items an assessor marks (essays): no score, hence no IRT, until marked.
+    hand_marked: frozenset[int] = frozenset()
+
+    def category(self, index: int, score: float) -> int:
+        """The IRT score category of ``score`` (a fraction) on pool item ``index``."""
+        levels = self.score_levels[index] if self.score_levels else [0.0, 1.0]
+        return max(i for i, level in enumerate(levels) if score + 1e-6 >= level or i == 0)
 
     @property
     def version_ids(self) -> list[int]:
@@ -73,7 +90,7 @@ class AssessmentBank:
         idx = list(range(len(self.items))) if items is None else list(items)
         if not idx:
             return 0.0
-        p = probability(np.array([float(theta)]), self.irt.subset(idx))[0]
+        p = expected_score(np.array([float(theta)]), self.irt.subset(idx))[0]
         by_pc: dict[int, list[float]] = defaultdict(list)
         for k, i in enumerate(idx):
             by_pc[self.items[i].pc_id].append(float(p[k]))
@@ -105,7 +122,7 @@ def _pool_queryset(pcs: list[PerformanceCriterion]):
         status=ItemStatus.APPROVED,
         item__purpose=ItemPurpose.SUMMATIVE,
         item__performance_criterion__in=with_theory or pcs,
-        # Short answer, essay, matching, ordering and cloze have no delivery page yet.
+        # Every question type with a widget; never a description (not a question).
         item_type__in=deliverable_types(),
     )
 
@@ -203,19 +220,8 @@ def bank_build(
         )
         for v in versions
     ]
-    a, b, c = [], [], []
-    for v in versions:
-        item = v.item
-        if item.discrimination is not None and item.difficulty is not None:
-            a.append(float(item.discrimination))
-            b.append(float(item.difficulty))
-            c.append(float(item.guessing or 0.0))
-        else:
-            a.append(1.0)
-            b.append(ESTIMATE_DIFFICULTY.get(v.difficulty_estimate or 3, 0.0))
-            c.append(0.0)
-    irt = ItemBank.from_irt(a, b, c, ids=[str(p.version_id) for p in items])
-
+    levels = [_score_levels(v) for v in versions]
+    irt = _item_bank(versions, levels, ids=[str(p.version_id) for p in items])
     pcs_in_pool = {p.pc_id for p in items}
     marks = {pc.pk: float(pc.theory_marks or 0) for pc in pcs}
     nos_of_pc = {pc.pk: pc.nos.code for pc in pcs}
@@ -252,7 +258,49 @@ def bank_build(
         nos_titles={nos.code: nos.title for nos in nos_list},
         enemies=tuple(sorted(enemies)),
         unassessable_pcs=unassessable,
+        score_levels=levels,
+        hand_marked=frozenset(
+            i for i, v in enumerate(versions) if not item_type_spec(v.item_type).auto_scored
+        ),
     )
+
+
+def _score_levels(version: ItemVersion) -> list[float]:
+    """The item's score levels; choice items (most of a bank) need no content read."""
+    spec = item_type_spec(version.item_type)
+    if type(spec).score_levels is ItemTypeSpec.score_levels:
+        return [0.0, 1.0]
+    return spec.score_levels(item_content_of(version))
+
+
+def _steps_around(difficulty: float, n_steps: int) -> list[float]:
+    """Step difficulties of an uncalibrated partial-credit item: evenly spread one logit
+    either side of its difficulty, so the item's mean step is its difficulty."""
+    if n_steps == 1:
+        return [difficulty]
+    return [difficulty - 1.0 + 2.0 * k / (n_steps - 1) for k in range(n_steps)]
+
+
+def _item_bank(versions: list[ItemVersion], levels: list[list[float]], ids: list[str]) -> ItemBank:
+    """2PL/3PL items, and GPCM items (slope-intercept: ``d_k = -a b_k``) for partial credit;
+    a calibrated item's GPCM steps are ``Item.step_difficulties`` when stored."""
+    n_steps = [len(lv) - 1 for lv in levels]
+    width = max(n_steps, default=1)
+    a = np.ones(len(versions))
+    c = np.zeros(len(versions))
+    d = np.full((len(versions), width), np.nan)
+    for j, v in enumerate(versions):
+        item = v.item
+        if item.discrimination is not None and item.difficulty is not None:
+            a[j], b = float(item.discrimination), float(item.difficulty)
+            c[j] = float(item.guessing or 0.0) if n_steps[j] == 1 else 0.0
+        else:
+            b = ESTIMATE_DIFFICULTY.get(v.difficulty_estimate or 3, 0.0)
+        steps = item.step_difficulties or []
+        if len(steps) != n_steps[j]:
+            steps = _steps_around(b, n_steps[j])
+        d[j, : n_steps[j]] = [-a[j] * s for s in steps]
+    return ItemBank(a, d, c, tuple(ids), polytomous="gpcm")
 
 
 def blueprint_build(

@@ -60,7 +60,8 @@ def item_statistics_compute(qualification_pack_code: str) -> int:
     codes = [n.code for n in qualification_pack_nos(code=qualification_pack_code)]
     responses: list[dict] = [
         dict(row)
-        for row in Response.objects.filter(item__nos__code__in=codes).values(
+        # An essay waiting for its mark has no score yet (None would break the sums).
+        for row in Response.objects.filter(item__nos__code__in=codes, score__isnull=False).values(
             "id", "attempt_id", "user_id", "mode", "item_id", "item_version_id", "answer", "score"
         )
     ]

@@ -189,16 +189,15 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Unknown question."))
             return redirect("adaptive:attempt", pk=attempt.pk)
-        if not answer:
-            messages.error(request, _("Choose an answer first."))
-            return redirect("adaptive:attempt", pk=attempt.pk)
+        # Each item type's widget names its own fields (adaptive/widgets/<type>.html).
+        form = {name: request.POST.getlist(name) for name in request.POST}
         try:
             attempt = delivery.attempt_answer(
                 attempt=attempt,
                 user=request.user,
                 item_version_id=item_version_id,
                 answer=delivery.attempt_answer_from_page(
-                    attempt=attempt, item_version_id=item_version_id, values=answer
+                    attempt=attempt, item_version_id=item_version_id, values=answer, form=form
                 ),
                 language=language,
             )

@@ -1,3 +1,3 @@
 """Wagtail admin registrations of the adaptive app."""
 
-from . import admin_assessments, admin_calibration  # noqa: F401  (register their hooks on import)
+from . import admin_assessments, admin_calibration, admin_marking  # noqa: F401  (register their hooks on import)

@@ -13,6 +13,7 @@ and the double-submission guard) is ``adaptive.services.response_record``, which
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from decimal import InvalidOperation
 
@@ -38,6 +39,7 @@ __all__ = [
     "deliverable_types",
     "item_exposure_record",
     "item_for_learner",
+    "item_type_spec",
     "qualification_pack_nos",
     "response_evaluate",
 ]
@@ -74,8 +76,8 @@ def approved_items_for(
         scope &= Q(item__purpose=purpose)
     versions = list(
         ItemVersion.objects.filter(tags, scope)
-        # Types whose delivery pages are not built yet stay out (see deliverable_types).
-        .filter(item_type__in=deliverable_types())
+        # Types whose lesson widget is not built yet stay out (see deliverable_types).
+        .filter(item_type__in=deliverable_types(knowledge_check=True))
         .distinct()
         .select_related("item")
         .prefetch_related("options", "translations")
@@ -85,18 +87,26 @@ def approved_items_for(
     return versions[:limit]
 
 
-def item_for_learner(*, item_version: ItemVersion, language: str = "en") -> dict:
+def item_for_learner(
+    *, item_version: ItemVersion, language: str = "en", rng: random.Random | None = None
+) -> dict:
     """What a learner may see before answering. No answer key and no feedback, by construction:
     the type's ``learner_view`` (question_bank.items.types) decides what else is shown, and a
-    short answer shows no options at all."""
+    short answer shows no options at all. ``rng``: this showing's order of the lists whose
+    stored order would give the key away (matching's answers, cloze choices); ``widget`` names
+    the type's input widget."""
     translation = item_version.translation(language)
     if translation is None:
         raise ValidationError("this item has no text")
     content = item_content_of(item_version)
-    view = item_type_spec(item_version.item_type).learner_view(content, translation.language)
+    spec = item_type_spec(item_version.item_type)
+    view = spec.learner_view(content, translation.language)
+    if rng is not None:
+        view = spec.shuffle_view(view, rng)
     return {
         "id": item_version.pk,
         "type": item_version.item_type,
+        "widget": spec.widget,
         "language": translation.language,
         "stem_html": translation.stem_html,
         "options": view.pop("options", []),

@@ -34,6 +34,7 @@ from .loft import assemble_paper, pairwise_overlap
 from .models import (
     ItemBank,
     conditional_standard_error,
+    expected_score,
     item_information,
     probability,
     test_information,
@@ -65,6 +66,7 @@ __all__ = [
     "calibrate",
     "conditional_standard_error",
     "estimate_ability",
+    "expected_score",
     "group_mean",
     "item_fit",
     "item_information",

@@ -29,6 +29,7 @@ __all__ = [
     "ItemBank",
     "category_log_probabilities",
     "conditional_standard_error",
+    "expected_score",
     "item_information",
     "log_sigmoid",
     "probability",
@@ -179,7 +180,7 @@ def category_log_probabilities(theta: ArrayLike, bank: ItemBank) -> FloatArray:
         log_p, log_q = _dichotomous_log_pq(t, a, bank.intercept, c)
         return np.stack([log_q, log_p], axis=2)
     if bank.is_gpcm:
-        return _gpcm_log_probabilities(t, bank)
+        return _with_guessing_rows(_gpcm_log_probabilities(t, bank), t, bank)
     n_items, m = bank.intercepts.shape
     d = bank.intercepts
     valid = ~np.isnan(d)
@@ -221,6 +222,37 @@ def _gpcm_log_probabilities(theta: FloatArray, bank: ItemBank) -> FloatArray:
     return np.asarray(z - top - np.log(np.exp(z - top).sum(axis=2, keepdims=True)))
 
 
+def _guessing_rows(bank: ItemBank) -> NDArray[np.int64]:
+    """Two-category items with a lower asymptote in a polytomous bank (3PL beside GPCM)."""
+    return np.flatnonzero((bank.n_categories == 2) & (bank.guessing > 0))
+
+
+def _with_guessing_rows(log_p: FloatArray, theta: FloatArray, bank: ItemBank) -> FloatArray:
+    """A mixed-format bank keeps its 3PL items 3PL: their two categories come from Birnbaum's
+    model, not from the GPCM (which has no guessing)."""
+    rows = _guessing_rows(bank)
+    if rows.size:
+        lp, lq = _dichotomous_log_pq(
+            theta, bank.discrimination[rows], bank.intercepts[rows, 0], bank.guessing[rows]
+        )
+        log_p = log_p.copy()
+        log_p[:, rows, 0], log_p[:, rows, 1] = lq, lp
+    return log_p
+
+
+def expected_score(theta: ArrayLike, bank: ItemBank) -> FloatArray:
+    """Expected score of each item as a fraction of its top category, (n_theta, n_items):
+    ``P(x=1)`` for a dichotomous item, ``E[x | theta] / (K - 1)`` for a polytomous one (its
+    item characteristic curve on the 0..1 scale of the marks)."""
+    if bank.is_dichotomous:
+        return probability(theta, bank)
+    t = np.atleast_1d(np.asarray(theta, dtype=float))
+    p = np.exp(category_log_probabilities(t, bank))
+    k = np.arange(p.shape[2])[None, None, :]
+    top = (bank.n_categories - 1).astype(float)
+    return np.asarray((p * k).sum(axis=2) / top[None, :])
+
+
 def item_information(theta: ArrayLike, bank: ItemBank) -> FloatArray:
     """Fisher information of each item at each theta, (n_theta, n_items).
 
@@ -245,7 +277,12 @@ def item_information(theta: ArrayLike, bank: ItemBank) -> FloatArray:
     if bank.is_gpcm:  # a^2 Var(x | theta) (Muraki 1993)
         k = np.arange(p.shape[2])[None, None, :]
         mean = (p * k).sum(axis=2)
-        return np.asarray(a[None, :] ** 2 * np.maximum((p * k * k).sum(axis=2) - mean**2, 0.0))
+        info = a[None, :] ** 2 * np.maximum((p * k * k).sum(axis=2) - mean**2, 0.0)
+        rows = _guessing_rows(bank)
+        if rows.size:  # 3PL items of a mixed bank: Lord's 3PL information
+            three_pl = ItemBank(a[rows], bank.intercepts[rows, :1], c[rows])
+            info[:, rows] = item_information(t, three_pl)
+        return np.asarray(info)
     n_items, m = bank.intercepts.shape
     d = bank.intercepts
     valid = ~np.isnan(d)

@@ -112,6 +112,8 @@ class Item(models.Model):
     discrimination_se = models.FloatField(null=True, blank=True)
     difficulty_se = models.FloatField(null=True, blank=True)
     guessing_se = models.FloatField(null=True, blank=True)
+    # Partial-credit items (GPCM, Muraki 1992): step difficulties b_k, one per score step.
+    step_difficulties = models.JSONField(default=list, blank=True)
     calibrated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

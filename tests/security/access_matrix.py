@@ -204,6 +204,9 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "assessment_nos_marks": Expect(
         ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/marks/{learner}/"
     ),
+    "assessment_essays": Expect(
+        roles(ASSESSOR, SUPERUSER), path="/admin/assessment-results/{assessment_pk}/essays/"
+    ),
     "assessment_results": Expect(
         ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/"
     ),

@@ -44,11 +44,15 @@ def item_type_spec(name: str) -> ItemTypeSpec:
         raise ValueError(f"unknown item type {name!r}") from None
 
 
-def deliverable_types() -> list[str]:
-    """Types assessments and knowledge checks may draw today. Short answer, essay, matching,
-    ordering and cloze are stored, exported and scored, but their delivery pages are not built:
-    the pools leave them out explicitly."""
-    return [name for name, spec in REGISTRY.items() if spec.deliverable]
+def deliverable_types(*, knowledge_check: bool = False) -> list[str]:
+    """Types assessments may draw: every question type, each with its widget on the question
+    page. ``knowledge_check``: the types a lesson's knowledge check can show (its widgets are
+    the choice and numeric ones only; the others stay out explicitly)."""
+    return [
+        name
+        for name, spec in REGISTRY.items()
+        if spec.deliverable and (spec.in_knowledge_checks or not knowledge_check)
+    ]
 
 
 def auto_scored_types() -> list[str]:

@@ -7,6 +7,8 @@ works on ``ItemContent`` (format-neutral, see ``..content``), never on a file fo
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,10 +22,19 @@ class ItemTypeSpec:
     is_question: ClassVar[bool] = True
     # Scored by the engine; False: an assessor marks it (essay), and IRT leaves it out until then.
     auto_scored: ClassVar[bool] = True
-    # May be drawn by assessments and knowledge checks today. Types whose delivery pages are not
-    # built yet are kept out of the pools explicitly (see ``deliverable_types``).
+    # May be drawn by assessments (it has a widget on the question page); a description never is
+    # (see ``deliverable_types``).
     deliverable: ClassVar[bool] = False
     has_options: ClassVar[bool] = True
+    # Knowledge checks (content app) draw only the types whose lesson widget exists.
+    in_knowledge_checks: ClassVar[bool] = False
+    # The candidate's input widget: adaptive/templates/adaptive/widgets/<widget>.html.
+    widget: ClassVar[str] = ""
+    # The options are shown, each named on the page by its position (adaptive.options);
+    # False where the options are the key (short answer's accepted answers) or absent.
+    shows_options: ClassVar[bool] = False
+    # Shuffled even when the author turned shuffling off: the stored order is the key (ordering).
+    always_shuffle: ClassVar[bool] = False
 
     def validate(self, content: ItemContent) -> list[str]:
         """Problems with ``content`` as this type (empty: valid)."""
@@ -37,3 +48,40 @@ class ItemTypeSpec:
         """Fraction of the mark in [0, 1] for ``response``; None when a person must mark it.
         Raises ValueError when the response is not a possible answer to this item."""
         raise NotImplementedError
+
+    def answer_from_form(
+        self, content: ItemContent, form: Mapping[str, Sequence[str]], shown: Sequence[str]
+    ) -> Any:
+        """The response (as ``score`` takes it) from what the widget posted. ``form``: field
+        name -> values; ``shown``: option keys in the order the page showed them (position 1
+        first). ValueError, with a sentence for the candidate, for an empty or impossible post."""
+        raise NotImplementedError
+
+    def shuffle_view(self, view: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+        """``learner_view``'s data in this showing's order (lists whose stored order would
+        give the key away: matching's answers, cloze choices). The options themselves are
+        ordered by adaptive.options."""
+        return view
+
+    def score_levels(self, content: ItemContent) -> list[float]:
+        """The fractions this item can score, ascending from 0 to 1: one IRT score category
+        each. [0, 1] (right/wrong, 2PL) for an item scored all or nothing; more (GPCM,
+        Muraki 1992) where partial credit gives intermediate scores."""
+        return [0.0, 1.0]
+
+    def score_category(self, content: ItemContent, score: float) -> int:
+        """The IRT category of a fraction ``score``: the highest level it reaches."""
+        levels = self.score_levels(content)
+        return max(i for i, level in enumerate(levels) if score + 1e-6 >= level or i == 0)
+
+
+def form_value(form: Mapping[str, Sequence[str]], name: str) -> str:
+    """The first non-blank value posted for ``name`` ('' when none)."""
+    return next((v.strip() for v in form.get(name, ()) if v.strip()), "")
+
+
+def shown_key(shown: Sequence[str], position: str) -> str:
+    """The stored key at an on-screen position ("1" first); ValueError for one not shown."""
+    if not (position.isdigit() and 1 <= int(position) <= len(shown)):
+        raise ValueError(f"unknown option {position!r}")
+    return shown[int(position) - 1]

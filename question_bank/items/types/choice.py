@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .base import ItemTypeSpec
+from .base import ItemTypeSpec, shown_key
 
 TRUE_FALSE_KEYS = ("true", "false")
 
@@ -26,6 +26,9 @@ def _chosen(response: Any) -> list[str]:
 
 class _Choice(ItemTypeSpec):
     deliverable = True
+    in_knowledge_checks = True
+    widget = "choice"
+    shows_options = True
     single = True
 
     def learner_view(self, content, language):
@@ -44,6 +47,13 @@ class _Choice(ItemTypeSpec):
             raise ValueError("choose one option")
         total = sum((fractions[k] for k in chosen), Decimal(0))
         return min(Decimal(1), max(Decimal(0), total))
+
+    def answer_from_form(self, content, form, shown):
+        positions = [v for v in form.get("answer", ()) if v.strip()]
+        if not positions:
+            raise ValueError("Choose an answer first.")
+        keys = [shown_key(shown, p) for p in positions]
+        return keys if len(keys) > 1 else keys[0]
 
     def _common(self, content) -> list[str]:
         keys = [key for key, _ in content.options]

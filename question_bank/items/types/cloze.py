@@ -6,12 +6,14 @@ sub-question sits, and ``type_data["parts"]`` one scored part per placeholder: `
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
-from .base import ItemTypeSpec
+from .base import ItemTypeSpec, form_value
 from .short_answer import answer_matches
 
 PART_KINDS = ("multichoice", "shortanswer", "numerical")
+PLACEHOLDER = re.compile(r"\{#(\d+)\}")
 
 
 def part_score(part: dict, given: str) -> Decimal:
@@ -40,6 +42,8 @@ def part_score(part: dict, given: str) -> Decimal:
 
 class Cloze(ItemTypeSpec):
     name = "cloze"
+    deliverable = True
+    widget = "cloze"
     has_options = False
 
     def validate(self, content):
@@ -58,19 +62,65 @@ class Cloze(ItemTypeSpec):
         return problems
 
     def learner_view(self, content, language):
-        return {
-            "parts": [
-                {
-                    "index": i,
-                    "kind": part["kind"],
-                    # Choices are shown for multichoice parts only: a short answer shows none.
-                    "choices": [a["text"] for a in part["answers"]]
-                    if part["kind"] == "multichoice"
-                    else [],
-                }
-                for i, part in enumerate(content.type_data.get("parts", []), start=1)
-            ]
-        }
+        """The parts, and the stem cut at its placeholders (``segments``: html, then the part
+        that follows it, or None) so the page puts each blank or select inline; the stem
+        itself is not shown a second time."""
+        t = content.translations.get(language) or next(iter(content.translations.values()))
+        parts = self._parts_view(content)
+        by_index = {p["index"]: p for p in parts}
+        segments = []
+        pieces = PLACEHOLDER.split(t.stem_html)  # text, index, text, index, ..., text
+        for k in range(0, len(pieces), 2):
+            index = int(pieces[k + 1]) if k + 1 < len(pieces) else None
+            segments.append({"html": pieces[k], "part": by_index.get(index) if index else None})
+        return {"parts": parts, "segments": segments, "stem_html": ""}
+
+    def shuffle_view(self, view, rng):
+        parts = []
+        for part in view["parts"]:
+            choices = list(part["choices"])
+            rng.shuffle(choices)
+            parts.append({**part, "choices": choices})
+        by_index = {p["index"]: p for p in parts}
+        segments = [
+            {**s, "part": by_index[s["part"]["index"]] if s["part"] else None}
+            for s in view["segments"]
+        ]
+        return {**view, "parts": parts, "segments": segments}
+
+    def answer_from_form(self, content, form, shown):
+        """ "blank_<n>" per part; blanks left empty score nothing, but not all may be empty."""
+        response = {}
+        for part in self._parts_view(content):
+            given = form_value(form, f"blank_{part['index']}")
+            if part["choices"] and given and given not in part["choices"]:
+                raise ValueError(f"unknown choice {given!r} for blank {part['index']}")
+            if len(given) > 1000:
+                raise ValueError("That answer is too long (1000 characters at most).")
+            response[str(part["index"])] = given
+        if not any(response.values()):
+            raise ValueError("Fill in the blanks first.")
+        return response
+
+    def score_levels(self, content):
+        """Sum of parts: one IRT category per part answered right (parts of equal weight;
+        uneven weights and partly right parts round down to the step below)."""
+        n = len(content.type_data.get("parts", []))
+        return [k / n for k in range(n + 1)] if n else [0.0, 1.0]
+
+    def _parts_view(self, content):
+        # Choices are shown for multichoice parts only (sorted: the author's order often puts
+        # the right one first); a short-answer or numerical part shows none.
+        return [
+            {
+                "index": i,
+                "kind": part["kind"],
+                "choices": sorted(a["text"] for a in part["answers"])
+                if part["kind"] == "multichoice"
+                else [],
+            }
+            for i, part in enumerate(content.type_data.get("parts", []), start=1)
+        ]
 
     def score(self, content, response):
         parts = content.type_data.get("parts", [])

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .base import ItemTypeSpec
+from .base import ItemTypeSpec, form_value
 
 
 class Matching(ItemTypeSpec):
     name = "matching"
+    deliverable = True
+    widget = "matching"
     has_options = False
 
     def validate(self, content):
@@ -34,6 +36,31 @@ class Matching(ItemTypeSpec):
             ],
             "answers": answers,
         }
+
+    def shuffle_view(self, view, rng):
+        answers = list(view["answers"])
+        rng.shuffle(answers)
+        return {**view, "answers": answers}
+
+    def answer_from_form(self, content, form, shown):
+        """Each question's select posts the answer's text (answers are all shown, in an order
+        drawn per showing, so the text gives nothing away); every question needs one."""
+        view = self.learner_view(content, "en")
+        answers = set(view["answers"])
+        response = {}
+        for question in view["questions"]:
+            chosen = form_value(form, f"match_{question['index']}")
+            if not chosen:
+                raise ValueError("Choose an answer for every question first.")
+            if chosen not in answers:
+                raise ValueError(f"unknown answer {chosen!r}")
+            response[str(question["index"])] = chosen
+        return response
+
+    def score_levels(self, content):
+        """Partial credit per pair: one category per number of pairs matched right."""
+        n = len(self.learner_view(content, "en")["questions"])
+        return [k / n for k in range(n + 1)] if n else [0.0, 1.0]
 
     def score(self, content, response):
         pairs = content.type_data.get("pairs", [])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .base import ItemTypeSpec
+from .base import ItemTypeSpec, form_value
 
 
 def _number(raw: Any) -> Decimal:
@@ -65,6 +65,8 @@ def numeric_answers_store(
 class Numeric(ItemTypeSpec):
     name = "numeric"
     deliverable = True
+    in_knowledge_checks = True
+    widget = "numeric"
     has_options = False
 
     def validate(self, content):
@@ -103,3 +105,22 @@ class Numeric(ItemTypeSpec):
             if abs(given - value) <= tolerance:
                 best = max(best, fraction)
         return best
+
+    def answer_from_form(self, content, form, shown):
+        """The number typed, with the unit chosen beside it (or typed after it)."""
+        number = form_value(form, "answer")
+        if not number:
+            raise ValueError("Type a number first.")
+        unit = form_value(form, "unit")
+        units = {u["unit"] for u in content.type_data.get("units", [])}
+        if unit and unit not in units:
+            raise ValueError(f"unknown unit {unit!r}")
+        typed_unit = any(u and number.endswith(u) for u in units)
+        answer = f"{number} {unit}" if unit and not typed_unit else number
+        self.score(content, answer)  # refuses text that is not a number, before it is stored
+        return answer
+
+    def score_levels(self, content):
+        """Partial-credit answers make the item polytomous: one category per distinct grade."""
+        fractions = {float(f) for _, _, f in numeric_answers(content) if f > 0}
+        return sorted({0.0, 1.0} | fractions)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from .base import ItemTypeSpec
+from .base import ItemTypeSpec, form_value
 
 
 def _normalise(text: str) -> str:
@@ -18,14 +18,19 @@ def _normalise(text: str) -> str:
 
 
 def answer_matches(pattern: str, response: str, *, case_sensitive: bool) -> bool:
-    """Moodle's rule: ``*`` is a wildcard, everything else literal; surrounding space ignored."""
-    regex = ".*".join(re.escape(part) for part in _normalise(pattern).split("*"))
+    """Moodle's rule (qtype_shortanswer::compare_string_with_wildcard): a run of ``*`` matches
+    any characters, ``\\*`` is a literal asterisk, everything else is literal; surrounding
+    space is ignored (and, here, runs of spaces count as one)."""
+    bits = re.split(r"(?<!\\)\*+", _normalise(pattern))
+    regex = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
     flags = 0 if case_sensitive else re.IGNORECASE
     return re.fullmatch(regex, _normalise(response), flags | re.DOTALL) is not None
 
 
 class ShortAnswer(ItemTypeSpec):
     name = "short_answer"
+    deliverable = True
+    widget = "short_answer"
 
     def validate(self, content):
         problems = []
@@ -38,12 +43,29 @@ class ShortAnswer(ItemTypeSpec):
         return problems
 
     def score(self, content, response):
+        """The first accepted answer that matches, in the author's order (Moodle's rule), in
+        any of the item's languages: a Hindi candidate may answer in Hindi or in English."""
         from ..html import html_to_text
 
         text = "" if response is None else str(response)
-        t = content.translations.get("en") or next(iter(content.translations.values()))
         case = bool(content.type_data.get("case_sensitive"))
         for key, fraction in content.options:
-            if answer_matches(html_to_text(t.options[key].html), text, case_sensitive=case):
-                return Decimal(fraction)
+            for t in content.translations.values():
+                option = t.options.get(key)
+                if option is not None and answer_matches(
+                    html_to_text(option.html), text, case_sensitive=case
+                ):
+                    return Decimal(fraction)
         return Decimal(0)
+
+    def answer_from_form(self, content, form, shown):
+        text = form_value(form, "answer")
+        if not text:
+            raise ValueError("Type an answer first.")
+        if len(text) > 1000:
+            raise ValueError("That answer is too long (1000 characters at most).")
+        return text
+
+    def score_levels(self, content):
+        """Partly right accepted answers (a fraction below 1) make it polytomous."""
+        return sorted({0.0, 1.0} | {float(f) for _, f in content.options if Decimal(f) > 0})

@@ -1,0 +1,136 @@
+"""Partial credit on the IRT scale: a matching item's half marks are a middle GPCM category
+(Muraki 1992) in calibration, in the ability estimate and in the expected percent, while
+right/wrong items stay 2PL."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from accounts.roles import Role
+from adaptive.calibration import calibration_data_collect, calibration_run_start
+from adaptive.irt import ItemBank, expected_score, item_information
+from adaptive.models import Attempt, Mode, Response
+from adaptive.papers import bank_build
+from question_bank.items.content import ItemContent, Translation
+from tests.question_bank.factories import content_single, item_make, user_in
+
+pytestmark = pytest.mark.django_db
+
+CHOICE_A = np.array([0.8, 1.0, 1.2, 1.5, 0.9, 1.1])
+CHOICE_B = np.array([-1.0, -0.5, 0.0, 0.5, 1.0, 0.2])
+MATCH_A = np.array([1.0, 1.3, 0.8])
+MATCH_STEPS = np.array([[-1.0, 0.0], [-0.5, 0.8], [0.0, 1.0]])
+PCS = [("ASC/N0001", f"PC{i}") for i in range(1, 10)]
+
+
+def _matching(k: int) -> ItemContent:
+    return ItemContent(
+        item_type="matching",
+        translations={"en": Translation(f"<p>Match set {k}.</p>")},
+        type_data={"pairs": [{"question_html": "<p>x</p>", "answer": f"x{k}"},
+                             {"question_html": "<p>y</p>", "answer": f"y{k}"}]},
+    )  # fmt: skip
+
+
+def _gpcm_draw(rng, theta, a, steps):
+    """Categories 0..2 of a GPCM item (mirt's form: z_k = k a theta - a sum b_v)."""
+    z = np.stack([np.zeros_like(theta)] + [
+        k * a * theta - a * steps[:k].sum() for k in (1, 2)], axis=1)  # fmt: skip
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    u = rng.random(theta.size)[:, None]
+    return (u > np.cumsum(p, axis=1)).sum(axis=1)
+
+
+@pytest.fixture
+def mixed_bank(asc_q0202):
+    author, approver = user_in(Role.SSC_CURATOR), user_in(Role.SSC_CURATOR)
+    choice = [
+        item_make(nos=nos, pc=pc, content=content_single(f"Q{k} {pc}?"), author=author,
+                  approver=approver)
+        for k, (nos, pc) in enumerate(PCS[:6])
+    ]  # fmt: skip
+    matching = [
+        item_make(nos=nos, pc=pc, content=_matching(k), author=author, approver=approver)
+        for k, (nos, pc) in enumerate(PCS[6:9])
+    ]
+    return choice, matching
+
+
+def _simulate(choice, matching, n_persons: int, seed: int) -> None:
+    learner = user_in(Role.LEARNER)
+    rng = np.random.default_rng(seed)
+    theta = rng.standard_normal(n_persons)
+    p = 1 / (1 + np.exp(-(CHOICE_A[None, :] * (theta[:, None] - CHOICE_B[None, :]))))
+    right = rng.random(p.shape) < p
+    cats = np.stack([_gpcm_draw(rng, theta, MATCH_A[j], MATCH_STEPS[j]) for j in range(3)], 1)
+    attempts = Attempt.objects.bulk_create(
+        Attempt(user=learner, mode=Mode.SUMMATIVE, qualification_pack_code="ASC/Q0202")
+        for _ in range(n_persons)
+    )
+    rows = []
+    for i, attempt in enumerate(attempts):
+        for j, item in enumerate(choice):
+            rows.append(Response(user=learner, attempt=attempt, item=item,
+                                 item_version=item.versions.get(), mode=Mode.SUMMATIVE,
+                                 answer=["A"], score=float(right[i, j]),
+                                 is_correct=bool(right[i, j])))  # fmt: skip
+        for j, item in enumerate(matching):
+            c = int(cats[i, j])
+            rows.append(Response(user=learner, attempt=attempt, item=item,
+                                 item_version=item.versions.get(), mode=Mode.SUMMATIVE,
+                                 answer={}, score=c / 2, is_correct=c == 2))  # fmt: skip
+    Response.objects.bulk_create(rows)
+
+
+def test_partial_credit_items_are_calibrated_as_gpcm_beside_2pl_items(
+    mixed_bank, django_capture_on_commit_callbacks
+):
+    choice, matching = mixed_bank
+    _simulate(choice, matching, 2000, seed=3)
+    data = calibration_data_collect(qualification_pack_code="ASC/Q0202")
+    assert sorted(set(data.n_categories.values())) == [2, 3]
+    assert set(np.unique(data.responses.score)) == {0.0, 1.0, 2.0}
+    with django_capture_on_commit_callbacks(execute=True):
+        run = calibration_run_start(qualification_pack_code="ASC/Q0202", model="2pl")
+    run.refresh_from_db()
+    assert run.status == "succeeded", run.error
+    for j, item in enumerate(matching):
+        item.refresh_from_db()
+        assert len(item.step_difficulties) == 2
+        assert item.discrimination == pytest.approx(MATCH_A[j], abs=0.25)
+        assert item.step_difficulties == pytest.approx(list(MATCH_STEPS[j]), abs=0.3)
+    for j, item in enumerate(choice):
+        item.refresh_from_db()
+        assert item.step_difficulties == []
+        assert item.difficulty == pytest.approx(CHOICE_B[j], abs=0.3)
+
+    # Delivery reads the steps back: the matching items are GPCM items of the pool's bank.
+    bank = bank_build(qualification_pack_code="ASC/Q0202")
+    index = {p.item_id: i for i, p in enumerate(bank.items)}
+    for item in matching:
+        i = index[item.pk]
+        assert bank.irt.n_categories[i] == 3
+        assert bank.category(i, 0.5) == 1 and bank.category(i, 1.0) == 2
+    for item in choice:
+        assert bank.irt.n_categories[index[item.pk]] == 2
+
+
+def test_expected_score_and_information_of_a_mixed_bank():
+    # A 3PL item beside a GPCM item: the 3PL item keeps its guessing floor.
+    bank = ItemBank(
+        np.array([1.0, 1.2]),
+        np.array([[0.0, np.nan], [0.5, -0.5]]),
+        np.array([0.2, 0.0]),
+        polytomous="gpcm",
+    )
+    low = expected_score(np.array([-8.0]), bank)[0]
+    high = expected_score(np.array([8.0]), bank)[0]
+    assert low[0] == pytest.approx(0.2, abs=1e-3) and low[1] == pytest.approx(0.0, abs=1e-3)
+    assert high == pytest.approx([1.0, 1.0], abs=1e-3)
+    three_pl = ItemBank(np.array([1.0]), np.array([[0.0]]), np.array([0.2]))
+    theta = np.linspace(-3, 3, 7)
+    assert item_information(theta, bank)[:, 0] == pytest.approx(
+        item_information(theta, three_pl)[:, 0]
+    )
