@@ -11,4 +11,5 @@ urlpatterns = [
     path("<slug:slug>/", views.assessment_start, name="assessment_start"),
     path("attempts/<int:pk>/", views.attempt_question, name="attempt"),
     path("attempts/<int:pk>/result/", views.attempt_result, name="attempt_result"),
+    path("attempts/<int:pk>/review/", views.attempt_review_page, name="attempt_review"),
 ]

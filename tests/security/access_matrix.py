@@ -129,6 +129,7 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "adaptive:assessment_start": Expect(CANDIDATES_AND_PREVIEWERS, path="/assess/{assessment}/"),
     "adaptive:attempt": Expect(LEARNERS, path="/assess/attempts/{own_open}/"),
     "adaptive:attempt_result": Expect(LEARNERS, path="/assess/attempts/{own_finished}/result/"),
+    "adaptive:attempt_review": Expect(LEARNERS, path="/assess/attempts/{own_finished}/review/"),
     # --- Wagtail's page serving: the site, the course tree (signed-in only), a draft (nobody)
     "wagtail_serve": (
         Expect(EVERYONE, path="/"),
