@@ -184,3 +184,29 @@ def test_question_page_confirms_before_finishing_and_counts_down(live_server, ch
         assert attempt.finished_at is not None
     finally:
         context.close()
+
+
+def test_hindi_renders_in_the_shipped_devanagari_font(live_server, chromium, world):
+    """Machines without a Devanagari font (this one: fc-list :lang=hi is empty) still show Hindi:
+    the page loads Noto Sans Devanagari from our static files for the Devanagari glyphs."""
+    learner, _ = world["learner"]
+    context = _logged_in_context(chromium, live_server, learner, VIEWPORTS["phone"])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{reverse('dashboard')}")
+        page.get_by_label("Language").select_option("hi")
+        page.get_by_role("button", name="Change language").click()
+        expect(page.locator("html")).to_have_attribute("lang", "hi")
+        expect(page.get_by_role("heading", name="आपके मूल्यांकन")).to_be_visible()
+        page.evaluate("document.fonts.ready")
+        loaded = page.evaluate(
+            "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+        )
+        assert "Noto Sans Devanagari" in {name.strip('"') for name in loaded}
+        shots = os.environ.get("KAUSHAL_SHOTS")
+        if shots:
+            page.screenshot(
+                path=str(Path(shots) / "phone-learner-dashboard-hi.png"), full_page=True
+            )
+    finally:
+        context.close()

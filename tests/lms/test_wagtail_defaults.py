@@ -62,3 +62,14 @@ def test_cleanup_removes_unused_default_groups_with_their_workflow():
     assert not Group.objects.filter(name="Moderators").exists()
     workflow.refresh_from_db()
     assert not workflow.active and not WorkflowPage.objects.filter(workflow=workflow).exists()
+
+
+def test_wagtail_shows_people_by_their_full_name():
+    from wagtail.admin.utils import get_user_display_name
+
+    from tests.question_bank.factories import user_in
+
+    user = user_in(Role.SSC_CURATOR, full_name="Anjali Verma", username="av-7731")
+    assert get_user_display_name(user) == "Anjali Verma"
+    user.full_name, user.first_name, user.last_name = "", "Anjali", "Verma"
+    assert get_user_display_name(user) == "Anjali Verma"
