@@ -26,5 +26,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """The LMS's one-string name first: Wagtail's admin shows people by this (page history,
+        workflow, item authors), so they appear by name rather than by username."""
+        return self.full_name or super().get_full_name()
+
     def __str__(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
+        return self.get_full_name() or self.username

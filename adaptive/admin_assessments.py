@@ -28,7 +28,7 @@ from .delivery import assessment_bank, assessment_blueprint
 from .exports import table_download
 from .grades import grade_send_again
 from .mastery import MASTERY_EXPLANATION
-from .models import Assessment, Attempt, Delivery, NosMark
+from .models import Assessment, Attempt, Delivery, NosMark, ReviewAfter
 from .papers import bank_build, blueprint_shortfalls, nos_coverage_gaps
 from .results import assessment_results_table
 from .services import nos_marks_save
@@ -69,11 +69,13 @@ class AssessmentForm(WagtailAdminModelForm):
             "scoped_nos",
             "time_limit_minutes",
             "max_attempts",
+            "review_after",
             "is_active",
         ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["review_after"].required = False
         self.fields["qualification_pack_code"].choices = [
             (code, f"{code} {title}")
             for code, title in QualificationPack.objects.filter(is_current=True)
@@ -89,6 +91,10 @@ class AssessmentForm(WagtailAdminModelForm):
             .values_list("code", "title")
             .distinct()
         ]
+
+    def clean_review_after(self) -> str:
+        # Optional in the form (scripts and older forms post none): blank keeps answers hidden.
+        return self.cleaned_data.get("review_after") or ReviewAfter.NONE
 
     def clean(self):
         data = super().clean()

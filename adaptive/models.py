@@ -27,6 +27,14 @@ class Delivery(models.TextChoices):
     LOFT = "loft", _("unique fixed paper per candidate (LOFT)")
 
 
+class ReviewAfter(models.TextChoices):
+    """When a candidate may see their answers, the key and the feedback after an attempt."""
+
+    NONE = "none", _("never: the items are reused")
+    AFTER_CLOSE = "after_close", _("once the assessment's window has closed")
+    IMMEDIATELY = "immediately", _("as soon as the attempt is finished")
+
+
 class Assessment(models.Model):
     """A graded theory assessment of one QP: how papers are made and scored.
 
@@ -75,6 +83,15 @@ class Assessment(models.Model):
     )
     time_limit_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     max_attempts = models.PositiveSmallIntegerField(default=1)
+    review_after = models.CharField(
+        max_length=16,
+        choices=ReviewAfter.choices,
+        default=ReviewAfter.NONE,
+        help_text=_(
+            "When candidates may review their answers with the key and feedback. A summative "
+            "test whose items are reused keeps 'never'."
+        ),
+    )
     is_active = models.BooleanField(default=True)
     # Shared CAT exposure control: per item id [administrations, tests eligible], tests so far.
     exposure_state = models.JSONField(default=dict, blank=True, editable=False)

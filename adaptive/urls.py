@@ -12,4 +12,5 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_question, name="attempt"),
     path("attempts/<int:pk>/draft/", views.attempt_draft, name="attempt_draft"),
     path("attempts/<int:pk>/result/", views.attempt_result, name="attempt_result"),
+    path("attempts/<int:pk>/review/", views.attempt_review_page, name="attempt_review"),
 ]

@@ -7,8 +7,10 @@ administrators may preview any assessment as a candidate would see it, in attemp
 count. Everyone only ever reaches their own attempts (someone else's is a 404, so attempt
 numbers reveal nothing). The question page is built from
 ``question_bank.api.item_for_learner`` (no answer key) with the options in the attempt's order
-(``adaptive.options``), and the result page shows marks and
-abilities, never which options were correct: it is a summative test whose items are reused.
+(``adaptive.options``); its input is an include chosen by the item's type
+(``adaptive/widgets/<type>.html``). The result page shows marks, abilities and per-PC strengths
+and gaps, never which options were correct; the review page shows the answers, the key and the
+feedback only when the assessment's ``review_after`` allows it (``adaptive.review``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from accounts.roles import Role, user_has_role
 
 from . import delivery, drafts
 from .models import Assessment, Attempt
+from .progress import attempt_progress
+from .review import attempt_pc_feedback, attempt_review, attempt_review_decision
 from .selectors import (
     assessment_start_decision,
     assessments_linked_for_candidate,
@@ -79,6 +83,11 @@ def _require_learner(request: HttpRequest) -> None:
 def _previewing(request: HttpRequest) -> bool:
     """Staff who are not also learners only ever preview."""
     return _is_staff_previewer(request.user) and not user_has_role(request.user, Role.LEARNER)
+
+
+def question_widget_template(widget: str) -> str:
+    """The include that draws an item type's answer input (named by its type module)."""
+    return f"adaptive/widgets/{widget}.html"
 
 
 def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
@@ -212,23 +221,27 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("adaptive:attempt", pk=attempt.pk)
     assessment = attempt.assessment
     assert assessment is not None and attempt.current_item_version is not None
-    answered = attempt.responses.count()
-    total = len(attempt.paper) if attempt.paper else assessment.length
+    progress = attempt_progress(attempt=attempt)
     seconds_left = (
         max(0, int((attempt.deadline - timezone.now()).total_seconds()))
         if attempt.deadline
         else None
     )
+    question = delivery.attempt_question_for_learner(attempt=attempt, language=language)
     return render(
         request,
         "adaptive/attempt_question.html",
         {
             "attempt": attempt,
             "assessment": assessment,
-            "question": delivery.attempt_question_for_learner(attempt=attempt, language=language),
-            "number": answered + 1,
-            "total": total,
-            "is_adaptive": not attempt.paper,
+            "question": question,
+            "widget_template": question_widget_template(question["widget"]),
+            "progress": progress,
+            "number": progress.number,
+            "total": progress.total,
+            "is_adaptive": progress.is_adaptive,
+            # The last question of a paper: its button finishes the attempt, so it confirms.
+            "is_last": not progress.is_adaptive and progress.number >= progress.total,
             "seconds_left": seconds_left,
             "draft": drafts.attempt_draft_values(attempt),
         },
@@ -275,5 +288,30 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt": attempt,
             "assessment": attempt.assessment,
             "pass_percentage": delivery.pass_percentage(attempt.assessment),
+            "pc_feedback": attempt_pc_feedback(attempt=attempt),
+            "review": attempt_review_decision(attempt=attempt),
+        },
+    )
+
+
+@login_required
+def attempt_review_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The candidate's answers with the key and feedback, only when the assessment allows it:
+    otherwise back to the result page with the reason (nothing of the key is sent)."""
+    _require_learner(request)
+    attempt = _own_attempt(request, pk)
+    if attempt.finished_at is None:
+        return redirect("adaptive:attempt", pk=attempt.pk)
+    decision = attempt_review_decision(attempt=attempt)
+    if not decision.allowed:
+        messages.info(request, decision.reason)
+        return redirect("adaptive:attempt_result", pk=attempt.pk)
+    return render(
+        request,
+        "adaptive/attempt_review.html",
+        {
+            "attempt": attempt,
+            "assessment": attempt.assessment,
+            "questions": attempt_review(attempt=attempt, language=get_language() or "en"),
         },
     )

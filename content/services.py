@@ -254,6 +254,18 @@ def lesson_translate(
     return LessonPage.objects.get(pk=page.pk)
 
 
+def page_title_translate(*, page: Page, title: str, user=None) -> Page:
+    """Give a course or module in another locale its own title (an alias becomes a translation
+    and is published); its lessons and tags stay as they are."""
+    if page.alias_of_id:
+        ConvertAliasPageAction(page, user=user).execute(skip_permission_checks=True)
+    page = Page.objects.get(pk=page.pk).specific
+    page.title = title
+    page.draft_title = title
+    page.save_revision(user=user, log_action=True).publish(user=user)
+    return Page.objects.get(pk=page.pk).specific
+
+
 @transaction.atomic
 def lesson_complete(*, user, lesson: LessonPage) -> LessonCompletion:
     """Mark a live lesson done for this user (idempotent: the first completion time stays)."""

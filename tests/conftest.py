@@ -107,9 +107,7 @@ def _wagtail_basics_ensure(sender, using="default", **kwargs) -> None:
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     if not Site.objects.using(using).exists():
-        home = root.add_child(
-            instance=Page(title="Welcome to your new Wagtail site!", slug="home", locale=locale)
-        )
+        home = root.add_child(instance=Page(title="Kaushal", slug="home", locale=locale))
         Site.objects.using(using).create(hostname="localhost", root_page=home, is_default_site=True)
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('adaptive', '0007_calibrationrun_item_fit'),
+        ('adaptive', '0008_assignment_reassess_after_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import GroupPagePermission, Locale
@@ -69,13 +71,26 @@ def test_demo_content_has_written_tagged_lessons_in_english_and_hindi_and_is_ide
     assert editors_on_hindi_index.exists()
     lessons = LessonPage.objects.filter(locale=hindi)
     assert lessons.count() == sum(len(v) for v in DEMO_LESSONS.values())
-    (own,) = lessons.filter(alias_of__isnull=True)  # the rest mirror the English text
+    # Every lesson, the course and its modules have their own Hindi text (issue 13).
+    assert not lessons.filter(alias_of__isnull=False).exists()
+    own = lessons.get(slug="planning-your-working-day")
     assert own.title == "अपने कार्यदिवस की योजना बनाना"
     assert own.knowledge_items.exists()
     assert (
         own.translation_key
         == LessonPage.objects.get(slug=own.slug, locale=index.locale).translation_key
     )
+    devanagari = re.compile("[\u0900-\u097f]")
+    for lesson in lessons.specific():
+        assert devanagari.search(lesson.title) and devanagari.search(lesson.summary), lesson.slug
+        for block in lesson.body:
+            text = (
+                block.value.get("title") if block.block_type == "knowledge_check" else block.value
+            )
+            assert devanagari.search(str(text)), (lesson.slug, block.block_type)
+    hindi_course = course.get_translation(hindi)
+    assert hindi_course.title == "क्षेत्रीय बिक्री विकास/सीआरएम मैनेजर"
+    assert all(devanagari.search(m.title) for m in hindi_course.get_children())
 
 
 def test_every_demo_lesson_shows_practice_questions_from_the_demo_bank(seeds_imported, client):

@@ -135,6 +135,7 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "adaptive:attempt_draft": Expect(
         LEARNERS, path="/assess/attempts/{own_open}/draft/", method=POST, also_ok=frozenset({400})
     ),
+    "adaptive:attempt_review": Expect(LEARNERS, path="/assess/attempts/{own_finished}/review/"),
     # --- Wagtail's page serving: the site, the course tree (signed-in only), a draft (nobody)
     "wagtail_serve": (
         Expect(EVERYONE, path="/"),

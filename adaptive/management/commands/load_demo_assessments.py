@@ -30,6 +30,8 @@ DEMO_ASSESSMENTS = [
         "length": 30,
         "min_length": 12,
         "max_attempts": 3,
+        # A practice-style adaptive test: candidates learn from their answers straight away.
+        "review_after": "immediately",
     },
 ]
 

@@ -12,7 +12,9 @@ from django.db import transaction
 from wagtail.models import Locale
 
 from content.demo_lessons import (
+    DEMO_COURSE_TITLE_HI,
     DEMO_LESSONS,
+    DEMO_MODULE_TITLES_HI,
     DEMO_QP_CODE,
     DEMO_TRANSLATIONS_HI,
     SKELETON_QP_CODE,
@@ -24,6 +26,7 @@ from content.services import (
     lesson_create_or_update,
     lesson_translate,
     page_aliases_sync,
+    page_title_translate,
 )
 from question_bank.models import QualificationPack
 
@@ -86,3 +89,13 @@ class Command(BaseCommand):
                 continue  # no lesson, or already translated (maybe edited since): leave it
             lesson_translate(page=translated, title=title, summary=summary, body=body)
             self.stdout.write(f"Hindi translation of {slug!r} published")
+        # The course and its modules get Hindi titles (a translated page is left as it is).
+        pages = [(course, DEMO_COURSE_TITLE_HI)] + [
+            (module, DEMO_MODULE_TITLES_HI[module.nos.code])
+            for module in ModulePage.objects.child_of(course).specific()
+            if module.nos.code in DEMO_MODULE_TITLES_HI
+        ]
+        for page, title in pages:
+            translated = page.get_translation_or_none(hindi)
+            if translated is not None and translated.alias_of_id:
+                page_title_translate(page=translated, title=title)

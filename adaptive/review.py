@@ -1,0 +1,153 @@
+"""The candidate's review of a finished attempt: when it is allowed, what it shows, and the
+per-PC feedback on strengths and gaps.
+
+``Assessment.review_after`` decides when the answers, the key and the feedback may be shown:
+never (a summative test whose items are reused), once the candidate's window has closed (every
+assignment of the candidate to the assessment closed; an assessment handed out by an LMS with
+no assignment: once it is made inactive), or as soon as the attempt is finished. The check is
+made here, server-side, on every request: the page never carries the key when it is not allowed.
+
+The per-PC feedback reveals no key (only how the candidate did per PC), so it is always shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from question_bank.api import item_for_learner, response_evaluate
+
+from .models import Attempt, ReviewAfter
+from .selectors import assignments_for_candidate
+
+STRENGTH_SHARE = 0.75  # at least this share of a PC's marks: a strength
+GAP_SHARE = 0.5  # below this share: a gap to revise
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    allowed: bool
+    reason: str  # why not, in words, when not allowed ("" when allowed)
+
+
+def attempt_review_decision(*, attempt: Attempt, now: datetime | None = None) -> ReviewDecision:
+    """Whether the candidate may see answers, key and feedback of ``attempt`` now."""
+    assessment = attempt.assessment
+    if assessment is None or attempt.finished_at is None:
+        return ReviewDecision(False, _("The attempt is not finished."))
+    rule = assessment.review_after
+    if rule == ReviewAfter.IMMEDIATELY:
+        return ReviewDecision(True, "")
+    if rule == ReviewAfter.AFTER_CLOSE:
+        now = now or timezone.now()
+        closes = [
+            a.closes_at
+            for a in assignments_for_candidate(user=attempt.user).filter(assessment=assessment)
+        ]
+        if closes and max(closes) <= now:
+            return ReviewDecision(True, "")
+        if not closes and not assessment.assignments.exists() and not assessment.is_active:
+            return ReviewDecision(True, "")
+        return ReviewDecision(
+            False, _("You can review your answers once this assessment's window has closed.")
+        )
+    return ReviewDecision(False, _("This assessment does not show its answers."))
+
+
+@dataclass(frozen=True)
+class ReviewOption:
+    html: str
+    chosen: bool
+    is_key: bool
+    feedback_html: str
+
+
+@dataclass(frozen=True)
+class ReviewQuestion:
+    number: int
+    stem_html: str
+    language: str
+    item_type: str
+    options: list[ReviewOption]
+    answer_text: str  # what was given, for items without options (numeric)
+    key_text: str  # the right answer, for items without options
+    correct: bool
+    feedback_html: str
+    pc_code: str
+
+
+def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQuestion]:
+    """The attempt's questions in the order answered, each with the candidate's answer, the key
+    and the feedback. Call only when ``attempt_review_decision`` allows it."""
+    questions = []
+    responses = attempt.responses.select_related(
+        "item_version", "item__performance_criterion"
+    ).order_by("created_at", "id")
+    for number, response in enumerate(responses, start=1):
+        version = response.item_version
+        shown = item_for_learner(item_version=version, language=response.language or language)
+        evaluated = response_evaluate(
+            item_version=version, answer=response.answer, language=shown["language"]
+        )
+        keys = set(evaluated["correct_keys"])
+        chosen = set(response.answer if isinstance(response.answer, list) else [response.answer])
+        by_key = {str(o["key"]): o for o in shown["options"]}
+        order = [k for k in response.option_order if k in by_key] or list(by_key)
+        options = [
+            ReviewOption(
+                html=by_key[key]["html"],
+                chosen=key in chosen,
+                is_key=key in keys,
+                feedback_html=evaluated["option_feedback"].get(key, ""),
+            )
+            for key in order
+        ]
+        pc = response.item.performance_criterion
+        questions.append(
+            ReviewQuestion(
+                number=number,
+                stem_html=shown["stem_html"],
+                language=shown["language"],
+                item_type=shown["type"],
+                options=options,
+                answer_text="" if options else ", ".join(str(a) for a in chosen),
+                key_text="" if options else ", ".join(sorted(keys)),
+                correct=response.is_correct,
+                feedback_html=evaluated["feedback_html"],
+                pc_code=pc.code if pc else "",
+            )
+        )
+    return questions
+
+
+@dataclass(frozen=True)
+class PcFeedback:
+    nos_code: str
+    pc_code: str
+    pc_text: str
+    questions: int
+    share: float  # of the marks of this PC's questions, 0-1
+
+
+def attempt_pc_feedback(*, attempt: Attempt) -> dict[str, list[PcFeedback]]:
+    """{"strengths": [...], "gaps": [...]}: the PCs the candidate did well on and those to
+    revise, from their scores on each PC's questions (strongest / weakest first)."""
+    totals: dict[int, list] = {}
+    responses = attempt.responses.select_related("item__performance_criterion__nos")
+    for response in responses:
+        pc = response.item.performance_criterion
+        if pc is None:
+            continue
+        row = totals.setdefault(pc.pk, [pc, 0, 0.0])
+        row[1] += 1
+        row[2] += float(response.score)
+    rows = [
+        PcFeedback(pc.nos.code, pc.code, pc.text, n, score / n) for pc, n, score in totals.values()
+    ]
+    return {
+        "strengths": sorted((r for r in rows if r.share >= STRENGTH_SHARE), key=lambda r: -r.share),
+        "gaps": sorted((r for r in rows if r.share < GAP_SHARE), key=lambda r: r.share),
+    }
