@@ -41,8 +41,9 @@ def attempt_draft_save(*, attempt: Attempt, user, item_version_id: int, values: 
     from .delivery import attempt_option_order  # delivery is the heavier module; drafts is leaf
 
     with transaction.atomic():
+        # of=self: PostgreSQL locks no row of the (nullable) joined question.
         locked = (
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .select_related("current_item_version")
             .get(pk=attempt.pk)
         )

@@ -356,16 +356,16 @@ def score_post_enqueue(*, score_post_id: int) -> None:
     score_post.delay(score_post_id)
 
 
-def score_post_claim_filter(*, now=None):
+SENDING_STUCK_AFTER = timedelta(minutes=10)  # far beyond a send: a few calls, 15 s time-out each
+
+
+def score_post_claim_filter(*, now=None) -> Q:
     """Posts a worker may claim: pending ones, and ones left "sending" by a worker that died
     (longer than any send can take: a few calls of at most the connector's timeout)."""
     now = now or timezone.now()
     return Q(status=ScorePost.Status.PENDING) | Q(
         status=ScorePost.Status.SENDING, last_try_at__lt=now - SENDING_STUCK_AFTER
     )
-
-
-SENDING_STUCK_AFTER = timedelta(minutes=10)
 
 
 def score_post_send(*, score_post_id: int) -> bool:
