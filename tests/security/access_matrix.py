@@ -165,6 +165,11 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
         ITEM_CURATORS, method=POST, data={"action": "retire", "version": "{item_version}"}
     ),
     "items:enemies": Expect(ITEM_CURATORS, path="/admin/items/{item}/enemies/", method=POST),
+    "items:preview": Expect(ITEM_VIEWERS, path="/admin/items/{item}/preview/"),
+    "items:preview_frame": Expect(
+        ITEM_VIEWERS, path="/admin/items/version/{item_version}/preview/en/"
+    ),
+    "items:diff": Expect(ITEM_VIEWERS, path="/admin/items/{item}/diff/"),
     "items:action": Expect(
         ITEM_CURATORS, path="/admin/items/version/{item_version}/submit/", method=POST
     ),
