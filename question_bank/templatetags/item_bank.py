@@ -25,7 +25,7 @@ def person(user) -> str:
     """A user's full name where known (Wagtail's defaults show usernames)."""
     if user is None:
         return "-"
-    return user.get_full_name() or user.get_username()
+    return getattr(user, "full_name", "") or user.get_full_name() or user.get_username()
 
 
 @register.filter
