@@ -82,6 +82,11 @@ class _Permission:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def can_create(self) -> bool:
+        # Items are written in the bank, never from a lesson's chooser (curators may add items,
+        # which would otherwise offer an empty "create" tab).
+        return False
+
 
 class _Listing(_Permission):
     filter_form_class = ItemFilterForm
@@ -152,6 +157,9 @@ class ItemChooserViewSet(ChooserViewSet):
 
     def get_object_list(self):
         return pinnable_items().order_by("nos__code", "performance_criterion__position", "pk")
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name != "create"]
 
 
 item_chooser_viewset = ItemChooserViewSet(
