@@ -314,7 +314,7 @@ def _item_version(item: Item, number: str | None) -> ItemVersion:
     return versions.order_by("-number")[0]
 
 
-PREVIEW_LANGUAGES = (("en", "English"), ("hi", "हिन्दी (Hindi)"))
+PREVIEW_LANGUAGES = (("en", "English"), ("hi", "Hindi"))
 
 
 def item_preview(request: HttpRequest, pk: int) -> HttpResponse:
