@@ -85,12 +85,22 @@ class WorkedExampleBlock(blocks.StructBlock):
         template = "content/blocks/worked_example.html"
 
 
+class PinnedItemsBlock(blocks.ListBlock):
+    """A list of pinned items that may be absent from a POST: an editor form opened before
+    pinning existed (or a hand-written POST) simply pins nothing."""
+
+    def value_from_datadict(self, data, files, prefix):
+        if self.value_omitted_from_data(data, files, prefix):
+            return self.normalize([])
+        return super().value_from_datadict(data, files, prefix)
+
+
 class KnowledgeCheckBlock(blocks.StructBlock):
     """Formative questions drawn from the bank for what the lesson teaches."""
 
     title = blocks.CharBlock(max_length=200, default=_("Check your understanding"))
     number_of_questions = blocks.IntegerBlock(min_value=1, max_value=10, default=3)
-    pinned_items = blocks.ListBlock(
+    pinned_items = PinnedItemsBlock(
         ItemChooserBlock(),
         default=[],
         label=_("Pinned questions"),
