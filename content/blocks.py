@@ -1,9 +1,10 @@
 """StreamField blocks of a lesson body.
 
-Text, media and structure blocks are plain Wagtail blocks. ``KnowledgeCheckBlock`` stores no
-questions itself: at render time it draws approved practice items from the question bank for the
-performance criteria, knowledge items and generic skills the lesson is tagged with, so a lesson
-always shows the bank's current approved versions, and records what it served
+Text, media and structure blocks are plain Wagtail blocks. ``KnowledgeCheckBlock`` stores at most
+the items an editor pinned (by item, not version): at render time it shows their current approved
+versions first, then draws approved practice items from the question bank for the performance
+criteria, knowledge items and generic skills the lesson is tagged with, so a lesson always shows
+the bank's current approved versions, and records what it served
 (``content.services.knowledge_check_serve``).
 """
 
@@ -15,6 +16,8 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from .choosers import ItemChooserBlock
 
 TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -82,11 +85,31 @@ class WorkedExampleBlock(blocks.StructBlock):
         template = "content/blocks/worked_example.html"
 
 
+class PinnedItemsBlock(blocks.ListBlock):
+    """A list of pinned items that may be absent from a POST: an editor form opened before
+    pinning existed (or a hand-written POST) simply pins nothing."""
+
+    def value_from_datadict(self, data, files, prefix):
+        if self.value_omitted_from_data(data, files, prefix):
+            return self.normalize([])
+        return super().value_from_datadict(data, files, prefix)
+
+
 class KnowledgeCheckBlock(blocks.StructBlock):
     """Formative questions drawn from the bank for what the lesson teaches."""
 
     title = blocks.CharBlock(max_length=200, default=_("Check your understanding"))
     number_of_questions = blocks.IntegerBlock(min_value=1, max_value=10, default=3)
+    pinned_items = PinnedItemsBlock(
+        ItemChooserBlock(),
+        default=[],
+        label=_("Pinned questions"),
+        help_text=_(
+            "Optional: questions always shown first (approved practice questions only). "
+            "The rest are drawn from the bank for what the lesson teaches; “Preview the "
+            "knowledge check” in the page's menu shows what it would draw now."
+        ),
+    )
 
     class Meta:
         icon = "help"
@@ -109,12 +132,18 @@ class KnowledgeCheckBlock(blocks.StructBlock):
                 lesson=page,
                 limit=value["number_of_questions"],
                 language=get_language() or "en",
+                pinned_item_ids=pinned_item_ids(value),
             )
             questions, token = served.questions, served.token
         context["questions"] = questions
         context["token"] = token
         context["lesson"] = page
         return context
+
+
+def pinned_item_ids(value) -> list[int]:
+    """The pinned items' ids in the editor's order (a deleted item is simply left out)."""
+    return [item.pk for item in value.get("pinned_items") or [] if item is not None]
 
 
 class LessonStreamBlock(blocks.StreamBlock):

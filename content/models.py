@@ -137,6 +137,8 @@ class LessonPageForm(WagtailAdminPageForm):
                 if self.module_nos is not None
                 else model.objects.none()
             )
+            # Codes alone mean little to an editor: "KU3 — statement".
+            field.label_from_instance = lambda tag: f"{tag.code} — {tag.text}"
 
     def _module_nos(self):
         parent = getattr(self, "parent_page", None)

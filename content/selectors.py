@@ -200,17 +200,36 @@ def coverage_report(*, qualification_pack: QualificationPack) -> list[NosCoverag
 # --- Knowledge checks ---------------------------------------------------------------------
 
 
-def knowledge_check_item_versions(*, lesson: LessonPage, limit: int, language: str = "en") -> list:
-    """Approved practice items for what the lesson teaches (its PCs, KUs and GSs).
+def knowledge_check_item_versions(
+    *, lesson: LessonPage, limit: int, language: str = "en", pinned_item_ids: list[int] = ()
+) -> list:
+    """The items an editor pinned (their approved practice versions, in the editor's order),
+    then approved practice items for what the lesson teaches (its PCs, KUs and GSs).
 
     Only ``ItemPurpose.PRACTICE`` items, and never one an active assessment may draw (or an
-    unfinished attempt holds): a knowledge check shows the key after answering."""
+    unfinished attempt holds): a knowledge check shows the key after answering. A pinned item
+    that is no longer approved for practice is left out, as if it were not pinned."""
     from adaptive.papers import items_in_active_pools
     from question_bank import api as bank_api
-    from question_bank.models import ItemPurpose
+    from question_bank.models import ItemPurpose, ItemStatus, ItemVersion
 
-    versions = list(
-        bank_api.approved_items_for(
+    pinned: list = []
+    if pinned_item_ids:
+        found = {
+            v.item_id: v
+            for v in ItemVersion.objects.filter(
+                item_id__in=pinned_item_ids,
+                status=ItemStatus.APPROVED,
+                item__purpose=ItemPurpose.PRACTICE,
+                item_type__in=bank_api.deliverable_types(),
+            )
+            .select_related("item")
+            .prefetch_related("options", "translations")
+        }
+        pinned = [found[pk] for pk in dict.fromkeys(pinned_item_ids) if pk in found]
+    versions = pinned + [
+        v
+        for v in bank_api.approved_items_for(
             performance_criteria=list(lesson.performance_criteria.all()),
             knowledge_items=list(lesson.knowledge_items.all()),
             generic_skills=list(lesson.generic_skills.all()),
@@ -218,6 +237,7 @@ def knowledge_check_item_versions(*, lesson: LessonPage, limit: int, language: s
             limit=limit * 2,  # room for the ones an assessment holds, without a second query
             purpose=ItemPurpose.PRACTICE,
         )
-    )
+        if v.item_id not in {p.item_id for p in pinned}
+    ]
     held = items_in_active_pools(item_ids=[v.item_id for v in versions])
     return [v for v in versions if v.item_id not in held][:limit]

@@ -295,7 +295,12 @@ def knowledge_check_window() -> timedelta:
 
 @transaction.atomic
 def knowledge_check_serve(
-    *, user, lesson: LessonPage, limit: int, language: str = "en"
+    *,
+    user,
+    lesson: LessonPage,
+    limit: int,
+    language: str = "en",
+    pinned_item_ids: list[int] | None = None,
 ) -> KnowledgeCheckServed:
     """Draw a knowledge check's questions and record, server-side, that this page view served
     them to this learner, under a fresh token: only these may be answered, once each.
@@ -307,7 +312,9 @@ def knowledge_check_serve(
 
     from .selectors import knowledge_check_item_versions
 
-    versions = knowledge_check_item_versions(lesson=lesson, limit=limit, language=language)
+    versions = knowledge_check_item_versions(
+        lesson=lesson, limit=limit, language=language, pinned_item_ids=pinned_item_ids or []
+    )
     record = bool(getattr(user, "is_authenticated", False) and lesson.pk)
     token = secrets.token_urlsafe(32) if record else ""
     now = timezone.now()

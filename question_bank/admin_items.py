@@ -19,17 +19,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from accounts.permissions import PermissionMenuItem, permission_require
 
+from . import api as bank_api
 from .interchange import FORMATS, csv_format, items_export
 from .interchange.jobs import import_job_start
 from .items import selectors, services
 from .items.content import item_content_of
+from .items.diff import item_version_diff
 from .items.forms import BulkActionForm, ItemExportForm, ItemFilterForm, ItemForm, ItemImportForm
 from .items.suggestions import item_suggestions_accept
+from .items.usage import item_usage_list
 from .models import (
     GenericSkill,
     Item,
@@ -192,6 +196,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statistics": statistics,
             "distractor_rows": _distractor_rows(shown, statistics),
             "events": item.events.select_related("actor", "version")[:100],
+            "used_in": item_usage_list(item=item),
             "enemies": item.enemies.select_related("nos", "performance_criterion"),
             "can_change": request.user.has_perm(CHANGE),
             "can_review": request.user.has_perm(REVIEW),
@@ -292,6 +297,119 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "question_bank/items/form.html",
         {"form": form, "title": f"Edit {item}", "item": item, "locked": latest.is_locked},
         status=400 if form.errors else 200,
+    )
+
+
+def _may_see_key(request: HttpRequest) -> bool:
+    """The answer key is for the curators who write and approve items; an assessor (who may
+    look at the bank) previews an item as a candidate would, without it."""
+    return request.user.has_perm(CHANGE) or request.user.has_perm(APPROVE)
+
+
+def _item_version(item: Item, number: str | None) -> ItemVersion:
+    versions = item.versions.prefetch_related("options", "translations")
+    if number and number.isdigit():
+        found = versions.filter(number=int(number)).first()
+        if found is not None:
+            return found
+    return versions.order_by("-number")[0]
+
+
+PREVIEW_LANGUAGES = (("en", "English"), ("hi", "Hindi"))
+
+
+def item_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item as a candidate sees it, in English and Hindi (each in a frame that renders the
+    candidate's own question page), with the key in a separate panel for curators."""
+    permission_require(request, VIEW)
+    item = get_object_or_404(Item.objects.select_related("nos", "performance_criterion"), pk=pk)
+    version = _item_version(item, request.GET.get("v"))
+    content = item_content_of(version)
+    languages = [
+        {
+            "code": code,
+            "name": name,
+            "has_text": code in content.translations,
+            "url": reverse("items:preview_frame", args=[version.pk, code]),
+        }
+        for code, name in PREVIEW_LANGUAGES
+    ]
+    key = None
+    if _may_see_key(request):
+        key = {
+            "correct": content.correct_keys,
+            "options": [
+                (k, fraction, {lang: t.options.get(k) for lang, t in content.translations.items()})
+                for k, fraction in content.options
+            ],
+            "numeric_answer": content.numeric_answer,
+            "numeric_tolerance": content.numeric_tolerance,
+            "general_feedback": {
+                lang: t.general_feedback_html for lang, t in content.translations.items()
+            },
+        }
+    return render(
+        request,
+        "question_bank/items/preview.html",
+        {
+            "item": item,
+            "version": version,
+            "languages": languages,
+            "key": key,
+            "page_title": f"Preview of item #{item.pk}",
+        },
+    )
+
+
+@xframe_options_sameorigin
+def item_preview_frame(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """The candidate's question page (adaptive's template, as delivery renders it) for one
+    version: the item as ``api.item_for_learner`` gives it, so no key can be in it. Answering
+    here records nothing: a POST shows the same page again."""
+    permission_require(request, VIEW)
+    if language not in dict(PREVIEW_LANGUAGES):
+        raise Http404("No such language")
+    version = get_object_or_404(
+        ItemVersion.objects.prefetch_related("options", "translations"), pk=pk
+    )
+    try:
+        question = bank_api.item_for_learner(item_version=version, language=language)
+    except ValidationError as exc:
+        raise Http404("This item has no text") from exc
+    return render(
+        request,
+        "adaptive/attempt_question.html",
+        {
+            "attempt": {"is_preview": True},
+            "assessment": {"title": f"Item #{version.item_id} v{version.number}"},
+            "question": question,
+            "number": 1,
+            "total": 1,
+            "is_adaptive": False,
+            "seconds_left": None,
+        },
+    )
+
+
+def item_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    """What changed between two versions (``?a=1&b=2``; default: the last two)."""
+    permission_require(request, VIEW)
+    item = get_object_or_404(Item, pk=pk)
+    versions = list(item.versions.prefetch_related("options", "translations"))
+    by_number = {v.number: v for v in versions}
+    if len(versions) < 2:
+        messages.info(request, "This item has only one version.")
+        return redirect("items:detail", item.pk)
+    try:
+        old = by_number[int(request.GET.get("a") or versions[1].number)]
+        new = by_number[int(request.GET.get("b") or versions[0].number)]
+    except (KeyError, ValueError):
+        messages.error(request, "Choose two versions of this item.")
+        return redirect("items:detail", item.pk)
+    return render(
+        request,
+        "question_bank/items/diff.html",
+        {"item": item, "versions": versions, **item_version_diff(old=old, new=new)},
     )
 
 
@@ -460,6 +578,9 @@ urlpatterns = [
     path("<int:pk>/", item_detail, name="detail"),
     path("<int:pk>/edit/", item_edit, name="edit"),
     path("<int:pk>/enemies/", item_enemies, name="enemies"),
+    path("<int:pk>/preview/", item_preview, name="preview"),
+    path("<int:pk>/diff/", item_diff, name="diff"),
+    path("version/<int:pk>/preview/<slug:language>/", item_preview_frame, name="preview_frame"),
     path("version/<int:pk>/<slug:action>/", item_action, name="action"),
 ]
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from ..interchange.moodle_fractions import MOODLE_FRACTIONS, moodle_fraction, moodle_percent
 from ..models import (
     GenericSkill,
     ItemStatus,
@@ -19,6 +20,47 @@ from .content import ItemContent, OptionText, Translation
 from .widgets import RichHtmlTextarea
 
 OPTION_KEYS = "ABCDEF"
+
+
+def _fraction_value(fraction: Decimal) -> str:
+    return format(fraction.normalize() + Decimal(0), "f")
+
+
+class MoodleFractionField(forms.Field):
+    """An option's score, chosen from Moodle's grade set (100 %, 90 %, ..., 33.33333 %, none,
+    and the negatives), so that every item written here exports to Moodle unchanged. A posted
+    value outside the set (a forged POST, an old form) is refused with the reason."""
+
+    def __init__(self, **kwargs) -> None:
+        choices = [("", "-")] + [
+            (_fraction_value(f), f"{moodle_percent(f)} %") for f in reversed(MOODLE_FRACTIONS)
+        ]
+        kwargs.setdefault("widget", forms.Select(choices=choices))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if value in (None, ""):
+            return ""
+        try:
+            matched = moodle_fraction(Decimal(str(value)))
+        except ArithmeticError:
+            return value
+        return _fraction_value(matched) if matched is not None else value
+
+    def to_python(self, value) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except ArithmeticError as exc:
+            raise forms.ValidationError(f"{value!r} is not a number.") from exc
+        matched = moodle_fraction(number) if number.is_finite() else None
+        if matched is None:
+            raise forms.ValidationError(
+                f"{value} is not one of Moodle's grades (100 %, 90 %, 83.33333 %, ... 5 %, "
+                "none, or their negatives)."
+            )
+        return matched
 
 
 class ItemFilterForm(forms.Form):
@@ -57,12 +99,18 @@ class ItemForm(forms.Form):
     """One item: tags, type, the answer key and the text in English and (optionally) Hindi."""
 
     performance_criterion = forms.ModelChoiceField(PerformanceCriterion.objects.none())
-    knowledge_items = forms.ModelMultipleChoiceField(KnowledgeItem.objects.none(), required=False)
-    generic_skills = forms.ModelMultipleChoiceField(GenericSkill.objects.none(), required=False)
+    knowledge_items = forms.ModelMultipleChoiceField(
+        KnowledgeItem.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Knowledge (KU)",
+    )  # fmt: skip
+    generic_skills = forms.ModelMultipleChoiceField(
+        GenericSkill.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Generic skills (GS)",
+    )  # fmt: skip
     item_type = forms.ChoiceField(choices=ItemType.choices)
     difficulty_estimate = forms.TypedChoiceField(
         choices=[("", "-"), *[(str(i), str(i)) for i in range(1, 6)]],
-        coerce=int, empty_value=None, required=False,
+        coerce=int, empty_value=None, required=False, label="Difficulty estimate (1-5)",
     )  # fmt: skip
     numeric_answer = forms.DecimalField(required=False, max_digits=18, decimal_places=6)
     numeric_tolerance = forms.DecimalField(required=False, max_digits=18, decimal_places=6)
@@ -75,18 +123,20 @@ class ItemForm(forms.Form):
             nos_id__in=nos_ids
         ).select_related("nos")
         self.fields["performance_criterion"].label_from_instance = lambda pc: (
-            f"{pc.nos.code} {pc.code}: {pc.text[:90]}"
+            f"{pc.nos.code} {pc.code} — {pc.text[:110]}"
         )
-        self.fields["knowledge_items"].queryset = KnowledgeItem.objects.filter(nos_id__in=nos_ids)
-        self.fields["generic_skills"].queryset = GenericSkill.objects.filter(nos_id__in=nos_ids)
+        self.fields["knowledge_items"].queryset = KnowledgeItem.objects.filter(
+            nos_id__in=nos_ids
+        ).select_related("nos")
+        self.fields["generic_skills"].queryset = GenericSkill.objects.filter(
+            nos_id__in=nos_ids
+        ).select_related("nos")
         for field in ("knowledge_items", "generic_skills"):
-            self.fields[field].label_from_instance = lambda t: (
-                f"{t.nos.code} {t.code}: {t.text[:70]}"
-            )
+            self.fields[field].label_from_instance = lambda t: f"{t.nos.code} {t.code} — {t.text}"
         for key in OPTION_KEYS:
-            self.fields[f"fraction_{key}"] = forms.DecimalField(
-                required=False, max_digits=6, decimal_places=4, label=f"Fraction {key}",
-                help_text="1 = correct, 0 = wrong; parts for multiple response",
+            self.fields[f"fraction_{key}"] = MoodleFractionField(
+                required=False, label=f"Score {key}",
+                help_text="100 % = correct, none = wrong; parts for multiple response",
             )  # fmt: skip
         for lang, name in ITEM_LANGUAGES:
             required = lang == "en"
@@ -99,11 +149,50 @@ class ItemForm(forms.Form):
             )  # fmt: skip
             for key in OPTION_KEYS:
                 self.fields[f"{lang}_option_{key}"] = forms.CharField(
-                    required=False, label=f"Option {key} ({name})", widget=RichHtmlTextarea()
-                )
+                    required=False, label=f"Option {key} ({name})",
+                    widget=RichHtmlTextarea(compact=True),
+                )  # fmt: skip
                 self.fields[f"{lang}_feedback_{key}"] = forms.CharField(
-                    required=False, label=f"Feedback {key} ({name})", widget=RichHtmlTextarea()
-                )
+                    required=False, label=f"Feedback {key} ({name})",
+                    widget=RichHtmlTextarea(compact=True),
+                )  # fmt: skip
+
+    def option_rows(self) -> list[dict]:
+        """The options as rows for the compact layout: key, score, text and feedback per
+        language. ``used``: the row has content (or an error), so it is shown without JS."""
+        rows = []
+        for key in OPTION_KEYS:
+            fields = [f"fraction_{key}"] + [
+                f"{lang}_{part}_{key}" for lang, _ in ITEM_LANGUAGES
+                for part in ("option", "feedback")
+            ]  # fmt: skip
+            used = any(self[name].value() not in (None, "") for name in fields) or any(
+                self[name].errors for name in fields
+            )
+            rows.append(
+                {
+                    "key": key,
+                    "used": used,
+                    "fraction": self[f"fraction_{key}"],
+                    "languages": [
+                        {
+                            "code": lang,
+                            "name": name,
+                            "option": self[f"{lang}_option_{key}"],
+                            "feedback": self[f"{lang}_feedback_{key}"],
+                        }
+                        for lang, name in ITEM_LANGUAGES
+                    ],
+                }  # fmt: skip
+            )
+        return rows
+
+    def language_has_text(self, lang: str) -> bool:
+        return any(
+            self[name].value() not in (None, "")
+            for name in self.fields
+            if name.startswith(f"{lang}_")
+        )
 
     def content(self) -> ItemContent:
         data = self.cleaned_data

@@ -112,7 +112,9 @@ def item_version_list(
     if language or search:
         qs = qs.distinct()
     return (
-        qs.select_related("item", "item__nos", "item__performance_criterion", "author")
+        qs.select_related(
+            "item", "item__nos", "item__performance_criterion", "author", "statistics"
+        )
         .prefetch_related("translations")
         .order_by("-item_id")
     )

@@ -18,12 +18,15 @@ MAX_IMAGE_BYTES = 512 * 1024
 class RichHtmlTextarea(forms.Textarea):
     template_name = "question_bank/widgets/rich_html.html"
 
-    def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__({"rows": 3, **(attrs or {})})
+    def __init__(self, attrs: dict | None = None, *, compact: bool = False) -> None:
+        super().__init__({"rows": 1 if compact else 3, **(attrs or {})})
+        # Compact: one line high, toolbar shown only while the field has focus (option rows).
+        self.compact = compact
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["max_image_bytes"] = MAX_IMAGE_BYTES
+        context["compact"] = self.compact
         return context
 
     class Media:

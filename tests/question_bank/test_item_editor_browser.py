@@ -64,9 +64,9 @@ def test_curator_formats_a_stem_and_inserts_an_image(live_server, page, asc_q020
     expect(stem.locator("img")).to_have_count(1)
 
     page.get_by_role("textbox", name="Option A (English)").fill("The needle in the red zone")
-    page.fill("input[name=fraction_A]", "1")
+    page.select_option("select[name=fraction_A]", "1")
     page.get_by_role("textbox", name="Option B (English)").fill("The needle in the green zone")
-    page.fill("input[name=fraction_B]", "0")
+    page.select_option("select[name=fraction_B]", "0")
     page.click("button:has-text('Save')")
     expect(page.locator("text=red zone").first).to_be_visible()
 

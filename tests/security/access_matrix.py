@@ -180,6 +180,11 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
         ITEM_CURATORS, method=POST, data={"action": "retire", "version": "{item_version}"}
     ),
     "items:enemies": Expect(ITEM_CURATORS, path="/admin/items/{item}/enemies/", method=POST),
+    "items:preview": Expect(ITEM_VIEWERS, path="/admin/items/{item}/preview/"),
+    "items:preview_frame": Expect(
+        ITEM_VIEWERS, path="/admin/items/version/{item_version}/preview/en/"
+    ),
+    "items:diff": Expect(ITEM_VIEWERS, path="/admin/items/{item}/diff/"),
     "items:action": Expect(
         ITEM_CURATORS, path="/admin/items/version/{item_version}/submit/", method=POST
     ),
@@ -229,6 +234,17 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "content_course_create": Expect(
         roles(CURATOR, *ADMINS), path="/admin/content/courses/create/{qp}/", method=POST
     ),
+    # the editor's tools of lessons (content/admin_views.py, content/choosers.py)
+    "content_lesson_create": Expect(CONTENT_AUTHORS, path="/admin/content/lessons/new/{module}/"),
+    "content_knowledge_check_preview": Expect(
+        CONTENT_AUTHORS, path="/admin/content/lessons/{lesson}/knowledge-check/"
+    ),
+    "knowledge_check_item_chooser:choose": Expect(CONTENT_AUTHORS),
+    "knowledge_check_item_chooser:choose_results": Expect(CONTENT_AUTHORS),
+    "knowledge_check_item_chooser:chosen": Expect(
+        CONTENT_AUTHORS, path="/admin/content/items/choose/chosen/{practice_item}/"
+    ),
+    "knowledge_check_item_chooser:chosen_multiple": Expect(CONTENT_AUTHORS),
     # --- Wagtail admin pages outside any group
     "wagtailadmin_home": Expect(WAGTAIL_USERS, path="/admin/"),
     # (signed-in users are sent on from the login pages, everyone from the logout ones)

@@ -185,6 +185,8 @@ def path_values(world: World) -> dict[str, object]:
         "learner": world.users[Role.LEARNER.value].pk,
         "other_batch": world.other_batch.pk,
         "lesson": world.lesson.pk,
+        "module": world.module.pk,
+        "practice_item": Item.objects.filter(purpose=ItemPurpose.PRACTICE).first().pk,
         "course_page": course.pk,
         "course_url": course.url,
         "module_url": world.module.url,
