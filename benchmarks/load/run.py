@@ -142,6 +142,14 @@ def _page_error(html: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
+async def _post_maybe_twice(browser: Browser, path: str, form: dict, twice: bool) -> str:
+    """POST ``form``; with ``twice``, the same form twice at once. The first one's redirect."""
+    if not twice:
+        return await browser.post(path, form)
+    first, _ = await asyncio.gather(browser.post(path, form), browser.post(path, form))
+    return first
+
+
 async def sit(
     candidate: Candidate,
     *,
@@ -151,8 +159,11 @@ async def sit(
     timings: Timings,
     deadline: float,
     rng: random.Random,
+    double_click: bool = False,
 ) -> None:
-    """One candidate from the login form to the result page."""
+    """One candidate from the login form to the result page. ``double_click``: every form is
+    posted twice at once (a double click, or a replay by a flaky network): still one attempt,
+    every answer stored once."""
     browser = Browser(base)
     try:
         if think:
@@ -174,7 +185,8 @@ async def sit(
         if think:
             await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
         t0 = time.perf_counter()
-        where = await browser.post(start_path, {"csrfmiddlewaretoken": token})
+        form = {"csrfmiddlewaretoken": token}
+        where = await _post_maybe_twice(browser, start_path, form, double_click)
         path, html = await browser.get_page(where)
         timings.start[candidate.delivery].append(time.perf_counter() - t0)
         match = ATTEMPT_URL.search(path)
@@ -200,7 +212,7 @@ async def sit(
             if think:
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
             t0 = time.perf_counter()
-            where = await browser.post(path, form)
+            where = await _post_maybe_twice(browser, path, form, double_click)
             next_path, html = await browser.get_page(where)
             timings.answer[candidate.delivery].append(time.perf_counter() - t0)
             error = _page_error(html)
@@ -218,7 +230,9 @@ async def sit(
         await browser.close()
 
 
-async def drive(candidates, *, base, password, think, max_seconds, seed) -> Timings:
+async def drive(
+    candidates, *, base, password, think, max_seconds, seed, double_click=0.0
+) -> Timings:
     timings = Timings()
     deadline = time.monotonic() + max_seconds
     rng = random.Random(seed)
@@ -231,8 +245,9 @@ async def drive(candidates, *, base, password, think, max_seconds, seed) -> Timi
             timings=timings,
             deadline=deadline,
             rng=random.Random(rng.random()),
+            double_click=k % 10 < 10 * double_click,
         )
-        for c in candidates
+        for k, c in enumerate(candidates)
     ]
     await asyncio.gather(*tasks)
     return timings
@@ -308,7 +323,7 @@ def manage(env: dict[str, str], *command: str) -> str:
     return done.stdout
 
 
-def wait_http(base: str, process: subprocess.Popen, seconds: float = 60.0) -> None:
+def wait_http(base: str, process: subprocess.Popen, seconds: float = 300.0) -> None:
     stop = time.monotonic() + seconds
     while time.monotonic() < stop:
         if process.poll() is not None:
@@ -322,7 +337,7 @@ def wait_http(base: str, process: subprocess.Popen, seconds: float = 60.0) -> No
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within a minute")
+    raise SystemExit(f"gunicorn did not answer within {seconds:.0f} s")
 
 
 def stop(process: subprocess.Popen | None, name: str) -> None:
@@ -418,9 +433,16 @@ def main() -> int:
     parser.add_argument("--max-p95-loft", type=float, help="fail if LOFT p95 (ms) is above")
     parser.add_argument("--max-p95-cat", type=float, help="fail if CAT p95 (ms) is above")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--double-click",
+        type=float,
+        default=0.0,
+        help="share of candidates who post every form twice at once (smoke: 0.2)",
+    )
     args = parser.parse_args()
     if args.smoke:
-        args.candidates, args.think, args.max_seconds = 20, 0.0, 180.0
+        args.candidates, args.think, args.max_seconds = 20, 0.0, 300.0
+        args.double_click = args.double_click or 0.2
     for url in (args.redis_url, args.broker_url):
         if urlsplit(url).path.lstrip("/") not in ("5", "6"):
             raise SystemExit("the load benchmark uses Redis dbs 5 and 6 only")
@@ -492,6 +514,7 @@ def main() -> int:
                 think=args.think,
                 max_seconds=args.max_seconds,
                 seed=args.seed,
+                double_click=args.double_click,
             )
         )
         wall = time.monotonic() - t0
@@ -511,6 +534,7 @@ def main() -> int:
         "workers": args.workers,
         "threads": args.threads,
         "think_seconds": args.think,
+        "double_click_share": args.double_click,
         "wall_seconds": round(wall, 1),
         "answers_per_second": round(answers / wall, 1) if wall else None,
         "start_ms": {k: quantiles(v) for k, v in timings.start.items()},
