@@ -539,6 +539,9 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
             .get(pk=attempt.pk)
         )
         if attempt.finished_at is not None:
+            if attempt.responses.filter(item_version_id=item_version_id).exists():
+                # a double-clicked (or replayed) last answer: it counted, once
+                raise DuplicateResponseError("This answer was already recorded.")
             raise AssessmentUnavailableError("This attempt is finished.")
         if attempt.assessment is None:
             raise AssessmentUnavailableError("This attempt is not part of an assessment.")
