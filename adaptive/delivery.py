@@ -26,6 +26,7 @@ from datetime import timedelta
 
 import numpy as np
 from celery import current_app
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -326,9 +327,16 @@ def attempt_start(*, user, assessment: Assessment, preview: bool = False) -> Att
     ``preview``: staff see the assessment as a candidate would; the attempt never counts (no
     window, no attempt number used, no exposure, no grade). Raises AssessmentUnavailableError
     (closed, not assigned, outside the window, no attempts left, bank too small)."""
-    # One start at a time per assessment: LOFT overlap caps and CAT exposure read what earlier
-    # starts wrote.
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    # LOFT: one start at a time per assessment, as overlap caps read the papers earlier starts
+    # wrote. A CAT start only reads the shared exposure counts (written under the assessment's
+    # lock as each test finishes), so it locks only the candidate: 200 candidates starting in the
+    # same minute do not queue behind each other's first shadow test, and a double-clicked start
+    # still makes one attempt.
+    if assessment.delivery == Delivery.LOFT:
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    else:
+        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        assessment = Assessment.objects.get(pk=assessment.pk)
     current = attempt_in_progress(user=user, assessment=assessment, preview=preview)
     if current is not None:
         if attempt_expire_if_due(current):
@@ -465,8 +473,8 @@ def attempt_refresh(attempt: Attempt) -> bool:
     if attempt.finished_at is not None or attempt.current_item_version_id is None:
         return False
     if Attempt.current_item_version.is_cached(attempt):  # type: ignore[attr-defined]
-        # read with the attempt in this request: no second query
-        if attempt.current_item_version.status == ItemStatus.APPROVED:
+        shown = attempt.current_item_version  # read with the attempt in this request
+        if shown is not None and shown.status == ItemStatus.APPROVED:
             return False
     elif ItemVersion.objects.filter(
         pk=attempt.current_item_version_id, status=ItemStatus.APPROVED
@@ -548,6 +556,9 @@ def attempt_answer(*, attempt: Attempt, user, item_version_id: int, answer, lang
             .get(pk=attempt.pk)
         )
         if attempt.finished_at is not None:
+            if attempt.responses.filter(item_version_id=item_version_id).exists():
+                # a double-clicked (or replayed) last answer: it counted, once
+                raise DuplicateResponseError("This answer was already recorded.")
             raise AssessmentUnavailableError("This attempt is finished.")
         if attempt.assessment is None:
             raise AssessmentUnavailableError("This attempt is not part of an assessment.")

@@ -68,6 +68,7 @@ class Candidate:
     delivery: str
     attempt: int | None = None
     answers: list[int] = field(default_factory=list)  # item version ids acknowledged
+    unacknowledged: list[int] = field(default_factory=list)  # posted, connection dropped
     finished: bool = False
 
 
@@ -75,6 +76,8 @@ class Candidate:
 class Timings:
     start: dict[str, list[float]] = field(default_factory=lambda: {"loft": [], "cat": []})
     answer: dict[str, list[float]] = field(default_factory=lambda: {"loft": [], "cat": []})
+    login: list[float] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # answers whose reply never came
     errors: list[str] = field(default_factory=list)
 
 
@@ -86,7 +89,7 @@ class Browser:
         self.base = base
         self.origin = "https://" + urlsplit(base).netloc
         self.cookies: dict[str, str] = {}
-        self.client = httpx.AsyncClient(base_url=base, timeout=60.0, follow_redirects=False)
+        self.client = httpx.AsyncClient(base_url=base, timeout=120.0, follow_redirects=False)
 
     async def request(self, method: str, path: str, data: dict | None = None) -> httpx.Response:
         headers = {"X-Forwarded-Proto": "https", "User-Agent": "kaushal-load"}
@@ -142,6 +145,31 @@ def _page_error(html: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
+async def _post_maybe_twice(browser: Browser, path: str, form: dict, twice: bool) -> str:
+    """POST ``form``; with ``twice``, the same form twice at once. The first one's redirect."""
+    if not twice:
+        return await browser.post(path, form)
+    first, _ = await asyncio.gather(browser.post(path, form), browser.post(path, form))
+    return first
+
+
+async def _log_in(browser: Browser, candidate: Candidate, password: str, timings: Timings) -> None:
+    """The login form, as a browser fills it in; its time goes to ``timings.login``."""
+    t0 = time.perf_counter()
+    _, html = await browser.get_page("/accounts/login/")
+    where = await browser.post(
+        "/accounts/login/",
+        {
+            "username": candidate.username,
+            "password": password,
+            "csrfmiddlewaretoken": _csrf(html, "login"),
+        },
+    )
+    if where.startswith("/accounts/login"):
+        raise StepError("login refused")
+    timings.login.append(time.perf_counter() - t0)
+
+
 async def sit(
     candidate: Candidate,
     *,
@@ -151,30 +179,37 @@ async def sit(
     timings: Timings,
     deadline: float,
     rng: random.Random,
+    double_click: bool = False,
+    ramp: float = 0.0,
+    everyone_in: asyncio.Event | None = None,
+    logged_in: list | None = None,
+    total: int = 0,
 ) -> None:
-    """One candidate from the login form to the result page."""
+    """One candidate from the login form to the result page. ``double_click``: every form is
+    posted twice at once (a double click, or a replay by a flaky network): still one attempt,
+    every answer stored once."""
     browser = Browser(base)
     try:
+        await asyncio.sleep(rng.uniform(0, ramp))  # candidates arrive over the ramp
+        try:
+            await _log_in(browser, candidate, password, timings)
+        finally:  # the invigilator says "start" once everyone is in (or gave up)
+            if logged_in is not None and everyone_in is not None:
+                logged_in.append(candidate.username)
+                if len(logged_in) >= total:
+                    everyone_in.set()
+        if everyone_in is not None:
+            await everyone_in.wait()
         if think:
             await asyncio.sleep(rng.uniform(0, think))  # candidates do not all click at once
-        _, html = await browser.get_page("/accounts/login/")
-        where = await browser.post(
-            "/accounts/login/",
-            {
-                "username": candidate.username,
-                "password": password,
-                "csrfmiddlewaretoken": _csrf(html, "login"),
-            },
-        )
-        if where.startswith("/accounts/login"):
-            raise StepError("login refused")
         start_path = f"/assess/{candidate.slug}/"
         _, html = await browser.get_page(start_path)
         token = _csrf(html, "start page")
         if think:
             await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
         t0 = time.perf_counter()
-        where = await browser.post(start_path, {"csrfmiddlewaretoken": token})
+        form = {"csrfmiddlewaretoken": token}
+        where = await _post_maybe_twice(browser, start_path, form, double_click)
         path, html = await browser.get_page(where)
         timings.start[candidate.delivery].append(time.perf_counter() - t0)
         match = ATTEMPT_URL.search(path)
@@ -200,7 +235,18 @@ async def sit(
             if think:
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
             t0 = time.perf_counter()
-            where = await browser.post(path, form)
+            try:
+                where = await _post_maybe_twice(browser, path, form, double_click)
+            except httpx.TransportError as exc:
+                # The connection dropped before the answer's reply: the candidate reloads the
+                # page and carries on. The answer may or may not be stored, but never twice.
+                candidate.unacknowledged.append(int(version.group(1)))
+                timings.dropped.append(f"{candidate.username}: {type(exc).__name__}")
+                path, html = await browser.get_page(path)
+                if RESULT_URL.search(path):
+                    candidate.finished = True
+                    return
+                continue
             next_path, html = await browser.get_page(where)
             timings.answer[candidate.delivery].append(time.perf_counter() - t0)
             error = _page_error(html)
@@ -218,8 +264,13 @@ async def sit(
         await browser.close()
 
 
-async def drive(candidates, *, base, password, think, max_seconds, seed) -> Timings:
+async def drive(
+    candidates, *, base, password, think, max_seconds, seed, double_click=0.0, ramp=0.0
+) -> Timings:
+    """Log everyone in over ``ramp`` seconds, then start them all at once."""
     timings = Timings()
+    everyone_in = asyncio.Event()
+    logged_in: list[str] = []
     deadline = time.monotonic() + max_seconds
     rng = random.Random(seed)
     tasks = [
@@ -231,8 +282,13 @@ async def drive(candidates, *, base, password, think, max_seconds, seed) -> Timi
             timings=timings,
             deadline=deadline,
             rng=random.Random(rng.random()),
+            double_click=k % 10 < 10 * double_click,
+            ramp=ramp,
+            everyone_in=everyone_in,
+            logged_in=logged_in,
+            total=len(candidates),
         )
-        for c in candidates
+        for k, c in enumerate(candidates)
     ]
     await asyncio.gather(*tasks)
     return timings
@@ -308,7 +364,7 @@ def manage(env: dict[str, str], *command: str) -> str:
     return done.stdout
 
 
-def wait_http(base: str, process: subprocess.Popen, seconds: float = 60.0) -> None:
+def wait_http(base: str, process: subprocess.Popen, seconds: float = 300.0) -> None:
     stop = time.monotonic() + seconds
     while time.monotonic() < stop:
         if process.poll() is not None:
@@ -322,7 +378,7 @@ def wait_http(base: str, process: subprocess.Popen, seconds: float = 60.0) -> No
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within a minute")
+    raise SystemExit(f"gunicorn did not answer within {seconds:.0f} s")
 
 
 def stop(process: subprocess.Popen | None, name: str) -> None:
@@ -331,10 +387,10 @@ def stop(process: subprocess.Popen | None, name: str) -> None:
         return
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(20)
+        process.wait(30)
     except subprocess.TimeoutExpired:
-        print(f"load: {name} ignored SIGTERM; killing it", file=sys.stderr)
-        process.kill()
+        print(f"load: {name} ignored SIGTERM; killing it and its workers", file=sys.stderr)
+        os.killpg(process.pid, signal.SIGKILL)  # its own process group (start_new_session)
         process.wait()
 
 
@@ -364,6 +420,7 @@ def database_check(database_url: str, candidates: list[Candidate]) -> dict:
         ).fetchall()
     stored = {(a, v): n for a, v, n in rows}
     logged = {(c.attempt, v) for c in attempts.values() for v in c.answers}
+    unacknowledged = {(c.attempt, v) for c in attempts.values() for v in c.unacknowledged}
     logged_count = sum(len(c.answers) for c in attempts.values())
     return {
         "answers_logged": logged_count,
@@ -371,7 +428,9 @@ def database_check(database_url: str, candidates: list[Candidate]) -> dict:
         "duplicates_in_log": logged_count - len(logged),
         "stored_twice": sorted(f"{a}:{v}" for (a, v), n in stored.items() if n > 1),
         "missing": sorted(f"{a}:{v}" for a, v in logged - set(stored)),
-        "unexpected": sorted(f"{a}:{v}" for a, v in set(stored) - logged),
+        "unexpected": sorted(f"{a}:{v}" for a, v in set(stored) - logged - unacknowledged),
+        "unacknowledged_posted": len(unacknowledged - logged),
+        "unacknowledged_stored": len((unacknowledged - logged) & set(stored)),
         "finished_in_client": sum(c.finished for c in attempts.values()),
         "finished_in_database": len(finished),
         "finished_mismatch": sorted(
@@ -405,6 +464,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=200)
     parser.add_argument("--think", type=float, default=2.0, help="mean think time, seconds")
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=120.0,
+        help="candidates log in over this many seconds; then all start at once",
+    )
     parser.add_argument("--max-seconds", type=float, default=600.0, help="bound on the sitting")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
@@ -418,9 +483,16 @@ def main() -> int:
     parser.add_argument("--max-p95-loft", type=float, help="fail if LOFT p95 (ms) is above")
     parser.add_argument("--max-p95-cat", type=float, help="fail if CAT p95 (ms) is above")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--double-click",
+        type=float,
+        default=0.0,
+        help="share of candidates who post every form twice at once (smoke: 0.2)",
+    )
     args = parser.parse_args()
     if args.smoke:
-        args.candidates, args.think, args.max_seconds = 20, 0.0, 180.0
+        args.candidates, args.think, args.ramp, args.max_seconds = 20, 0.0, 10.0, 300.0
+        args.double_click = args.double_click or 0.2
     for url in (args.redis_url, args.broker_url):
         if urlsplit(url).path.lstrip("/") not in ("5", "6"):
             raise SystemExit("the load benchmark uses Redis dbs 5 and 6 only")
@@ -461,6 +533,7 @@ def main() -> int:
             env=env,
             stdout=(logs / "celery.log").open("w"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         web = subprocess.Popen(
             [str(BIN / "gunicorn"), "lms.wsgi:application", "--bind", f"127.0.0.1:{port}"]
@@ -471,6 +544,7 @@ def main() -> int:
             env=env,
             stdout=(logs / "gunicorn.log").open("w"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_http(base, web)
         deliveries = ("loft", "cat")
@@ -492,6 +566,8 @@ def main() -> int:
                 think=args.think,
                 max_seconds=args.max_seconds,
                 seed=args.seed,
+                double_click=args.double_click,
+                ramp=args.ramp,
             )
         )
         wall = time.monotonic() - t0
@@ -511,11 +587,15 @@ def main() -> int:
         "workers": args.workers,
         "threads": args.threads,
         "think_seconds": args.think,
+        "double_click_share": args.double_click,
         "wall_seconds": round(wall, 1),
         "answers_per_second": round(answers / wall, 1) if wall else None,
+        "ramp_seconds": args.ramp,
+        "login_ms": quantiles(timings.login),
         "start_ms": {k: quantiles(v) for k, v in timings.start.items()},
         "answer_to_next_ms": {k: quantiles(v) for k, v in timings.answer.items()},
         "errors": timings.errors,
+        "dropped_connections": timings.dropped,
         "server_errors_logged": server_log.count("Traceback"),
         "database": check,
     }

@@ -79,3 +79,20 @@ def test_a_withdrawn_pool_item_is_seen_through_the_cached_bank(small_bank, candi
     ItemVersion.objects.filter(pk=version.pk).update(status=ItemStatus.RETIRED)
     _, withdrawn = delivery._attempt_bank_checked(attempt)
     assert withdrawn == {attempt.paper[-1]}
+
+
+def test_a_replayed_last_answer_is_already_recorded_not_an_error(small_bank, candidate, client):
+    """A double click on the last question: the second post finds the attempt finished and
+    says the answer was recorded (the load run's double clicks found "finished" instead)."""
+    attempt = _started(client, candidate, Delivery.LOFT)
+    replay = None
+    while attempt.finished_at is None:
+        replay = attempt.current_item_version_id
+        attempt = delivery_module.attempt_answer(
+            attempt=attempt, user=candidate, item_version_id=replay, answer="A"
+        )
+    with pytest.raises(delivery_module.DuplicateResponseError):
+        delivery_module.attempt_answer(
+            attempt=attempt, user=candidate, item_version_id=replay, answer="A"
+        )
+    assert Response.objects.filter(attempt=attempt, item_version_id=replay).count() == 1
