@@ -139,30 +139,6 @@ def _exposure_for(assessment: Assessment, bank: AssessmentBank) -> ExposureContr
     )
 
 
-def _shadow_dump(shadow: ShadowTest) -> dict:
-    return {
-        "items": [int(i) for i in shadow.items],
-        "theta": float(shadow.theta),
-        "progress": float(shadow.progress),
-        "noise": [float(x) for x in shadow.noise],
-        "ineligible": [int(i) for i in np.flatnonzero(~shadow.eligible)],
-        "solves": int(shadow.solves),
-    }
-
-
-def _shadow_load(data: dict, n_items: int) -> ShadowTest:
-    eligible = np.ones(n_items, dtype=bool)
-    eligible[np.asarray(data["ineligible"], dtype=np.int64)] = False
-    return ShadowTest(
-        items=np.asarray(data["items"], dtype=np.int64),
-        theta=float(data["theta"]),
-        progress=float(data["progress"]),
-        noise=np.asarray(data["noise"], dtype=float),
-        eligible=eligible,
-        solves=int(data["solves"]),
-    )
-
-
 @dataclass(frozen=True)
 class _Given:
     """What an attempt has answered so far: pool indices, IRT score categories (0/1, or more
@@ -259,7 +235,7 @@ def _cat_session(
     for i, r in zip(given.administered, given.results, strict=True):
         session.record(i, r)
     if attempt.state.get("shadow"):
-        session.shadow = _shadow_load(attempt.state["shadow"], len(bank.items))
+        session.shadow = ShadowTest.from_state(attempt.state["shadow"], len(bank.items))
     return session
 
 
@@ -314,7 +290,7 @@ def _advance(
         _finish(attempt, assessment, bank, given, reason=session.stop_reason or "max_length")
         return
     assert session.shadow is not None  # next_item() solved one
-    attempt.state = {**attempt.state, "shadow": _shadow_dump(session.shadow)}
+    attempt.state = {**attempt.state, "shadow": session.shadow.to_state()}
     attempt.current_item_version_id = bank.items[item].version_id
 
 
@@ -768,13 +744,14 @@ def _exposure_record(assessment, bank, administered, shadow) -> None:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     state = locked.exposure_state or {}
     items = state.setdefault("items", {})
-    ineligible = set(shadow["ineligible"]) if shadow else set()
+    n = len(bank.items)
+    eligible = ShadowTest.from_state(shadow, n).eligible if shadow else np.ones(n, dtype=bool)
     given = set(administered)
     for i, p in enumerate(bank.items):
         row = items.setdefault(str(p.item_id), [0, 0])
         if i in given:
             row[0] += 1
-        if i not in ineligible:
+        if eligible[i]:
             row[1] += 1
     state["tests"] = int(state.get("tests", 0)) + 1
     locked.exposure_state = state
