@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -214,10 +215,23 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
 
+def _candidate_zones(assessment: Assessment) -> dict[int, str]:
+    """Each candidate's centre's time zone, through the batch the assessment is assigned to
+    (candidates of a Pune and a Dubai batch sit the same assessment)."""
+    zones: dict[int, str] = {}
+    for user_id, zone in assessment.assignments.filter(
+        batch__memberships__role="learner"
+    ).values_list("batch__memberships__user_id", "batch__centre__time_zone"):
+        zones.setdefault(user_id, zone or settings.TIME_ZONE)
+    return zones
+
+
 def _results_export(assessment: Assessment, table: dict, fmt: str) -> HttpResponse:
-    zone = ZoneInfo(table["time_zone"])
-    header = ["candidate", "name", "attempt", f"started ({table['time_zone']})",
-              f"finished ({table['time_zone']})", "time taken", "questions", "marks",
+    zones = _candidate_zones(assessment)
+    used = {zones.get(row.attempt.user_id, table["time_zone"]) for row in table["rows"]}
+    label = used.pop() if len(used) == 1 else "candidate's centre time"
+    header = ["candidate", "name", "attempt", f"started ({label})",
+              f"finished ({label})", "time zone", "time taken", "questions", "marks",
               "theory percent", "passed theory", "theta", "standard_error"]  # fmt: skip
     for code in table["nos_codes"]:
         header += [f"{code} theory %", f"{code} practical", f"{code} viva"]
@@ -225,12 +239,16 @@ def _results_export(assessment: Assessment, table: dict, fmt: str) -> HttpRespon
     lines = []
     for row in table["rows"]:
         a = row.attempt
+        zone_name = zones.get(a.user_id, table["time_zone"])
+        zone = ZoneInfo(zone_name)
         line = [
             a.user.username, row.name, a.number,
             timezone.localtime(a.started_at, zone).strftime("%Y-%m-%d %H:%M"),
             timezone.localtime(a.finished_at, zone).strftime("%Y-%m-%d %H:%M")
             if a.finished_at else "",
-            row.time_taken_text, a.max_score, a.raw_score,
+            zone_name, row.time_taken_text,
+            None if a.max_score is None else round(a.max_score, 2),
+            None if a.raw_score is None else round(a.raw_score, 2),
             None if a.percent is None else round(a.percent, 1),
             {True: "pass", False: "not yet", None: ""}[a.passed],
             None if a.theta is None else round(a.theta, 2),
@@ -246,7 +264,7 @@ def _results_export(assessment: Assessment, table: dict, fmt: str) -> HttpRespon
             row.aggregate,
             {True: "pass", False: "not yet", None: ""}[row.passed],
             a.stop_reason,
-            a.state.get("overlap_cap", ""),
+            round(cap, 3) if isinstance(cap := a.state.get("overlap_cap", ""), float) else cap,
         ]
         lines.append(line)
     return table_download(

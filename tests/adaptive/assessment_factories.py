@@ -97,3 +97,39 @@ def shown_value(attempt_pk: int, key: str) -> str:
         attempt=attempt, item_version=attempt.current_item_version
     )
     return str(order.index(key) + 1) if order else key
+
+
+def assigned_to(assessment: Assessment, *learners) -> AssessmentAssignment:
+    """Make ``learners`` candidates of ``assessment``: members of one batch per assessment to
+    which it is assigned, open now, with the assessment's own attempts and any candidate
+    allowed to sit again (learners sit only assigned assessments; delivery tests are about
+    papers, not windows, which ``test_windows.py`` covers)."""
+    from adaptive.models import Reassessment
+    from lti.models import Batch, BatchMembership
+
+    batch, _ = Batch.objects.get_or_create(
+        name=f"Candidates of {assessment.slug}",
+        defaults={"qualification_pack_code": assessment.qualification_pack_code},
+    )
+    for learner in learners:
+        BatchMembership.objects.get_or_create(batch=batch, user=learner)
+    now = timezone.now()
+    assignment, _ = AssessmentAssignment.objects.get_or_create(
+        assessment=assessment,
+        batch=batch,
+        defaults={
+            "opens_at": now - timedelta(hours=1),
+            "closes_at": now + timedelta(days=2),
+            "attempts_allowed": assessment.max_attempts,
+            "reassessment": Reassessment.ANY,
+        },
+    )
+    return assignment
+
+
+def assigned_start(*, user, assessment: Assessment, **kwargs):
+    """``delivery.attempt_start`` by a candidate the assessment is assigned to."""
+    from adaptive import delivery
+
+    assigned_to(assessment, user)
+    return delivery.attempt_start(user=user, assessment=assessment, **kwargs)

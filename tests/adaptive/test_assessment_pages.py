@@ -11,7 +11,7 @@ from accounts.roles import Role
 from adaptive.models import Assessment, Attempt, Response
 from tests.question_bank.factories import user_in
 
-from .assessment_factories import assessment_make, assign, shown_value
+from .assessment_factories import assessment_make, assign, assigned_to, shown_value
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,7 @@ def test_learner_takes_a_paper_from_start_to_result(client, small_bank, candidat
 def test_double_submitted_answer_is_recorded_once_with_a_message(client, small_bank, candidate):
     assessment_make()
     client.force_login(candidate)
+    assigned_to(Assessment.objects.get(), candidate)
     client.post("/assess/asc-theory/")
     attempt = Attempt.objects.get()
     shown = current_question(client.get(f"/assess/attempts/{attempt.pk}/").content.decode())
@@ -80,6 +81,7 @@ def test_double_submitted_answer_is_recorded_once_with_a_message(client, small_b
 def test_bad_submissions_change_nothing_and_say_why(client, small_bank, candidate, data, message):
     assessment_make()
     client.force_login(candidate)
+    assigned_to(Assessment.objects.get(), candidate)
     client.post("/assess/asc-theory/")
     attempt = Attempt.objects.get()
     current = attempt.current_item_version_id
@@ -94,6 +96,7 @@ def test_bad_submissions_change_nothing_and_say_why(client, small_bank, candidat
 def test_another_learners_attempt_is_not_found(client, small_bank, candidate):
     assessment_make()
     client.force_login(candidate)
+    assigned_to(Assessment.objects.get(), candidate)
     client.post("/assess/asc-theory/")
     attempt = Attempt.objects.get()
     client.force_login(user_in(Role.LEARNER))
@@ -125,6 +128,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, small_bank):
 def test_refusal_is_shown_on_the_start_page(client, asc_q0202, candidate):
     assessment_make()  # the bank is empty
     client.force_login(candidate)
+    assigned_to(Assessment.objects.get(), candidate)
     page = client.post("/assess/asc-theory/", follow=True).content.decode()
     assert "no approved questions" in page
     assert not Attempt.objects.exists()
@@ -176,6 +180,7 @@ def test_curators_and_learners_cannot_manage_assessments(client, small_bank):
 def test_results_page_and_csv_for_assessors_only(client, small_bank, candidate):
     assessment = assessment_make()
     client.force_login(candidate)
+    assigned_to(Assessment.objects.get(), candidate)
     client.post("/assess/asc-theory/")
     url = f"/admin/assessment-results/{assessment.pk}/"
     assert client.get(url).status_code in (302, 403)
@@ -196,6 +201,7 @@ def test_a_hindi_speaking_candidate_gets_the_pages_in_hindi(client, settings, sm
     assessment_make()
     candidate = user_in(Role.LEARNER)
     client.force_login(candidate)
+    assigned_to(Assessment.objects.get(), candidate)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
     assert "मूल्यांकन शुरू करें" in client.get("/assess/asc-theory/").content.decode()
     client.post("/assess/asc-theory/")
@@ -210,6 +216,7 @@ def test_the_question_page_moves_past_a_withdrawn_question(client, small_bank, c
 
     assessment_make()
     client.force_login(candidate)
+    assigned_to(Assessment.objects.get(), candidate)
     client.post("/assess/asc-theory/")
     attempt = Attempt.objects.get()
     shown = current_question(client.get(f"/assess/attempts/{attempt.pk}/").content.decode())

@@ -19,7 +19,7 @@ from adaptive.papers import bank_build, blueprint_build
 from question_bank.models import Item, PerformanceCriterion
 from tests.question_bank.factories import user_in
 
-from .assessment_factories import BANK_PCS, assessment_make
+from .assessment_factories import BANK_PCS, assessment_make, assigned_start
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_blueprint_gives_each_pc_its_share_of_the_theory_marks(small_bank):
 
 def test_loft_paper_meets_the_blueprint_and_is_scored_by_marks(small_bank, candidate):
     assessment = assessment_make()
-    attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+    attempt = assigned_start(user=candidate, assessment=assessment)
     bank = bank_build(qualification_pack_code="ASC/Q0202", version_ids=attempt.pool)
     blueprint = blueprint_build(bank, length=4)
     assert len(attempt.paper) == 4
@@ -92,7 +92,7 @@ def test_loft_papers_at_one_centre_differ_within_the_overlap_cap(small_bank):
     assessment = assessment_make(max_overlap=0.25)
     papers = []
     for _ in range(5):
-        attempt = delivery.attempt_start(user=user_in(Role.LEARNER), assessment=assessment)
+        attempt = assigned_start(user=user_in(Role.LEARNER), assessment=assessment)
         assert attempt.state["overlap_cap"] == 0.25
         papers.append({attempt.pool[i] for i in attempt.paper})
     for a, b in combinations(papers, 2):
@@ -101,9 +101,7 @@ def test_loft_papers_at_one_centre_differ_within_the_overlap_cap(small_bank):
 
 def test_a_bank_too_small_for_the_cap_raises_it_and_says_so_rather_than_refusing(small_bank):
     assessment = assessment_make(max_overlap=0.0)  # no shared question at all: ~5 papers at most
-    attempts = [
-        delivery.attempt_start(user=user_in(Role.LEARNER), assessment=assessment) for _ in range(7)
-    ]
+    attempts = [assigned_start(user=user_in(Role.LEARNER), assessment=assessment) for _ in range(7)]
     caps = [a.state["overlap_cap"] for a in attempts]
     assert caps[:4] == [0.0] * 4
     assert caps[-1] > 0.0  # raised, recorded on the attempt (the results page shows it)
@@ -118,7 +116,7 @@ def test_enemy_items_never_share_a_paper(small_bank, candidate):
     first.enemies.add(second)
     assessment = assessment_make(length=8)  # two questions per PC: without the rule, likely
     for _ in range(6):
-        attempt = delivery.attempt_start(user=user_in(Role.LEARNER), assessment=assessment)
+        attempt = assigned_start(user=user_in(Role.LEARNER), assessment=assessment)
         items = set(
             Item.objects.filter(
                 versions__pk__in=[attempt.pool[i] for i in attempt.paper]
@@ -133,7 +131,7 @@ def test_cat_runs_to_a_stop_meeting_the_blueprint_and_counts_exposure(small_bank
     )
     for correct in (True, False):
         user = user_in(Role.LEARNER)
-        attempt = take(delivery.attempt_start(user=user, assessment=assessment), user,
+        attempt = take(assigned_start(user=user, assessment=assessment), user,
                        correct=correct)  # fmt: skip
         given = bank_indices(attempt)
         assert len(given) == len(set(given))
@@ -153,7 +151,7 @@ def test_cat_runs_to_a_stop_meeting_the_blueprint_and_counts_exposure(small_bank
 
 
 def test_a_candidate_can_answer_only_the_question_on_screen_and_only_once(small_bank, candidate):
-    attempt = delivery.attempt_start(user=candidate, assessment=assessment_make())
+    attempt = assigned_start(user=candidate, assessment=assessment_make())
     other = next(v for v in attempt.pool if v != attempt.current_item_version_id)
     with pytest.raises(delivery.AssessmentUnavailableError, match="not the question on your"):
         delivery.attempt_answer(attempt=attempt, user=candidate, item_version_id=other, answer="A")
@@ -185,15 +183,15 @@ def test_a_candidate_can_answer_only_the_question_on_screen_and_only_once(small_
 
 def test_starting_again_resumes_and_attempts_are_limited(small_bank, candidate):
     assessment = assessment_make(max_attempts=1)
-    first = delivery.attempt_start(user=candidate, assessment=assessment)
-    assert delivery.attempt_start(user=candidate, assessment=assessment).pk == first.pk
+    first = assigned_start(user=candidate, assessment=assessment)
+    assert assigned_start(user=candidate, assessment=assessment).pk == first.pk
     take(first, candidate)
     with pytest.raises(delivery.AssessmentUnavailableError, match="used all 1 attempt"):
-        delivery.attempt_start(user=candidate, assessment=assessment)
+        assigned_start(user=candidate, assessment=assessment)
     assessment.is_active = False
     assessment.save()
     with pytest.raises(delivery.AssessmentUnavailableError, match="closed"):
-        delivery.attempt_start(user=user_in(Role.LEARNER), assessment=assessment)
+        assigned_start(user=user_in(Role.LEARNER), assessment=assessment)
 
 
 def test_reassessment_excludes_every_question_seen_before(small_bank, candidate):
@@ -201,7 +199,7 @@ def test_reassessment_excludes_every_question_seen_before(small_bank, candidate)
     papers = []
     with pytest.raises(delivery.AssessmentUnavailableError, match="not seen before"):
         for _ in range(10):  # 20 questions, 4 per paper: the bank runs out of unseen ones
-            attempt = take(delivery.attempt_start(user=candidate, assessment=assessment), candidate)
+            attempt = take(assigned_start(user=candidate, assessment=assessment), candidate)
             papers.append({attempt.pool[i] for i in attempt.paper})
     assert len(papers) >= 3
     assert all(not (p & q) for p, q in combinations(papers, 2))
@@ -210,7 +208,7 @@ def test_reassessment_excludes_every_question_seen_before(small_bank, candidate)
 
 def test_time_up_finishes_the_attempt_and_refuses_late_answers(small_bank, candidate):
     assessment = assessment_make(time_limit_minutes=30)
-    attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+    attempt = assigned_start(user=candidate, assessment=assessment)
     assert attempt.deadline is not None
     attempt = delivery.attempt_answer(
         attempt=attempt, user=candidate, item_version_id=attempt.current_item_version_id,
@@ -238,7 +236,7 @@ def test_pass_mark_is_the_assessments_own_or_the_qps(small_bank, candidate):
 
 def test_no_questions_is_a_clear_refusal(asc_q0202, candidate):
     with pytest.raises(delivery.AssessmentUnavailableError, match="no approved questions"):
-        delivery.attempt_start(user=candidate, assessment=assessment_make())
+        assigned_start(user=candidate, assessment=assessment_make())
     assert not Attempt.objects.exists()
 
 
@@ -247,7 +245,7 @@ def test_finishing_enqueues_the_grade_once_after_commit(
 ):
     sent = []
     monkeypatch.setattr(delivery, "_grade_enqueue", sent.append)
-    attempt = delivery.attempt_start(user=candidate, assessment=assessment_make())
+    attempt = assigned_start(user=candidate, assessment=assessment_make())
     with django_capture_on_commit_callbacks(execute=True):
         attempt = take(attempt, candidate)
     assert sent == [
@@ -269,7 +267,7 @@ def test_a_question_withdrawn_while_on_screen_is_skipped_and_does_not_count(
     from question_bank.models import ItemVersion
 
     assessment = assessment_make(delivery=mode, length=4, min_length=4, se_target=0.1)
-    attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+    attempt = assigned_start(user=candidate, assessment=assessment)
     shown = attempt.current_item_version_id
     item_version_retire(version=ItemVersion.objects.get(pk=shown), user=approver)
 

@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from adaptive import delivery
 from adaptive.models import Assessment, Delivery
+from tests.adaptive.assessment_factories import assigned_start
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_demo_assessments_are_created_once_and_can_be_taken(asc_q0202, candidate
         ("asc-q0202-adaptive", Delivery.CAT),
     }
     for assessment in Assessment.objects.all():
-        attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+        attempt = assigned_start(user=candidate, assessment=assessment)
         assert attempt.current_item_version_id in attempt.pool
 
 

@@ -12,7 +12,7 @@ from adaptive.models import Assessment, Attempt
 from question_bank.models import QualificationPack
 from tests.question_bank.factories import user_in
 
-from .assessment_factories import assessment_make
+from .assessment_factories import assessment_make, assigned_start
 from .test_assessment_pages import FORM
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_a_pass_mark_the_qp_does_not_give_must_be_entered(client, small_bank):
 
 def test_a_scoped_assessment_draws_only_from_its_nos(small_bank, candidate):
     assessment = assessment_make(scoped_nos=["ASC/N0001"], length=2)
-    attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+    attempt = assigned_start(user=candidate, assessment=assessment)
     bank = delivery.assessment_bank(assessment)
     assert {p.nos_code for p in bank.items} == {"ASC/N0001"}
     assert Attempt.objects.get(pk=attempt.pk).current_item_version.item.nos.code == "ASC/N0001"

@@ -15,7 +15,7 @@ from adaptive.models import Attempt
 from adaptive.tasks import attempts_close_overdue
 from tests.question_bank.factories import user_in
 
-from .assessment_factories import assessment_make
+from .assessment_factories import assessment_make, assigned_start
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,14 @@ pytestmark = pytest.mark.django_db
 def test_overdue_attempts_are_finished_on_the_server_with_what_was_answered(small_bank):
     assessment = assessment_make(time_limit_minutes=30)
     gone, present = user_in(Role.LEARNER), user_in(Role.LEARNER)
-    gone_attempt = delivery.attempt_start(user=gone, assessment=assessment)
+    gone_attempt = assigned_start(user=gone, assessment=assessment)
     gone_attempt = delivery.attempt_answer(
         attempt=gone_attempt,
         user=gone,
         item_version_id=gone_attempt.current_item_version_id,
         answer="A",
     )
-    present_attempt = delivery.attempt_start(user=present, assessment=assessment)
+    present_attempt = assigned_start(user=present, assessment=assessment)
     Attempt.objects.filter(pk=gone_attempt.pk).update(
         deadline=timezone.now() - timedelta(seconds=1)
     )

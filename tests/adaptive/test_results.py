@@ -108,3 +108,33 @@ def test_previews_are_not_in_the_results(client, finished):
         user=user_in(Role.ASSESSOR), mode=Mode.SUMMATIVE, assessment=assessment, is_preview=True
     )
     assert len(assessment_results_table(assessment=assessment)["rows"]) == 1
+
+
+def test_exports_give_each_candidate_the_time_of_their_own_centre(client, finished):
+    from lti.models import Batch, BatchMembership, TrainingCentre
+
+    assessment, candidate = finished
+    dubai = TrainingCentre.objects.create(code="dubai", name="Dubai", time_zone="Asia/Dubai")
+    batch = Batch.objects.create(name="Dubai batch", qualification_pack_code="ASC/Q0202",
+                                 centre=dubai)  # fmt: skip
+    abroad = user_in(Role.LEARNER, full_name="Dara Dubai")
+    BatchMembership.objects.create(batch=batch, user=abroad)
+    first = Attempt.objects.get(user=candidate)
+    assessment.assignments.create(
+        batch=batch, opens_at=first.started_at, closes_at=first.started_at + timezone.timedelta(1)
+    )
+    Attempt.objects.create(
+        user=abroad, mode=Mode.SUMMATIVE, qualification_pack_code="ASC/Q0202",
+        assessment=assessment, finished_at=first.finished_at, percent=66.7, passed=False,
+        raw_score=2.6666667, max_score=4,
+    )  # fmt: skip
+    Attempt.objects.filter(user=abroad).update(started_at=first.started_at)
+    client.force_login(user_in(Role.ASSESSOR))
+    url = f"/admin/assessment-results/{assessment.pk}/"
+    header, *lines = client.get(url, {"format": "csv"}).content.decode().strip().splitlines()
+    rows = {r["name"]: r for r in (dict(zip(header.split(","), line.split(","), strict=True))
+                                   for line in lines)}  # fmt: skip
+    started = "started (candidate's centre time)"
+    assert rows[str(candidate)][started].endswith("09:00")  # 03:30 UTC in Asia/Kolkata
+    assert rows["Dara Dubai"][started].endswith("07:30")  # and in Asia/Dubai
+    assert rows["Dara Dubai"]["time zone"] == "Asia/Dubai" and rows["Dara Dubai"]["marks"] == "2.67"

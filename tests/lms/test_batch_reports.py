@@ -155,3 +155,32 @@ def test_assignment_window_is_typed_in_the_centres_zone(client, world):
     # 09:00 in Dubai (UTC+4) is 05:00 UTC.
     assert assignment.opens_at.astimezone(UTC).hour == 5
     assert assignment.closes_at - assignment.opens_at == timedelta(hours=3)
+
+
+def _more_learners(batch, items, n: int) -> None:
+    for k in range(n):
+        learner = user_in(Role.LEARNER, full_name=f"Extra Learner {k:02d}")
+        BatchMembership.objects.create(batch=batch, user=learner)
+        for item in items:
+            Response.objects.create(
+                user=learner, item=item, item_version=item.versions.get(),
+                mode=Mode.PRACTICE, answer=["A"], score=1.0, is_correct=True,
+            )  # fmt: skip
+
+
+HEATMAP_MAX_QUERIES = 16  # sessions, user, roles, batch, QP, NOS, items, responses, ...
+
+
+def test_the_heatmap_costs_a_fixed_number_of_queries_whatever_the_batch_size(
+    client, world, django_assert_max_num_queries
+):
+    """A query per learner or per cell would make the 1,000-candidate report slow
+    (benchmarks/report_bench.py); the count must not grow with the batch."""
+    client.force_login(world["trainer"])
+    url = reverse("batch_mastery", args=[world["batch"].pk])
+    with django_assert_max_num_queries(HEATMAP_MAX_QUERIES) as small:
+        assert client.get(url).status_code == 200
+    _more_learners(world["batch"], list(Item.objects.all()), 25)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Extra Learner 24" in page

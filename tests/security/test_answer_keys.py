@@ -21,7 +21,14 @@ from adaptive import delivery
 from adaptive.models import Assessment, Attempt, Mode, Response
 from content.services import LessonTags, lesson_create_or_update
 from question_bank.models import Item, ItemPurpose, ItemVersion
-from tests.adaptive.assessment_factories import approver, assessment_make, candidate, small_bank
+from tests.adaptive.assessment_factories import (
+    approver,
+    assessment_make,
+    assigned_start,
+    assigned_to,
+    candidate,
+    small_bank,
+)
 from tests.content.conftest import course, learner, modules, qualification_pack
 from tests.content.factories import Role, UserFactory, approved_item_create
 from tests.question_bank.factories import asc_q0202, user_in
@@ -233,7 +240,7 @@ def test_refused_checks_return_no_key_or_feedback_in_json(client, lesson, nos, l
 
 
 def test_assessment_question_page_holds_no_key_or_feedback(client, small_bank, candidate):
-    assessment_make()
+    assigned_to(assessment_make(), candidate)
     client.force_login(candidate)
     client.post("/assess/asc-theory/")
     attempt = Attempt.objects.get()
@@ -259,6 +266,7 @@ def test_option_order_differs_across_attempts_and_is_stored_with_the_response(
     orders = []
     for _ in range(8):
         user = user_in(Role.LEARNER)  # the bank's factory, like small_bank's users
+        assigned_to(assessment, user)
         client.force_login(user)
         client.post(f"/assess/{assessment.slug}/")
         attempt = Attempt.objects.get(user=user)
@@ -291,7 +299,7 @@ def test_knowledge_check_order_is_stored_with_the_practice_response(client, less
 def test_an_item_that_may_not_be_shuffled_keeps_the_authors_order(small_bank, candidate):
     ItemVersion.objects.update(shuffle_options=False)
     for n in range(1, 6):
-        attempt = delivery.attempt_start(
+        attempt = assigned_start(
             user=user_in(Role.LEARNER), assessment=assessment_make(slug=f"fixed-{n}")
         )
         question = delivery.attempt_question_for_learner(attempt=attempt)

@@ -10,12 +10,14 @@ back afterwards, so nothing leaks into other tests.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from accounts.roles import Role
 from adaptive import delivery
-from adaptive.models import Attempt, CalibrationRun, Delivery
+from adaptive.models import AssessmentAssignment, Attempt, CalibrationRun, Delivery
 from content.models import LessonPage, ModulePage
 from content.services import LessonTags, course_create, course_index_ensure, lesson_complete
 from content.services import lesson_create_or_update as lesson_save
@@ -126,16 +128,6 @@ def build() -> World:
     theory = assessment_make(slug="sec-theory", title="Security theory", max_attempts=3)
     second = assessment_make(slug="sec-second", title="Second paper", delivery=Delivery.LOFT)
     world.assessment_slug = theory.slug
-    world.own_finished = _attempt_finish(
-        delivery.attempt_start(user=learner, assessment=theory), learner, "A"
-    )
-    world.own_open = delivery.attempt_start(user=learner, assessment=second)
-    world.other_finished = _attempt_finish(
-        delivery.attempt_start(user=world.other_learner, assessment=theory),
-        world.other_learner,
-        "B",
-    )
-    world.other_open = delivery.attempt_start(user=world.other_learner, assessment=second)
 
     world.own_batch = Batch.objects.create(name="Pune batch 7", qualification_pack_code=pack.code)
     BatchMembership.objects.create(
@@ -149,6 +141,24 @@ def build() -> World:
         batch=world.other_batch, user=world.other_trainer, role=BatchMembership.Role.TRAINER
     )
     BatchMembership.objects.create(batch=world.other_batch, user=world.other_learner)
+    # Learners sit only what is assigned to a batch of theirs: both papers, open now.
+    now = timezone.now()
+    for batch in (world.own_batch, world.other_batch):
+        for assessment in (theory, second):
+            AssessmentAssignment.objects.create(
+                assessment=assessment, batch=batch, opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(days=2), attempts_allowed=3,
+            )  # fmt: skip
+    world.own_finished = _attempt_finish(
+        delivery.attempt_start(user=learner, assessment=theory), learner, "A"
+    )
+    world.own_open = delivery.attempt_start(user=learner, assessment=second)
+    world.other_finished = _attempt_finish(
+        delivery.attempt_start(user=world.other_learner, assessment=theory),
+        world.other_learner,
+        "B",
+    )
+    world.other_open = delivery.attempt_start(user=world.other_learner, assessment=second)
 
     world.calibration_run = CalibrationRun.objects.create(qualification_pack_code=pack.code)
     world.registration = PlatformRegistration.objects.create(
