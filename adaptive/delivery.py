@@ -166,6 +166,11 @@ def _attempt_bank(attempt: Attempt) -> AssessmentBank:
     return _attempt_bank_checked(attempt)[0]
 
 
+def attempt_bank(attempt: Attempt) -> AssessmentBank:
+    """The attempt's frozen pool as the answer path builds it (cached per process)."""
+    return _attempt_bank(attempt)
+
+
 # Built banks of frozen pools, per process: every candidate of an assessment event shares a pool,
 # and rebuilding it (QP, NOS, PCs, versions, enemies) was most of an answer step's queries.
 _BANKS: OrderedDict[tuple, AssessmentBank] = OrderedDict()

@@ -18,7 +18,6 @@ import numpy as np
 from adaptive.irt import estimate_ability
 
 from .models import Attempt, Delivery
-from .papers import bank_build
 
 
 @dataclass(frozen=True)
@@ -33,14 +32,15 @@ class AttemptProgress:
     min_length: int | None = None
 
 
-def _information_share(attempt: Attempt, se_target: float) -> float:
+def _information_share(
+    attempt: Attempt, responses: list[tuple[int, bool]], se_target: float
+) -> float:
     """Share of the stopping rule's precision reached by the answers so far (0-1)."""
-    responses = list(attempt.responses.values_list("item_version_id", "is_correct"))
     if not responses or se_target <= 0:
         return 0.0
-    bank = bank_build(
-        qualification_pack_code=attempt.qualification_pack_code, version_ids=attempt.pool
-    )
+    from .delivery import attempt_bank  # the answer path's cached bank: no rebuild per page
+
+    bank = attempt_bank(attempt)
     column = {p.version_id: i for i, p in enumerate(bank.items)}
     pattern = np.full(len(bank.items), np.nan)
     for version_id, is_correct in responses:
@@ -58,16 +58,18 @@ def attempt_progress(*, attempt: Attempt) -> AttemptProgress:
     """Where the candidate stands in ``attempt`` (an unfinished attempt of an assessment)."""
     assessment = attempt.assessment
     assert assessment is not None
-    answered = attempt.responses.count()
     if attempt.paper or assessment.delivery != Delivery.CAT:
+        answered = attempt.responses.count()
         total = len(attempt.paper) if attempt.paper else assessment.length
         percent = round(100 * answered / total) if total else 0
         return AttemptProgress(answered + 1, total, False, percent)
+    responses = list(attempt.responses.values_list("item_version_id", "is_correct"))
+    answered = len(responses)
     most = max(1, assessment.length)
     fewest = max(1, min(assessment.min_length, most))
     by_length = answered / most
     by_precision = (
-        min(answered / fewest, _information_share(attempt, assessment.se_target))
+        min(answered / fewest, _information_share(attempt, responses, assessment.se_target))
         if assessment.se_target
         else 0.0
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from adaptive.models import Attempt, Response
 
-from .assessment_factories import assessment_make, shown_value
+from .assessment_factories import assessment_make, assigned_to, shown_value
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def checked(page: str) -> list[str]:
 
 @pytest.fixture
 def sitting(client, small_bank, candidate):
-    assessment_make(time_limit_minutes=30)
+    assigned_to(assessment_make(time_limit_minutes=30), candidate)
     client.force_login(candidate)
     url = client.post("/assess/asc-theory/")["Location"]
     return url, Attempt.objects.get()

@@ -20,7 +20,7 @@ from adaptive import delivery
 from adaptive.models import Attempt, Response
 from adaptive.tasks import attempts_close_overdue
 
-from .assessment_factories import assessment_make, shown_value
+from .assessment_factories import assessment_make, assigned_start, assigned_to, shown_value
 
 
 def on_screen(page: str) -> int:
@@ -34,7 +34,7 @@ def seconds_left(page: str) -> int:
 @pytest.fixture
 def sitting(client, small_bank, candidate):
     """A candidate in a 30-minute LOFT sitting, through the pages."""
-    assessment_make(time_limit_minutes=30)
+    assigned_to(assessment_make(time_limit_minutes=30), candidate)
     client.force_login(candidate)
     url = client.post("/assess/asc-theory/")["Location"]
     return url, Attempt.objects.get()
@@ -73,7 +73,7 @@ def test_an_answer_whose_reply_was_lost_is_kept_once_and_the_reload_shows_the_ne
 @pytest.mark.django_db(transaction=True)
 def test_two_requests_submitting_one_answer_at_the_same_moment_store_it_once(small_bank, candidate):
     assessment = assessment_make()
-    attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+    attempt = assigned_start(user=candidate, assessment=assessment)
     item = attempt.current_item_version_id
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

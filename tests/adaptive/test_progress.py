@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def test_paper_progress_counts_questions(small_bank, candidate):
     assessment = assessment_make()
+    assign(assessment, candidate)
     attempt = delivery.attempt_start(user=candidate, assessment=assessment)
     assert attempt_progress(attempt=attempt).number == 1
     attempt = delivery.attempt_answer(

@@ -168,7 +168,7 @@ def _more_learners(batch, items, n: int) -> None:
             )  # fmt: skip
 
 
-HEATMAP_MAX_QUERIES = 16  # sessions, user, roles, batch, QP, NOS, items, responses, ...
+HEATMAP_MAX_QUERIES = 19  # sessions, user, roles, batch, QP, NOS, items, responses, nav, ...
 
 
 def test_the_heatmap_costs_a_fixed_number_of_queries_whatever_the_batch_size(

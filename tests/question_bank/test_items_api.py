@@ -33,7 +33,7 @@ def test_learner_view_never_contains_the_key_or_feedback(asc_q0202, curator):
     assert shown["stem_html"] == "<p>कौन सा सही है?</p>"
     for leak in ("fraction", "correct", "feedback", "हाँ", "Yes, because", "General feedback"):
         assert leak not in text
-    assert set(shown) == {"id", "type", "language", "stem_html", "options"}
+    assert set(shown) == {"id", "type", "widget", "language", "stem_html", "options"}
 
 
 def test_single_choice_scoring_and_feedback(asc_q0202, curator):

@@ -66,9 +66,9 @@ def test_a_learners_own_result_shows_their_score_not_the_other_learners(world, c
     page = client_for("Learner").get(f"/assess/attempts/{world.own_finished.pk}/result/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert f"<strong>{world.own_finished.percent:.1f} %</strong>" in body
+    assert f'<span class="score">{world.own_finished.percent:.1f} %</span>' in body
     assert world.own_finished.percent != world.other_finished.percent
-    assert f"<strong>{world.other_finished.percent:.1f} %</strong>" not in body
+    assert f'<span class="score">{world.other_finished.percent:.1f} %</span>' not in body
     assert OTHER_LEARNER_NAME not in body
 
 
