@@ -37,7 +37,7 @@ def item_assessments(*, item: Item) -> list[ItemUsage]:
                 )
             )
     shown = (
-        Response.objects.filter(item=item, attempt__isnull=False)
+        Response.objects.filter(item=item, attempt__assessment__isnull=False)
         .values("attempt__assessment__title", "attempt__assessment_id")
         .annotate(attempts=Count("attempt", distinct=True))
         .order_by("attempt__assessment__title")

@@ -10,18 +10,17 @@ from accounts.roles import Role
 from adaptive.models import Attempt, Response
 from tests.question_bank.factories import user_in
 
-from .assessment_factories import assessment_make
+from .assessment_factories import assessment_make, assigned_to
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_chosen_but_unsubmitted_answer_survives_a_reload(live_server, page, small_bank):
-    user_in(Role.LEARNER, username="meera")
-    assessment_make(time_limit_minutes=30)
+    assigned_to(assessment_make(time_limit_minutes=30), user_in(Role.LEARNER, username="meera"))
     page.goto(f"{live_server.url}/accounts/login/?next=/assess/asc-theory/")
     page.fill("input[name=username]", "meera")
     page.fill("input[name=password]", "pw-12345-long")
-    page.click("button[type=submit]")
+    page.click("form:has(input[name=password]) button[type=submit]")
     page.get_by_role("button", name="Start the assessment").click()
     radios = page.locator("#answer-form input[name=answer]")
     expect(radios.first).to_be_visible()

@@ -72,7 +72,7 @@ def _sign_in(page: Page, demo: dict, username: str) -> None:
     page.goto(f"{demo['url']}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("form:has(input[name=password]) button[type=submit]")
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
