@@ -139,7 +139,7 @@ def attempt_pc_feedback(*, attempt: Attempt) -> dict[str, list[PcFeedback]]:
     responses = attempt.responses.select_related("item__performance_criterion__nos")
     for response in responses:
         pc = response.item.performance_criterion
-        if pc is None:
+        if pc is None or response.score is None:  # untagged, or an essay awaiting its mark
             continue
         row = totals.setdefault(pc.pk, [pc, 0, 0.0])
         row[1] += 1
