@@ -93,7 +93,12 @@ def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQues
             item_version=version, answer=response.answer, language=shown["language"]
         )
         keys = set(evaluated["correct_keys"])
-        chosen = set(response.answer if isinstance(response.answer, list) else [response.answer])
+        answer = response.answer
+        # Option keys (choice), a typed value (numeric, short answer, essay), or one answer per
+        # part (matching, ordering, cloze: a mapping), which has no option to mark as chosen.
+        given = list(answer.values()) if isinstance(answer, dict) else answer
+        given = given if isinstance(given, list) else [given]
+        chosen = {str(a) for a in given if not isinstance(a, (dict, list))}
         by_key = {str(o["key"]): o for o in shown["options"]}
         order = [k for k in response.option_order if k in by_key] or list(by_key)
         options = [
@@ -113,8 +118,8 @@ def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQues
                 language=shown["language"],
                 item_type=shown["type"],
                 options=options,
-                answer_text="" if options else ", ".join(str(a) for a in chosen),
-                key_text="" if options else ", ".join(sorted(keys)),
+                answer_text="" if options else ", ".join(str(a) for a in given),
+                key_text="" if options else ", ".join(sorted(str(k) for k in keys)),
                 correct=response.is_correct,
                 feedback_html=evaluated["feedback_html"],
                 pc_code=pc.code if pc else "",

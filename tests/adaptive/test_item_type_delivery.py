@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from adaptive.models import Attempt, EssayMark, Response
+from adaptive.models import Assessment, Attempt, EssayMark, Response
 from question_bank.items.content import ItemContent, OptionText, Translation
 from tests.question_bank.factories import item_make, user_in
 
@@ -332,3 +332,19 @@ def test_only_assessors_mark_essays(client, asc_q0202, approver, candidate, role
     assert client.get(url).status_code in (302, 403)
     response.refresh_from_db()
     assert response.score is None and not EssayMark.objects.exists()
+
+
+def test_the_review_after_an_attempt_shows_every_new_type(client, asc_q0202, approver, candidate):
+    """The learner's review (Assessment.review_after) draws the answers of matching items, whose
+    answer is one choice per question, not an option key."""
+    attempt = _paper_of(matching, approver, candidate, client)
+    Assessment.objects.filter(pk=attempt.assessment_id).update(review_after="immediately")
+
+    def post(page):
+        return {"match_0": _select_values(page, "match_0")["Screwdriver"],
+                "match_1": _select_values(page, "match_1")["Hammer"]}  # fmt: skip
+
+    _answer_every_question(client, attempt, post)
+    review = client.get(f"/assess/attempts/{attempt.pk}/review/")
+    assert review.status_code == 200
+    assert review.content.decode().count('class="review-item"') == 4
