@@ -51,7 +51,11 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ITEM_VERSION = re.compile(r'name="item_version" value="(\d+)"')
-ANSWER_INPUT = re.compile(r'<input type="(radio|checkbox|text)" name="answer"(?: value="([^"]*)")?')
+# The answer inputs of the widgets (adaptive/templates/adaptive/widgets/): the type, then any
+# attributes, the name, and the option's value where it has one.
+ANSWER_INPUT = re.compile(
+    r'<input type="(radio|checkbox|text)"[^>]*? name="answer"(?:[^>]*? value="([^"]*)")?'
+)
 ERROR_MESSAGE = re.compile(r'<li class="[^"]*error[^"]*">([^<]*)</li>')
 ATTEMPT_URL = re.compile(r"/assess/attempts/(\d+)/$")
 RESULT_URL = re.compile(r"/assess/attempts/(\d+)/result/$")
