@@ -117,7 +117,12 @@ class Browser:
     async def get_page(self, path: str) -> tuple[str, str]:
         """GET a page, following redirects as a browser does; (final path, HTML)."""
         for _ in range(5):
-            response = await self.request("GET", path)
+            try:
+                response = await self.request("GET", path)
+            except httpx.RemoteProtocolError:
+                # A kept-alive connection the server closed as we reused it: a browser sends an
+                # idempotent request again on a new connection, and so do we, once.
+                response = await self.request("GET", path)
             if response.status_code in (301, 302, 303):
                 path = urlsplit(response.headers["location"]).path
                 continue
@@ -543,7 +548,7 @@ def main() -> int:
             [str(BIN / "gunicorn"), "lms.wsgi:application", "--bind", f"127.0.0.1:{port}"]
             + ["--workers", str(args.workers), "--threads", str(args.threads)]
             + ["--worker-class", "gthread", "--backlog", "2048", "--log-level", "warning"]
-            + ["--max-requests", "0", "--timeout", "60"],
+            + ["--max-requests", "0", "--timeout", "60", "--keep-alive", "30"],
             cwd=REPO,
             env=env,
             stdout=(logs / "gunicorn.log").open("w"),
