@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from content.services import LessonTags, course_create, lesson_create_or_update
+from tests.browser.screens import OVERFLOW, SIZES
 
 from .factories import Role, UserFactory, approved_item_create, framework_build
 
@@ -18,9 +19,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("CURATOR_SHOTS", "")
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-OVERFLOW = """() => [document.documentElement, document.querySelector('main')]
-  .filter(Boolean).map(e => e.scrollWidth - e.clientWidth).reduce((a, b) => Math.max(a, b), 0)"""
 
 
 @pytest.mark.parametrize("size", SIZES)

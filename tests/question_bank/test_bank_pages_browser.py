@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from question_bank.items.content import OptionText
 from question_bank.items.services import item_edit
+from tests.browser.screens import OVERFLOW, SIZES
 from tests.question_bank.factories import asc_q0202, content_single, item_make, user_in  # noqa: F401
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -21,11 +22,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("CURATOR_SHOTS", "")
-SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
-
-# Wagtail's admin scrolls its main area, not the document: both must not overflow sideways.
-OVERFLOW = """() => [document.documentElement, document.querySelector('main')]
-  .filter(Boolean).map(e => e.scrollWidth - e.clientWidth).reduce((a, b) => Math.max(a, b), 0)"""
 
 
 @pytest.mark.parametrize("size", SIZES)
