@@ -24,6 +24,9 @@ __all__ = [
     "BatchReport",
     "batch_report",
     "batches_visible_to",
+    "AssessmentGlance",
+    "AssignmentStatus",
+    "BatchGlance",
     "dashboard_summary",
     "learner_history",
 ]
@@ -146,21 +149,211 @@ def learner_history(*, user, qualification_pack_code: str) -> dict:
     return {"attempts": attempts}
 
 
-def dashboard_summary(*, user, roles: set[Role]) -> dict:
-    """What each of the user's roles has waiting, for the dashboard."""
-    from adaptive.models import Assessment, CalibrationRun
-    from adaptive.selectors import assignments_for_candidate
-    from question_bank.models import Item, ItemStatistics
+@dataclass
+class AssignmentStatus:
+    """A learner's assigned assessment with where they stand on it (their latest attempt)."""
 
+    assignment: object
+    attempt: Attempt | None
+
+    @property
+    def state(self) -> str:
+        """not_started | in_progress | awaiting_marking | passed | not_yet | finished."""
+        a = self.attempt
+        if a is None:
+            return "not_started"
+        if a.finished_at is None:
+            return "in_progress"
+        if a.state.get("awaiting_marking"):
+            return "awaiting_marking"
+        if a.passed is True:
+            return "passed"
+        if a.passed is False:
+            return "not_yet"
+        return "finished"
+
+
+@dataclass
+class BatchGlance:
+    """A batch on the dashboard: its learners, and of them who sat an assessment and passed."""
+
+    batch: Batch
+    learners: int = 0
+    sat: int = 0
+    passed: int = 0
+
+    @property
+    def pass_rate(self) -> int | None:
+        return round(100 * self.passed / self.sat) if self.sat else None
+
+
+@dataclass
+class AssessmentGlance:
+    """An assessment on the dashboard: candidates who finished, passed, are sitting now, and
+    the essays and LMS grades waiting on someone."""
+
+    assessment: object
+    sat: int = 0
+    passed: int = 0
+    in_progress: int = 0
+    essays_to_mark: int = 0
+    grades_failed: int = 0
+
+    @property
+    def pass_rate(self) -> int | None:
+        return round(100 * self.passed / self.sat) if self.sat else None
+
+
+def _learner_glance(user) -> dict:
+    from adaptive.selectors import assignments_for_candidate
+
+    assignments = list(assignments_for_candidate(user=user)[:10])
+    latest: dict[int, Attempt] = {}
+    for attempt in Attempt.objects.filter(
+        user=user,
+        assessment_id__in={a.assessment_id for a in assignments},
+        is_preview=False,
+    ).order_by("assessment_id", "number", "pk"):
+        latest[attempt.assessment_id] = attempt  # type: ignore[index]  # the last one wins
+    codes = set(
+        Batch.objects.filter(
+            memberships__user=user,
+            memberships__role=BatchMembership.Role.LEARNER,
+            memberships__is_active=True,
+        ).values_list("qualification_pack_code", flat=True)
+    )
+    mastery = []
+    for pack in QualificationPack.objects.filter(code__in=codes - {""}, is_current=True).order_by(
+        "code"
+    ):
+        cells = mastery_per_nos(user_ids=[user.pk], qualification_pack=pack)[user.pk]
+        mastery.append({"pack": pack, "cells": cells, "pass_mark": mastery_pass_mark(pack)})
+    return {
+        "assignments": [AssignmentStatus(a, latest.get(a.assessment_id)) for a in assignments],
+        "my_mastery": mastery,
+    }
+
+
+def _batch_glance(user) -> list[BatchGlance]:
+    from django.db.models import Count, F
+
+    batches = list(batches_visible_to(user).select_related("centre").order_by("name"))
+    learner = Q(role=BatchMembership.Role.LEARNER, is_active=True)
+    sat = Q(
+        user__attempts__finished_at__isnull=False,
+        user__attempts__is_preview=False,
+        user__attempts__assessment__isnull=False,
+        user__attempts__qualification_pack_code=F("batch__qualification_pack_code"),
+    )
+    counts = {
+        row["batch_id"]: row
+        for row in BatchMembership.objects.filter(learner, batch__in=batches)
+        .values("batch_id")
+        .annotate(
+            learners=Count("user", distinct=True),
+            sat=Count("user", filter=sat, distinct=True),
+            passed=Count("user", filter=sat & Q(user__attempts__passed=True), distinct=True),
+        )
+    }
+    out = []
+    for batch in batches:
+        row = counts.get(batch.pk, {})
+        out.append(
+            BatchGlance(batch, row.get("learners", 0), row.get("sat", 0), row.get("passed", 0))
+        )
+    return out
+
+
+def _assessment_glance() -> list[AssessmentGlance]:
+    from django.db.models import Count
+
+    from adaptive.marking import HAND_MARKED_TYPES
+    from adaptive.models import Assessment, Response
+    from lti.models import LaunchTarget, ScorePost
+
+    counted = Q(attempts__is_preview=False)
+    finished = counted & Q(attempts__finished_at__isnull=False)
+    assessments = list(
+        Assessment.objects.filter(is_active=True)
+        .annotate(
+            n_sat=Count("attempts__user", filter=finished, distinct=True),
+            n_passed=Count(
+                "attempts__user", filter=finished & Q(attempts__passed=True), distinct=True
+            ),
+            n_in_progress=Count(
+                "attempts", filter=counted & Q(attempts__finished_at__isnull=True), distinct=True
+            ),
+        )
+        .order_by("title")
+    )
+    essays = dict(
+        Response.objects.filter(
+            attempt__assessment__in=assessments,
+            attempt__is_preview=False,
+            attempt__finished_at__isnull=False,
+            item_version__item_type__in=HAND_MARKED_TYPES,
+            score__isnull=True,
+        )
+        .values("attempt__assessment_id")
+        .annotate(n=Count("pk"))
+        .values_list("attempt__assessment_id", "n")
+    )
+    failed = dict(
+        ScorePost.objects.filter(
+            status=ScorePost.Status.FAILED,
+            resource_link__target__target_type=LaunchTarget.TargetType.ASSESSMENT,
+            resource_link__target__target_key__in=[a.slug for a in assessments],
+        )
+        .values("resource_link__target__target_key")
+        .annotate(n=Count("pk"))
+        .values_list("resource_link__target__target_key", "n")
+    )
+    return [
+        AssessmentGlance(
+            a,
+            sat=a.n_sat,  # type: ignore[attr-defined]
+            passed=a.n_passed,  # type: ignore[attr-defined]
+            in_progress=a.n_in_progress,  # type: ignore[attr-defined]
+            essays_to_mark=essays.get(a.pk, 0),
+            grades_failed=failed.get(a.slug, 0),
+        )
+        for a in assessments
+    ]
+
+
+def _bank_glance() -> dict:
+    from django.db.models import Count
+
+    from adaptive.models import CalibrationRun
+    from question_bank.models import Item, ItemStatistics, ItemVersion
+
+    by_status = dict(
+        ItemVersion.objects.filter(is_latest=True)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "bank_by_status": by_status,
+        "to_be_tagged": Item.objects.filter(performance_criterion__isnull=True).count(),
+        "flagged_items": ItemStatistics.objects.exclude(flags=[]).count(),
+        "calibrated_items": Item.objects.filter(discrimination__isnull=False).count(),
+        "last_calibration": CalibrationRun.objects.order_by("-created_at").first(),
+    }
+
+
+def dashboard_summary(*, user, roles: set[Role]) -> dict:
+    """What each of the user's roles has waiting, with the figures that say how things stand:
+    a learner's assessments and mastery per NOS, a trainer's batches with their pass rates, an
+    assessor's assessments with candidates, essays to mark and failed grades, a curator's bank
+    by status. A fixed number of queries whatever the number of batches or assessments."""
     out: dict = {}
     if Role.LEARNER in roles:
-        out["assignments"] = list(assignments_for_candidate(user=user)[:10])
+        out.update(_learner_glance(user))
     if Role.TRAINER in roles or Role.ADMINISTRATOR in roles:
-        out["batches"] = list(batches_visible_to(user).select_related("centre").order_by("name"))
+        out["batches"] = _batch_glance(user)
     if Role.ASSESSOR in roles or Role.ADMINISTRATOR in roles:
-        out["assessments"] = list(Assessment.objects.filter(is_active=True).order_by("title"))
+        out["assessments"] = _assessment_glance()
     if Role.SSC_CURATOR in roles or Role.ADMINISTRATOR in roles:
-        out["flagged_items"] = ItemStatistics.objects.exclude(flags=[]).count()
-        out["calibrated_items"] = Item.objects.filter(discrimination__isnull=False).count()
-        out["last_calibration"] = CalibrationRun.objects.order_by("-created_at").first()
+        out.update(_bank_glance())
     return out

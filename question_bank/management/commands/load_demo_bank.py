@@ -4,7 +4,9 @@ a second run reports them unchanged. ``demo_setup`` calls this by name.
 
 The graded banks are summative items (the default purpose); ``asc_q0202_practice.gift.txt``
 holds separate practice items for the demo lessons' knowledge checks, which show keys after
-answering and so must never share items with an assessment. The files carry no purpose of their
+answering and so must never share items with an assessment. ``asc_q0202_trainer_drafts.gift.txt``
+is a trainer's own untagged file (drafts to be tagged, with suggestions) and three questions
+submitted for review, so the curator and the reviewer have work waiting. The files carry no purpose of their
 own (the interchange formats have none), so this loader sets it from the file it came from.
 """
 
@@ -22,6 +24,7 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_bank"
 DEMO_FILES = [
     ("ASC/Q0202", "asc_q0202.gift.txt", "gift", ItemPurpose.SUMMATIVE),
     ("ASC/Q0202", "asc_q0202_practice.gift.txt", "gift", ItemPurpose.PRACTICE),
+    ("ASC/Q0202", "asc_q0202_trainer_drafts.gift.txt", "gift", ItemPurpose.SUMMATIVE),
     ("SSC/Q2211", "ssc_q2211.xml", "moodle", ItemPurpose.SUMMATIVE),
 ]
 
@@ -52,6 +55,6 @@ class Command(BaseCommand):
                 for problem in exc.problems:
                     self.stderr.write(f"{name}: {problem}")
                 raise CommandError(f"the demo bank {name} could not be loaded") from exc
-            uids = [record.uid for record in FORMATS[fmt].parse(data, source=name)]
+            uids = [r.uid for r in FORMATS[fmt].parse(data, source=name) if r.uid]
             Item.objects.filter(uid__in=uids).exclude(purpose=purpose).update(purpose=purpose)
             self.stdout.write(f"{code}: {name}: {result}")
