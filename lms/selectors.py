@@ -257,7 +257,7 @@ def _batch_glance(user) -> list[BatchGlance]:
     }
     out = []
     for batch in batches:
-        row = counts.get(batch.pk, {})
+        row: dict = counts.get(batch.pk, {})
         out.append(
             BatchGlance(batch, row.get("learners", 0), row.get("sat", 0), row.get("passed", 0))
         )
