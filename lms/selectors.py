@@ -245,8 +245,8 @@ def _batch_glance(user) -> list[BatchGlance]:
         user__attempts__assessment__isnull=False,
         user__attempts__qualification_pack_code=F("batch__qualification_pack_code"),
     )
-    counts = {
-        row["batch_id"]: row
+    counts: dict[int, dict] = {
+        row["batch_id"]: dict(row)
         for row in BatchMembership.objects.filter(learner, batch__in=batches)
         .values("batch_id")
         .annotate(
@@ -257,7 +257,7 @@ def _batch_glance(user) -> list[BatchGlance]:
     }
     out = []
     for batch in batches:
-        row: dict = counts.get(batch.pk, {})
+        row = counts.get(batch.pk, {})
         out.append(
             BatchGlance(batch, row.get("learners", 0), row.get("sat", 0), row.get("passed", 0))
         )
