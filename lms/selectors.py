@@ -322,22 +322,11 @@ def _assessment_glance() -> list[AssessmentGlance]:
 
 
 def _bank_glance() -> dict:
-    from django.db.models import Count
-
     from adaptive.models import CalibrationRun
-    from question_bank.models import Item, ItemStatistics, ItemVersion
+    from question_bank.items.selectors import bank_at_a_glance
 
-    by_status = dict(
-        ItemVersion.objects.filter(is_latest=True)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
     return {
-        "bank_by_status": by_status,
-        "to_be_tagged": Item.objects.filter(performance_criterion__isnull=True).count(),
-        "flagged_items": ItemStatistics.objects.exclude(flags=[]).count(),
-        "calibrated_items": Item.objects.filter(discrimination__isnull=False).count(),
+        **bank_at_a_glance(),
         "last_calibration": CalibrationRun.objects.order_by("-created_at").first(),
     }
 

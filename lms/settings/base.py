@@ -192,6 +192,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 
 WAGTAIL_SITE_NAME = "Kaushal"
+# No Gravatar: the admin would ask gravatar.com for every user's picture (a third-party request
+# with a hash of the e-mail, and a broken image offline); Wagtail shows its own default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx", "zip", "xml"]

@@ -222,3 +222,24 @@ def qualification_pack_coverage(*, code: str) -> list[NosCoverage]:
         )
         result.append(coverage)
     return result
+
+
+def bank_at_a_glance() -> dict:
+    """The curator's figures: latest versions by status, items still to be tagged, item
+    versions flagged by their statistics, calibrated items (the admin home and the dashboard)."""
+    from django.db.models import Count
+
+    from question_bank.models import ItemStatistics
+
+    by_status = dict(
+        ItemVersion.objects.filter(is_latest=True)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "bank_by_status": by_status,
+        "to_be_tagged": Item.objects.filter(performance_criterion__isnull=True).count(),
+        "flagged_items": ItemStatistics.objects.exclude(flags=[]).count(),
+        "calibrated_items": Item.objects.filter(discrimination__isnull=False).count(),
+    }

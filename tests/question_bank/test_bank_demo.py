@@ -21,7 +21,14 @@ def test_demo_bank_meets_the_blueprint_of_both_qps(asc_q0202, ssc_q2211):
     out = StringIO()
     call_command("load_demo_bank", stdout=out)
     assert "ASC/Q0202: asc_q0202.gift.txt: 185 created" in out.getvalue()
-    assert ItemVersion.objects.exclude(status=ItemStatus.APPROVED).count() == 0
+    # Only the trainer's file waits for curators: 5 untagged drafts (each with a suggested PC)
+    # and 3 tagged questions submitted for review; none of them can reach an assessment.
+    waiting = ItemVersion.objects.exclude(status=ItemStatus.APPROVED)
+    assert waiting.filter(status=ItemStatus.DRAFT, item__performance_criterion=None).count() == 5
+    assert not waiting.filter(item__suggested_performance_criterion=None, item__nos=None).exists()
+    assert waiting.filter(status=ItemStatus.SUBMITTED).exclude(item__nos=None).count() == 3
+    assert waiting.count() == 8
+    assert "asc_q0202_trainer_drafts.gift.txt: 8 created" in out.getvalue()
     for code in ("ASC/Q0202", "SSC/Q2211"):
         for nos in qualification_pack_coverage(code=code):
             for row in nos.rows:
@@ -34,7 +41,9 @@ def test_demo_bank_meets_the_blueprint_of_both_qps(asc_q0202, ssc_q2211):
     assert hindi.filter(version__item__nos__code__startswith="ASC/").count() >= 5
     assert hindi.filter(version__item__nos__code__startswith="SSC/").count() >= 5
     assert Item.objects.filter(knowledge_items__isnull=False).distinct().count() > 120
-    types = set(ItemVersion.objects.values_list("item_type", flat=True))
+    types = set(
+        ItemVersion.objects.filter(status=ItemStatus.APPROVED).values_list("item_type", flat=True)
+    )
     assert types == {"single_choice", "multiple_response", "true_false", "numeric"}
     again = StringIO()
     call_command("load_demo_bank", stdout=again)
@@ -48,3 +57,25 @@ def test_demo_bank_skips_a_qp_that_is_not_imported(asc_q0202):
     assert not Item.objects.filter(nos__code__startswith="SSC/").exists()
     with pytest.raises(CommandError, match="SSC/Q2211 is not imported"):
         call_command("load_demo_bank", "--strict", stdout=StringIO())
+
+
+def test_the_admin_home_shows_what_waits_in_the_bank(client, asc_q0202, ssc_q2211):
+    """The Wagtail home page's bank panel: counts that link to the filtered bank list, for
+    users who may view the bank, and not for a content editor who may not."""
+    from accounts.roles import Role
+
+    from .factories import user_in
+
+    call_command("load_demo_bank", stdout=StringIO())
+    client.force_login(user_in(Role.SSC_CURATOR))
+    page = client.get("/admin/").content.decode()
+    assert "Question bank" in page and "?status=submitted" in page
+    assert ">Awaiting review</a></td><td>3</td>" in page
+    assert ">To be tagged to a NOS and PC</a></td><td>5</td>" in page
+    listed = client.get("/admin/items/?status=submitted").content.decode()
+    assert listed.count("When a customer") == 1 and "Keeping a customer" in listed
+    editor = user_in(Role.CONTENT_EDITOR)
+    assert not editor.has_perm("question_bank.view_item")
+    client.force_login(editor)
+    home = client.get("/admin/")
+    assert home.status_code == 200 and "kaushal-question-bank" not in home.content.decode()
