@@ -4,10 +4,11 @@ a second run reports them unchanged. ``demo_setup`` calls this by name.
 
 The graded banks are summative items (the default purpose); ``asc_q0202_practice.gift.txt``
 holds separate practice items for the demo lessons' knowledge checks, which show keys after
-answering and so must never share items with an assessment. ``asc_q0202_trainer_drafts.gift.txt``
-is a trainer's own untagged file (drafts to be tagged, with suggestions) and three questions
-submitted for review, so the curator and the reviewer have work waiting. The files carry no purpose of their
-own (the interchange formats have none), so this loader sets it from the file it came from.
+answering and so must never share items with an assessment. The files carry no purpose of
+their own (the interchange formats have none), so this loader sets it from the file it came
+from. ``asc_q0202_trainer_drafts.gift.txt`` is a trainer's own untagged file (drafts to be
+tagged, with suggestions) and three questions submitted for review, so the curator and the
+reviewer have work waiting.
 """
 
 from __future__ import annotations
