@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import prefetch_related_objects
 
 from adaptive.irt import Blueprint, Constraint, ItemBank, expected_score
 from question_bank.api import deliverable_types, item_type_spec, qualification_pack_nos
@@ -220,7 +221,7 @@ def bank_build(
         )
         for v in versions
     ]
-    levels = [_score_levels(v) for v in versions]
+    levels = _score_levels(versions)
     irt = _item_bank(versions, levels, ids=[str(p.version_id) for p in items])
     pcs_in_pool = {p.pc_id for p in items}
     marks = {pc.pk: float(pc.theory_marks or 0) for pc in pcs}
@@ -265,12 +266,20 @@ def bank_build(
     )
 
 
-def _score_levels(version: ItemVersion) -> list[float]:
-    """The item's score levels; choice items (most of a bank) need no content read."""
-    spec = item_type_spec(version.item_type)
-    if type(spec).score_levels is ItemTypeSpec.score_levels:
-        return [0.0, 1.0]
-    return spec.score_levels(item_content_of(version))
+def _score_levels(versions: list[ItemVersion]) -> list[list[float]]:
+    """Each version's score levels. Types with levels of their own (partial credit: multiple
+    response, numeric, matching, ...) read their content, fetched in two queries for all of
+    them; the rest (single choice, true/false) are [0, 1] without a read."""
+    own = [
+        v
+        for v in versions
+        if type(item_type_spec(v.item_type)).score_levels is not ItemTypeSpec.score_levels
+    ]
+    prefetch_related_objects(own, "options", "translations")
+    levels = {
+        v.pk: item_type_spec(v.item_type).score_levels(item_content_of(v)) for v in own
+    }
+    return [levels.get(v.pk, [0.0, 1.0]) for v in versions]
 
 
 def _steps_around(difficulty: float, n_steps: int) -> list[float]:
