@@ -91,7 +91,9 @@ class AssessmentBank:
         idx = list(range(len(self.items))) if items is None else list(items)
         if not idx:
             return 0.0
-        p = expected_score(np.array([float(theta)]), self.irt.subset(idx))[0]
+        levels = [self.score_levels[i] for i in idx] if self.score_levels else None
+        # Each category at the fraction of the mark it earns (uneven partial credit included).
+        p = expected_score(np.array([float(theta)]), self.irt.subset(idx), levels)[0]
         by_pc: dict[int, list[float]] = defaultdict(list)
         for k, i in enumerate(idx):
             by_pc[self.items[i].pc_id].append(float(p[k]))
@@ -276,9 +278,7 @@ def _score_levels(versions: list[ItemVersion]) -> list[list[float]]:
         if type(item_type_spec(v.item_type)).score_levels is not ItemTypeSpec.score_levels
     ]
     prefetch_related_objects(own, "options", "translations")
-    levels = {
-        v.pk: item_type_spec(v.item_type).score_levels(item_content_of(v)) for v in own
-    }
+    levels = {v.pk: item_type_spec(v.item_type).score_levels(item_content_of(v)) for v in own}
     return [levels.get(v.pk, [0.0, 1.0]) for v in versions]
 
 

@@ -61,10 +61,8 @@ def _one_pass(
     strata: NDArray[np.int64] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     j = y.shape[1]
-    if strata is None:
-        score = y[:, matching.astype(bool)].sum(axis=1).astype(np.int64)
-    else:
-        score = strata
+    # Number-correct score over the matching items, or the given ability strata.
+    score = strata if strata is not None else y[:, matching > 0].sum(axis=1).astype(np.int64)
     n_strata = int(score.max(initial=0)) + 1
     took = ~np.isnan(y)
     out = np.full((4, j), np.nan)

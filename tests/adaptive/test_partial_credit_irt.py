@@ -5,18 +5,17 @@ multiple-response item) stay 2PL."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pytest
 
 from accounts.roles import Role
 from adaptive.calibration import calibration_data_collect, calibration_run_start
-from adaptive.irt import ItemBank, expected_score, item_information
+from adaptive.delivery import attempts_score_fields
+from adaptive.irt import ItemBank, estimate_ability, expected_score, item_information
 from adaptive.models import Attempt, Mode, Response
 from adaptive.papers import bank_build
-from decimal import Decimal
-
-from adaptive.delivery import attempts_score_fields
-from adaptive.irt import estimate_ability
 from question_bank.items.content import ItemContent, OptionText, Translation
 from tests.question_bank.factories import content_multiple, content_single, item_make, user_in
 
@@ -179,8 +178,9 @@ def test_multiple_response_score_levels_are_the_totals_its_choices_reach():
     spec = item_type_spec("multiple_response")
     assert spec.score_levels(content_multiple()) == [0.0, 0.5, 1.0]
     assert spec.score_levels(_all_or_nothing_multiple(0)) == [0.0, 1.0]
-    assert spec.score_category(content_multiple(), float(spec.score(content_multiple(), "A"))) == 1
-    assert spec.score_category(content_multiple(), float(spec.score(content_multiple(), ["A", "C"]))) == 0
+    content = content_multiple()
+    assert spec.score_category(content, float(spec.score(content, "A"))) == 1
+    assert spec.score_category(content, float(spec.score(content, ["A", "C"]))) == 0
 
 
 def test_multiple_response_with_partial_credit_is_calibrated_as_gpcm_and_all_or_nothing_as_2pl(
@@ -244,3 +244,20 @@ def test_a_half_right_multiple_response_answer_scores_between_wrong_and_right(
     y = np.full((1, len(bank.items)), np.nan)
     y[0, idx] = 1.0
     assert half == pytest.approx(float(estimate_ability(y, bank.irt, "eap").theta[0]), abs=1e-6)
+
+
+def test_a_cat_percent_counts_each_partial_credit_category_at_the_mark_it_earns():
+    """The CAT's percent is the expected share of the marks: a numeric item worth 0.1 for a
+    near answer counts its middle category at 0.1 of the mark, not at half of it."""
+    from adaptive.irt.models import category_log_probabilities
+    from adaptive.papers import AssessmentBank, PoolItem
+
+    irt = ItemBank(np.array([1.0]), np.array([[0.5, -0.5]]), np.zeros(1), polytomous="gpcm")
+    bank = AssessmentBank(
+        items=[PoolItem(version_id=1, item_id=1, nos_code="N1", pc_id=1, pc_code="PC1")],
+        irt=irt, pc_weight={1: 1.0}, nos_weight={"N1": 1.0}, nos_titles={"N1": "N1"},
+        score_levels=[[0.0, 0.1, 1.0]],
+    )  # fmt: skip
+    p = np.exp(category_log_probabilities(np.array([0.3]), irt))[0, 0]
+    assert bank.expected_percent(0.3) == pytest.approx(100 * (0.1 * p[1] + p[2]))
+    assert bank.category(0, 0.1) == 1 and bank.category(0, 0.05) == 0

@@ -147,9 +147,7 @@ def test_a_pc_printed_twice_with_its_marks_row_printed_twice_keeps_the_first_row
         pytest.param("Pass Marks (%)\t55", "55", id="pass marks (%) cell"),
         pytest.param("QP pass percentage – 72.5%", "72.5", id="dash, decimal"),
         pytest.param("Pass percentage (QP)\t70", "70", id="(QP) after the label, cell"),
-        pytest.param(
-            "Recommended Pass %aggregate for QP : 75", "75", id="words run together"
-        ),
+        pytest.param("Recommended Pass %aggregate for QP : 75", "75", id="words run together"),
         pytest.param(
             "To pass the Qualification Pack, every trainee should score a minimum of 70% in "
             "aggregate.",
