@@ -4,6 +4,8 @@ CAT and LOFT papers leave it, with candidates matched on their ability."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 
@@ -113,3 +115,30 @@ def test_bad_requests_say_what_is_wrong_and_change_nothing(calibrated_bank, asc_
     with pytest.raises(ValueError, match="calibrate the bank first"):
         item_dif(qualification_pack_code="ASC/Q0202", by="language", focal="hi")
     assert Response.objects.count() == before
+
+
+def test_the_command_prints_flagged_items_first_and_refuses_bad_input(calibrated_bank, tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    items = calibrated_bank
+    learners = _sit(items, 3000, 1, group_of=lambda i: ("hi" if i % 2 else "en", None, i % 2))
+    out = io.StringIO()
+    call_command("item_dif", "ASC/Q0202", "--by", "language", "--focal", "hi", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "DIF hi against the rest (by language)"
+    assert lines[1].startswith(f"item {items[0].pk} ") and "ETS C" in lines[1]
+    roster = tmp_path / "genders.csv"
+    roster.write_text(f"username,group\n{learners[0].username},M\n{learners[1].username},F\n")
+    out = io.StringIO()
+    call_command("item_dif", "ASC/Q0202", "--by", "user", "--groups", str(roster), "--focal",
+                 "F", "--reference", "M", "--json", stdout=out)  # fmt: skip
+    rows = json.loads(out.getvalue())
+    assert rows[0]["item_id"] == items[0].pk and rows[0]["category"] == "C"
+    roster.write_text("username,group\nnobody,F\n")
+    with pytest.raises(CommandError, match="no such user"):
+        call_command("item_dif", "ASC/Q0202", "--by", "user", "--groups", str(roster),
+                     "--focal", "F")  # fmt: skip
+    with pytest.raises(CommandError, match="no answers from group 'ta'"):
+        call_command("item_dif", "ASC/Q0202", "--by", "language", "--focal", "ta")
