@@ -14,8 +14,9 @@ likewise per NOS, so the marks per PC hold as closely as whole questions allow. 
 keeps the maxima at its longest length and puts the NOS minima at its shortest, so a test that
 stops early on the SE rule still covers every NOS in proportion.
 
-Partial-credit items (``ItemTypeSpec.score_levels`` longer than [0, 1]: numeric answers worth
-part of the mark, matching, cloze, partly right short answers, essays once marked) are
+Partial-credit items (``ItemTypeSpec.score_levels`` longer than [0, 1]: multiple response
+whose choices can earn part of the mark, numeric answers worth part of it, matching, cloze,
+partly right short answers, essays once marked) are
 generalized partial credit items (Muraki 1992) with one category per score level; the rest stay
 dichotomous (a GPCM item with two categories is the 2PL). Until calibrated as such, a
 partial-credit item's steps are spread evenly around its difficulty (``_steps_around``).
