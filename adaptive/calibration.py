@@ -4,8 +4,9 @@ Persons are attempts (an ability can change between attempts; practice answered 
 attempt counts as one person per learner), items are bank ``Item`` s (translations and versions of
 an item share its calibration), scores are IRT categories: 0/1 for items scored right/wrong,
 0..K-1 for partial-credit items (``ItemTypeSpec.score_levels``: multiple response with partial
-credit, numeric answers worth part of the mark, matching, cloze, partly right short answers), which a 2PL run calibrates as generalized
-partial credit items (Muraki 1992; a two-category GPCM item is the 2PL, so the binary items'
+credit, numeric answers worth part of the mark, matching, cloze, partly right short answers),
+which a 2PL run calibrates as generalized partial credit items (Muraki 1992; a two-category
+GPCM item is the 2PL, so the binary items'
 estimates are the 2PL's) and a 1PL/3PL run scores right/wrong. A partial-credit item in which
 some category was never observed has no finite step there; it is calibrated right/wrong until
 every category has been seen. Descriptions stay out, and essays until an assessor has marked
