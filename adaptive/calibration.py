@@ -6,14 +6,14 @@ an item share its calibration), scores are IRT categories: 0/1 for items scored 
 0..K-1 for partial-credit items (``ItemTypeSpec.score_levels``: multiple response with partial
 credit, numeric answers worth part of the mark, matching, cloze, partly right short answers),
 which a 2PL run calibrates as generalized partial credit items (Muraki 1992; a two-category
-GPCM item is the 2PL, so the binary items'
-estimates are the 2PL's) and a 1PL/3PL run scores right/wrong. A partial-credit item in which
-some category was never observed has no finite step there; it is calibrated right/wrong until
-every category has been seen. Descriptions stay out, and essays until an assessor has marked
-them. Items with fewer than ``min_responses`` answers are left out and listed in the run. In
-"anchored" mode already calibrated items keep their parameters and the others are put on their
-scale (fixed-parameter calibration, Kim 2006); the first calibration of a bank, or "full" mode,
-fixes the scale at N(0, 1) for this sample.
+GPCM item is the 2PL, so the binary items' estimates are the 2PL's) and a 1PL/3PL run scores
+right/wrong. A partial-credit item in which some category was never observed has no finite
+step there; it is calibrated right/wrong until every category has been seen. Descriptions stay
+out, and essays until an assessor has marked them. Items with fewer than ``min_responses``
+answers are left out and listed in the run. In "anchored" mode already calibrated items keep
+their parameters and the others are put on their scale (fixed-parameter calibration, Kim
+2006); the first calibration of a bank, or "full" mode, fixes the scale at N(0, 1) for this
+sample.
 
 ``calibration_run_start`` records a run and enqueues ``calibration_run_execute`` on Celery (eager
 without a broker); the task reports its progress on the run row, which the admin page polls.
