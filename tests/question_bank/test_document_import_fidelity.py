@@ -213,3 +213,15 @@ def test_a_course_outline_whose_guidelines_state_a_pass_percentage_gets_it(seeds
     document_import(text=text, source_name=name)
     code = parsed.qualification_pack.code
     assert QualificationPack.objects.get(code=code).pass_percentage == Decimal(60)
+
+
+@pytest.mark.parametrize(
+    "wording", ["Recommended Pass % aggregate for QP : 70", "Pass percentage: 70%"]
+)
+def test_the_older_ssc_layout_reads_a_stated_pass_percentage_too(seeds_dir, wording):
+    """SSC/Q2211 (older layout) states none and says so; the same document with one gets it."""
+    text = (seeds_dir / "002_07583d1f727b72ad.txt").read_text(encoding="utf-8")
+    assert "missing-pass-percentage" in _codes(parse_document(text).findings)
+    parsed = parse_document(text.rstrip() + "\n" + wording + "\n")
+    assert parsed.qualification_pack.pass_percentage == Decimal(70)
+    assert "missing-pass-percentage" not in _codes(parsed.findings)
