@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "CalibrationData",
     "NotEnoughResponsesError",
+    "bank_items",
     "calibration_data_collect",
     "calibration_run_execute",
     "calibration_run_start",
@@ -58,7 +59,7 @@ class NotEnoughResponsesError(ValueError):
 def _not_enough_message(qualification_pack_code: str, min_responses: int) -> str | None:
     """A sentence for a bank that cannot be calibrated yet, or None if it can."""
     counts = list(
-        Response.objects.filter(item__in=_bank_items(qualification_pack_code))
+        Response.objects.filter(item__in=bank_items(qualification_pack_code))
         .values("item_id")
         .annotate(n=Count("pk"))
         .values_list("n", flat=True)
@@ -110,7 +111,8 @@ def _version_levels(version_ids: set[int]) -> dict[int, tuple[ItemTypeSpec, obje
     return out
 
 
-def _bank_items(qualification_pack_code: str):
+def bank_items(qualification_pack_code: str):
+    """The bank of a current QP (every Item tagged to one of its NOS codes); also DIF's."""
     pack = QualificationPack.objects.filter(code=qualification_pack_code, is_current=True).first()
     if pack is None:
         raise ValueError(f"no current qualification pack {qualification_pack_code!r}")
@@ -123,7 +125,7 @@ def _bank_items(qualification_pack_code: str):
 def calibration_data_collect(
     *, qualification_pack_code: str, min_responses: int = 30
 ) -> CalibrationData:
-    items = _bank_items(qualification_pack_code)
+    items = bank_items(qualification_pack_code)
     rows = list(
         # Descriptions are not questions; an essay counts once an assessor has marked it.
         Response.objects.filter(
@@ -416,7 +418,7 @@ def recalibration_due_start(growth: float = 0.2, min_new_responses: int = 200) -
     for code in QualificationPack.objects.filter(is_current=True).values_list("code", flat=True):
         if code in busy:
             continue
-        total = Response.objects.filter(item__in=_bank_items(code)).count()
+        total = Response.objects.filter(item__in=bank_items(code)).count()
         last = (
             CalibrationRun.objects.filter(
                 qualification_pack_code=code, status=CalibrationRun.Status.SUCCEEDED
@@ -435,7 +437,7 @@ def recalibration_due_start(growth: float = 0.2, min_new_responses: int = 200) -
 
 def calibration_overview(*, qualification_pack_code: str) -> dict:
     """Counts for the admin page: responses, items with parameters, the last runs."""
-    items = _bank_items(qualification_pack_code)
+    items = bank_items(qualification_pack_code)
     stats = items.aggregate(
         total=Count("pk"),
         calibrated=Count("pk", filter=Q(discrimination__isnull=False)),

@@ -24,7 +24,7 @@ from django.db.models import Q
 from question_bank.api import auto_scored_types
 from question_bank.models import Item
 
-from .calibration import _bank_items
+from .calibration import bank_items
 from .irt import ItemBank, estimate_ability, mantel_haenszel
 from .models import Response
 
@@ -97,7 +97,7 @@ def item_dif(
             "grouping by user needs user_groups (user -> group, e.g. gender): the platform "
             "stores no such attribute"
         )
-    items = _bank_items(qualification_pack_code)
+    items = bank_items(qualification_pack_code)
     calibrated = {
         item.pk: item
         for item in Item.objects.filter(pk__in=items).filter(
