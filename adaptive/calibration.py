@@ -3,16 +3,17 @@
 Persons are attempts (an ability can change between attempts; practice answered outside an
 attempt counts as one person per learner), items are bank ``Item`` s (translations and versions of
 an item share its calibration), scores are IRT categories: 0/1 for items scored right/wrong,
-0..K-1 for partial-credit items (``ItemTypeSpec.score_levels``: numeric answers worth part of the
-mark, matching, cloze, partly right short answers), which a 2PL run calibrates as generalized
-partial credit items (Muraki 1992; a two-category GPCM item is the 2PL, so the binary items'
-estimates are the 2PL's) and a 1PL/3PL run scores right/wrong. A partial-credit item in which
-some category was never observed has no finite step there; it is calibrated right/wrong until
-every category has been seen. Descriptions stay out, and essays until an assessor has marked
-them. Items with fewer than ``min_responses`` answers are left out and listed in the run. In
-"anchored" mode already calibrated items keep their parameters and the others are put on their
-scale (fixed-parameter calibration, Kim 2006); the first calibration of a bank, or "full" mode,
-fixes the scale at N(0, 1) for this sample.
+0..K-1 for partial-credit items (``ItemTypeSpec.score_levels``: multiple response with partial
+credit, numeric answers worth part of the mark, matching, cloze, partly right short answers),
+which a 2PL run calibrates as generalized partial credit items (Muraki 1992; a two-category
+GPCM item is the 2PL, so the binary items' estimates are the 2PL's) and a 1PL/3PL run scores
+right/wrong. A partial-credit item in which some category was never observed has no finite
+step there; it is calibrated right/wrong until every category has been seen. Descriptions stay
+out, and essays until an assessor has marked them. Items with fewer than ``min_responses``
+answers are left out and listed in the run. In "anchored" mode already calibrated items keep
+their parameters and the others are put on their scale (fixed-parameter calibration, Kim
+2006); the first calibration of a bank, or "full" mode, fixes the scale at N(0, 1) for this
+sample.
 
 ``calibration_run_start`` records a run and enqueues ``calibration_run_execute`` on Celery (eager
 without a broker); the task reports its progress on the run row, which the admin page polls.
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "CalibrationData",
     "NotEnoughResponsesError",
+    "bank_items",
     "calibration_data_collect",
     "calibration_run_execute",
     "calibration_run_start",
@@ -57,7 +59,7 @@ class NotEnoughResponsesError(ValueError):
 def _not_enough_message(qualification_pack_code: str, min_responses: int) -> str | None:
     """A sentence for a bank that cannot be calibrated yet, or None if it can."""
     counts = list(
-        Response.objects.filter(item__in=_bank_items(qualification_pack_code))
+        Response.objects.filter(item__in=bank_items(qualification_pack_code))
         .values("item_id")
         .annotate(n=Count("pk"))
         .values_list("n", flat=True)
@@ -109,7 +111,8 @@ def _version_levels(version_ids: set[int]) -> dict[int, tuple[ItemTypeSpec, obje
     return out
 
 
-def _bank_items(qualification_pack_code: str):
+def bank_items(qualification_pack_code: str):
+    """The bank of a current QP (every Item tagged to one of its NOS codes); also DIF's."""
     pack = QualificationPack.objects.filter(code=qualification_pack_code, is_current=True).first()
     if pack is None:
         raise ValueError(f"no current qualification pack {qualification_pack_code!r}")
@@ -122,7 +125,7 @@ def _bank_items(qualification_pack_code: str):
 def calibration_data_collect(
     *, qualification_pack_code: str, min_responses: int = 30
 ) -> CalibrationData:
-    items = _bank_items(qualification_pack_code)
+    items = bank_items(qualification_pack_code)
     rows = list(
         # Descriptions are not questions; an essay counts once an assessor has marked it.
         Response.objects.filter(
@@ -415,7 +418,7 @@ def recalibration_due_start(growth: float = 0.2, min_new_responses: int = 200) -
     for code in QualificationPack.objects.filter(is_current=True).values_list("code", flat=True):
         if code in busy:
             continue
-        total = Response.objects.filter(item__in=_bank_items(code)).count()
+        total = Response.objects.filter(item__in=bank_items(code)).count()
         last = (
             CalibrationRun.objects.filter(
                 qualification_pack_code=code, status=CalibrationRun.Status.SUCCEEDED
@@ -434,7 +437,7 @@ def recalibration_due_start(growth: float = 0.2, min_new_responses: int = 200) -
 
 def calibration_overview(*, qualification_pack_code: str) -> dict:
     """Counts for the admin page: responses, items with parameters, the last runs."""
-    items = _bank_items(qualification_pack_code)
+    items = bank_items(qualification_pack_code)
     stats = items.aggregate(
         total=Count("pk"),
         calibrated=Count("pk", filter=Q(discrimination__isnull=False)),

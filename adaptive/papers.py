@@ -14,8 +14,9 @@ likewise per NOS, so the marks per PC hold as closely as whole questions allow. 
 keeps the maxima at its longest length and puts the NOS minima at its shortest, so a test that
 stops early on the SE rule still covers every NOS in proportion.
 
-Partial-credit items (``ItemTypeSpec.score_levels`` longer than [0, 1]: numeric answers worth
-part of the mark, matching, cloze, partly right short answers, essays once marked) are
+Partial-credit items (``ItemTypeSpec.score_levels`` longer than [0, 1]: multiple response
+whose choices can earn part of the mark, numeric answers worth part of it, matching, cloze,
+partly right short answers, essays once marked) are
 generalized partial credit items (Muraki 1992) with one category per score level; the rest stay
 dichotomous (a GPCM item with two categories is the 2PL). Until calibrated as such, a
 partial-credit item's steps are spread evenly around its difficulty (``_steps_around``).
@@ -31,6 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import prefetch_related_objects
 
 from adaptive.irt import Blueprint, Constraint, ItemBank, expected_score
 from question_bank.api import deliverable_types, item_type_spec, qualification_pack_nos
@@ -90,7 +92,9 @@ class AssessmentBank:
         idx = list(range(len(self.items))) if items is None else list(items)
         if not idx:
             return 0.0
-        p = expected_score(np.array([float(theta)]), self.irt.subset(idx))[0]
+        levels = [self.score_levels[i] for i in idx] if self.score_levels else None
+        # Each category at the fraction of the mark it earns (uneven partial credit included).
+        p = expected_score(np.array([float(theta)]), self.irt.subset(idx), levels)[0]
         by_pc: dict[int, list[float]] = defaultdict(list)
         for k, i in enumerate(idx):
             by_pc[self.items[i].pc_id].append(float(p[k]))
@@ -220,7 +224,7 @@ def bank_build(
         )
         for v in versions
     ]
-    levels = [_score_levels(v) for v in versions]
+    levels = _score_levels(versions)
     irt = _item_bank(versions, levels, ids=[str(p.version_id) for p in items])
     pcs_in_pool = {p.pc_id for p in items}
     marks = {pc.pk: float(pc.theory_marks or 0) for pc in pcs}
@@ -265,12 +269,18 @@ def bank_build(
     )
 
 
-def _score_levels(version: ItemVersion) -> list[float]:
-    """The item's score levels; choice items (most of a bank) need no content read."""
-    spec = item_type_spec(version.item_type)
-    if type(spec).score_levels is ItemTypeSpec.score_levels:
-        return [0.0, 1.0]
-    return spec.score_levels(item_content_of(version))
+def _score_levels(versions: list[ItemVersion]) -> list[list[float]]:
+    """Each version's score levels. Types with levels of their own (partial credit: multiple
+    response, numeric, matching, ...) read their content, fetched in two queries for all of
+    them; the rest (single choice, true/false) are [0, 1] without a read."""
+    own = [
+        v
+        for v in versions
+        if type(item_type_spec(v.item_type)).score_levels is not ItemTypeSpec.score_levels
+    ]
+    prefetch_related_objects(own, "options", "translations")
+    levels = {v.pk: item_type_spec(v.item_type).score_levels(item_content_of(v)) for v in own}
+    return [levels.get(v.pk, [0.0, 1.0]) for v in versions]
 
 
 def _steps_around(difficulty: float, n_steps: int) -> list[float]:

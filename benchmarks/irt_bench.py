@@ -426,9 +426,11 @@ def bench_gpcm(n: int, j: int, results: dict[str, Any]) -> None:
     y = (rng.random((n, j, 1)) > np.cumsum(p, axis=2)).sum(axis=2).astype(float)
     rows: dict[str, Any] = {}
     timing, res = _ours(lambda: calibrate(y, "gpcm", standard_errors=False))
+    steps = -bank.intercepts / a[:, None]  # step difficulties, mirt's "steps"
     rows["ours"] = {
         **timing,
         "rmse_a": _rmse(res.discrimination, a),
+        "rmse_steps": _rmse(-res.bank.intercepts / res.discrimination[:, None], steps),
         "log_likelihood": res.log_likelihood,
     }
     mirt = _optional("mirt")
@@ -439,6 +441,9 @@ def bench_gpcm(n: int, j: int, results: dict[str, Any]) -> None:
             disc = getattr(getattr(fit, "model", None), "discrimination", None)
             if disc is not None:
                 row["rmse_a"] = _rmse(np.ravel(disc), a)
+            mirt_steps = getattr(getattr(fit, "model", None), "parameters", {}).get("steps")
+            if mirt_steps is not None:
+                row["rmse_steps"] = _rmse(np.asarray(mirt_steps, float), steps)
             rows["mirt"] = row
         except Exception as exc:
             print(f"  note: mirt GPCM failed: {exc!r}")
@@ -446,6 +451,252 @@ def bench_gpcm(n: int, j: int, results: dict[str, Any]) -> None:
         row["ratio_vs_ours"] = row["seconds"] / rows["ours"]["seconds"]
     results[f"gpcm_{n}x{j}"] = rows
     _print_rows(f"GPCM calibration {n}x{j}", rows)
+
+
+def _misfit_data(
+    rng: np.random.Generator, n: int, j: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """2PL data whose item 0 is a 3PL item (guessing 0.3): the one S-X2 should reject."""
+    y, a, b = _simulate(rng, n, j)
+    theta = rng.normal(0, 1, n)
+    p0 = 0.3 + 0.7 / (1 + np.exp(-1.8 * (theta - 0.5)))
+    y[:, 0] = rng.random(n) < p0
+    return y, a, b
+
+
+def bench_item_fit(n: int, j: int, results: dict[str, Any]) -> None:
+    """S-X2 (Orlando & Thissen 2000) on complete data and on CAT-like sparse data (60 % of the
+    cells missing at random): ours against mirt's ``compute_s_x2``, each on its own 2PL fit.
+    Rows: seconds of the statistic alone, the misfitting item's p-value, the share of fitting
+    items rejected at 5 % (about 0.05 when the statistic holds its size), and the correlation
+    of the two packages' statistics."""
+    from adaptive.irt import s_x2
+
+    rng = np.random.default_rng(21)
+    y, _, _ = _misfit_data(rng, n, j)
+    sparse = y.astype(float)
+    sparse[rng.random(sparse.shape) < 0.6] = np.nan
+    mirt = _optional("mirt")
+    for label, data in (("complete", y.astype(float)), ("sparse 40 %", sparse)):
+        rows: dict[str, Any] = {}
+        bank = calibrate(data, "2pl", standard_errors=False).bank
+        timing, (stat, _, p) = _ours(lambda data=data, bank=bank: s_x2(data, bank))
+        rows["ours"] = {
+            **timing,
+            "misfit_p": float(p[0]),
+            "rejected_fitting": float(np.nanmean(p[1:] < 0.05)),
+        }
+        if mirt is not None:
+            try:
+                from mirt.diagnostics.itemfit import compute_s_x2
+
+                codes = np.where(np.isnan(data), -1, data).astype(int)
+                fit = mirt.fit_mirt(codes, model="2PL")
+                timing, out = _reference(
+                    lambda fit=fit, codes=codes: compute_s_x2(fit, codes, na_rm=True)
+                )
+                mp = np.asarray(out["p_value"], float)
+                ms = np.asarray(out["S_X2"], float)
+                ok = ~(np.isnan(ms) | np.isnan(stat))
+                rows["mirt"] = {
+                    **timing,
+                    "misfit_p": float(mp[0]),
+                    "rejected_fitting": float(np.nanmean(mp[1:] < 0.05)),
+                    "corr_with_ours": float(np.corrcoef(ms[ok], stat[ok])[0, 1]),
+                }
+            except Exception as exc:
+                print(f"  note: mirt S-X2 ({label}) failed: {exc!r}")
+        for row in rows.values():
+            row["ratio_vs_ours"] = row["seconds"] / rows["ours"]["seconds"]
+        results[f"s_x2_{label.split()[0]}_{n}x{j}"] = rows
+        _print_rows(f"S-X2 item fit {n}x{j}, {label}", rows)
+
+
+def bench_dif(n: int, j: int, results: dict[str, Any]) -> None:
+    """DIF between two groups (say the Hindi and the English form) of equal size, the focal
+    group 0.5 lower in ability (impact, not DIF) and items 0 and 1 0.6 harder for it: ours
+    (Mantel-Haenszel, purified, ETS A/B/C) against mirt's multiple-group Wald test. Rows:
+    seconds, DIF items found (of 2) and other items flagged at 5 %."""
+    from adaptive.irt import mantel_haenszel
+
+    rng = np.random.default_rng(31)
+    a = np.exp(rng.normal(0, 0.25, j))
+    b = rng.normal(0, 1, j)
+    focal = rng.random(n) < 0.5
+    theta = rng.normal(0, 1, n) - 0.5 * focal
+    shift = np.zeros(j)
+    shift[:2] = 0.6
+    bb = b[None, :] + shift[None, :] * focal[:, None]
+    y = (rng.random((n, j)) < 1 / (1 + np.exp(-a * (theta[:, None] - bb)))).astype(int)
+    groups = np.where(focal, "hi", "en")
+    rows: dict[str, Any] = {}
+    timing, res = _ours(lambda: mantel_haenszel(y, groups, "hi", "en"))
+    flagged = np.array([c != "A" for c in res.category])
+    p = np.asarray(res.p_value)
+    rows["ours"] = {
+        **timing,
+        "dif_found_ets_bc": int(flagged[:2].sum()),
+        "others_ets_bc": int(flagged[2:].sum()),
+        "dif_found_p05": int((p[:2] < 0.05).sum()),
+        "others_p05": int((p[2:] < 0.05).sum()),
+    }
+    mirt = _optional("mirt")
+    if mirt is not None:
+        try:
+            from mirt.diagnostics.dif import compute_dif
+
+            timing, out = _reference(
+                lambda: compute_dif(y, groups, method="wald", focal_group="hi")
+            )
+            mp = np.asarray(out["p_value"], float)
+            cls = np.asarray(out["classification"])
+            rows["mirt_wald"] = {
+                **timing,
+                "dif_found_ets_bc": int((cls[:2] != "A").sum()),
+                "others_ets_bc": int((cls[2:] != "A").sum()),
+                "dif_found_p05": int((mp[:2] < 0.05).sum()),
+                "others_p05": int((mp[2:] < 0.05).sum()),
+            }
+        except Exception as exc:
+            print(f"  note: mirt DIF failed: {exc!r}")
+    for row in rows.values():
+        row["ratio_vs_ours"] = row["seconds"] / rows["ours"]["seconds"]
+    results[f"dif_{n}x{j}"] = rows
+    _print_rows(f"DIF (2 of {j} items, impact 0.5) {n} persons", rows)
+
+
+def _pair(constants: Any) -> tuple[Any, Any]:
+    """mirt's linking constants (A, B), from a tuple, a dict or an object."""
+    if isinstance(constants, dict):
+        return constants["A"], constants["B"]
+    if hasattr(constants, "A"):
+        return constants.A, constants.B
+    return constants[0], constants[1]
+
+
+def bench_linking(n: int, j: int, results: dict[str, Any]) -> None:
+    """A new sample, N(0.5, 1.2^2) on the bank's scale, answers j items of which the first
+    third are calibrated anchors: ours by fixed-parameter (anchor) calibration, which reports
+    linking constants, and ours and mirt by separate calibration + Stocking-Lord linking of the
+    anchors onto their bank values. Rows: seconds, the error of the linking constants against
+    the generating A = 1.2, B = 0.5, and RMSE of the new items' a and b on the bank's scale."""
+    from adaptive.irt import ItemBank, LinkingConstants, stocking_lord, transform_bank
+
+    rng = np.random.default_rng(41)
+    a = np.exp(rng.normal(0, 0.25, j))
+    b = rng.normal(0, 1, j)
+    theta = 0.5 + 1.2 * rng.normal(0, 1, n)
+    y = (rng.random((n, j)) < 1 / (1 + np.exp(-a * (theta[:, None] - b)))).astype(float)
+    anchors = np.arange(j // 3)
+    new = np.arange(j // 3, j)
+    truth = ItemBank.from_irt(a[anchors], b[anchors], np.zeros(anchors.size))
+    rows: dict[str, Any] = {}
+
+    def anchored() -> Any:
+        return calibrate(y, "2pl", anchor_items=anchors, anchor_bank=truth, standard_errors=False)
+
+    def row_of(link: LinkingConstants, bank: ItemBank, timing: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **timing,
+            "A_error": link.slope - 1.2,
+            "B_error": link.intercept - 0.5,
+            "rmse_a_new": _rmse(bank.discrimination[new], a[new]),
+            "rmse_b_new": _rmse(bank.difficulty[new], b[new]),
+        }
+
+    timing, res = _ours(anchored)
+    link = res.linking
+    rows["ours_anchored"] = row_of(link, res.bank, timing)
+
+    def separate() -> tuple[LinkingConstants, ItemBank]:
+        own = calibrate(y, "2pl", standard_errors=False).bank
+        k = stocking_lord(own.subset(list(anchors)), truth)
+        return k, transform_bank(own, k)
+
+    timing, (link, bank) = _ours(separate)
+    rows["ours_stocking_lord"] = row_of(link, bank, timing)
+    mirt = _optional("mirt")
+    if mirt is not None:
+        try:
+            from mirt.equating.linking import link as mirt_link
+
+            def mirt_separate() -> tuple[Any, Any]:
+                fit = mirt.fit_mirt(y.astype(int), model="2PL")
+                bank_model = fit.model.copy()  # the bank's (generating) values of every item
+                bank_model.set_parameters(discrimination=a.copy(), difficulty=b.copy())
+                return fit, mirt_link(
+                    bank_model, fit.model, list(anchors), list(anchors), method="stocking_lord"
+                )
+
+            timing, (fit, out) = _reference(mirt_separate)
+            A, B = (float(v) for v in _pair(out.constants))
+            # theta_bank = A theta_new + B: a_bank = a / A, b_bank = A b + B
+            m_a = np.asarray(fit.model.discrimination, float).ravel() / A
+            m_b = A * np.asarray(fit.model.parameters["difficulty"], float).ravel() + B
+            rows["mirt_stocking_lord"] = {
+                **timing,
+                "A_error": A - 1.2,
+                "B_error": B - 0.5,
+                "rmse_a_new": _rmse(m_a[new], a[new]),
+                "rmse_b_new": _rmse(m_b[new], b[new]),
+            }
+        except Exception as exc:
+            print(f"  note: mirt linking failed: {exc!r}")
+    for row in rows.values():
+        row["ratio_vs_ours"] = row["seconds"] / rows["ours_anchored"]["seconds"]
+    results[f"linking_{n}x{j}"] = rows
+    _print_rows(f"Anchor calibration and linking {n}x{j}, {j // 3} anchors", rows)
+
+
+def bench_scoring(n: int, j: int, results: dict[str, Any]) -> None:
+    """EAP scores with standard errors and plausible values for reporting, on a calibrated
+    2PL bank: ours (``estimate_ability(..., "eap")``, ``plausible_values``) against mirt's
+    ``fscores(method="EAP")`` on its own fit. Rows: seconds of the scoring alone, RMSE against
+    the generating abilities, mean reported SE (honest SEs are close to the RMSE), the sd of
+    the EAPs (shrunk below 1) and of the plausible values (which keep the population's 1)."""
+    from adaptive.irt import estimate_ability, group_mean, plausible_values
+
+    rng = np.random.default_rng(51)
+    a = np.exp(rng.normal(0, 0.25, j))
+    b = rng.normal(0, 1, j)
+    theta = rng.normal(0, 1, n)
+    y = (rng.random((n, j)) < 1 / (1 + np.exp(-a * (theta[:, None] - b)))).astype(float)
+    bank = calibrate(y, "2pl", standard_errors=False).bank
+    rows: dict[str, Any] = {}
+    timing, est = _ours(lambda: estimate_ability(y, bank, "eap"))
+    rows["ours_eap"] = {
+        **timing,
+        "rmse_theta": _rmse(est.theta, theta),
+        "mean_se": float(np.mean(est.standard_error)),
+        "sd_of_scores": float(np.std(est.theta)),
+    }
+    timing, pv = _ours(lambda: plausible_values(y, bank, 5, rng=np.random.default_rng(1)))
+    group = group_mean(pv)
+    rows["ours_plausible_values"] = {
+        **timing,
+        "sd_of_scores": group.sd,
+        "group_mean": group.mean,
+        "group_mean_se": group.standard_error,
+    }
+    mirt = _optional("mirt")
+    if mirt is not None:
+        try:
+            fit = mirt.fit_mirt(y.astype(int), model="2PL")
+            timing, sc = _reference(lambda: mirt.fscores(fit, y.astype(int), method="EAP"))
+            t = np.asarray(sc.theta, float).ravel()
+            rows["mirt_eap"] = {
+                **timing,
+                "rmse_theta": _rmse(t, theta),
+                "mean_se": float(np.mean(sc.standard_error)),
+                "sd_of_scores": float(np.std(t)),
+                "max_diff_vs_ours": float(np.max(np.abs(t - est.theta))),
+            }
+        except Exception as exc:
+            print(f"  note: mirt fscores failed: {exc!r}")
+    for row in rows.values():
+        row["ratio_vs_ours"] = row["seconds"] / rows["ours_eap"]["seconds"]
+    results[f"scoring_{n}x{j}"] = rows
+    _print_rows(f"EAP with SEs and plausible values {n}x{j}", rows)
 
 
 def _print_rows(title: str, rows: dict[str, Any]) -> None:
@@ -463,8 +714,9 @@ def main() -> None:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument(
         "--parts",
-        default="calibration,sparse,cat,lsat,gpcm",
-        help="comma-separated subset of calibration, sparse, cat, lsat, gpcm",
+        default="calibration,sparse,cat,lsat,gpcm,fit,dif,linking,scoring",
+        help="comma-separated subset of calibration, sparse, cat, lsat, gpcm, fit, dif, "
+        "linking, scoring",
     )
     args = parser.parse_args()
     results: dict[str, Any] = {}
@@ -477,6 +729,10 @@ def main() -> None:
         bench_cat([500], 20, results)
         bench_lsat(results)
         bench_gpcm(1000, 10, results)
+        bench_item_fit(1000, 10, results)
+        bench_dif(1000, 10, results)
+        bench_linking(1000, 12, results)
+        bench_scoring(1000, 20, results)
     else:
         parts = set(args.parts.split(","))
         if "calibration" in parts:
@@ -489,6 +745,14 @@ def main() -> None:
             bench_lsat(results)
         if "gpcm" in parts:
             bench_gpcm(5000, 20, results)
+        if "fit" in parts:
+            bench_item_fit(5000, 30, results)
+        if "dif" in parts:
+            bench_dif(4000, 30, results)
+        if "linking" in parts:
+            bench_linking(5000, 30, results)
+        if "scoring" in parts:
+            bench_scoring(5000, 40, results)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=2)

@@ -17,6 +17,11 @@ right/wrong ``C_k, D_k`` (``N_k`` persons):
   5 %); A when ``|D-DIF| < 1`` or not significantly different from 0 (chi-square, 5 %); else B.
 
 Strata where only one group is present carry no information and drop out of every sum.
+
+Adaptive and LOFT data leave most cells empty, so no number-correct score is comparable between
+persons. With ``strata`` the persons are matched on given strata instead (ability bands of an
+estimate on the bank's scale: Zwick, Thayer & Wingersky 1994 matched CAT examinees on an IRT
+ability estimate), and each item's tables hold the persons who answered it.
 """
 
 from __future__ import annotations
@@ -49,22 +54,29 @@ class DifResult:
 
 
 def _one_pass(
-    y: FloatArray, is_ref: NDArray[np.bool_], is_foc: NDArray[np.bool_], matching: FloatArray
+    y: FloatArray,
+    is_ref: NDArray[np.bool_],
+    is_foc: NDArray[np.bool_],
+    matching: FloatArray,
+    strata: NDArray[np.int64] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     j = y.shape[1]
-    score = y[:, matching.astype(bool)].sum(axis=1).astype(np.int64)
+    # Number-correct score over the matching items, or the given ability strata.
+    score = strata if strata is not None else y[:, matching > 0].sum(axis=1).astype(np.int64)
     n_strata = int(score.max(initial=0)) + 1
+    took = ~np.isnan(y)
     out = np.full((4, j), np.nan)
     for item in range(j):  # one bincount per cell per item: strata are rows of a table
         yi = y[:, item]
+        ref, foc = is_ref & took[:, item], is_foc & took[:, item]
 
         def count(mask: NDArray[np.bool_], yi: FloatArray = yi) -> FloatArray:
             return np.bincount(score[mask], weights=yi[mask], minlength=n_strata).astype(float)
 
-        n_r = np.bincount(score[is_ref], minlength=n_strata).astype(float)
-        n_f = np.bincount(score[is_foc], minlength=n_strata).astype(float)
-        a = count(is_ref)
-        c = count(is_foc)
+        n_r = np.bincount(score[ref], minlength=n_strata).astype(float)
+        n_f = np.bincount(score[foc], minlength=n_strata).astype(float)
+        a = count(ref)
+        c = count(foc)
         b, d = n_r - a, n_f - c
         n = n_r + n_f
         keep = (n_r > 0) & (n_f > 0) & (n > 1)
@@ -116,16 +128,27 @@ def mantel_haenszel(
     reference: object | None = None,
     *,
     purify: bool = True,
+    strata: ArrayLike | None = None,
 ) -> DifResult:
     """Mantel-Haenszel DIF of every item, focal group against a reference group.
 
-    responses: (n_persons, n_items) 0/1 array without missing cells
+    responses: (n_persons, n_items) 0/1 array; without ``strata``, no missing cells
     groups: (n_persons,) labels (language, gender, centre, ...)
     focal, reference: the labels compared; reference None = every person not in ``focal``
-    purify: a second pass with the B/C items left out of the matching score
+    purify: a second pass with the B/C items left out of the matching score (number-correct
+        matching only)
+    strata: (n_persons,) non-negative integer matching strata (ability bands) instead of the
+        number-correct score; then nan cells (not presented) are allowed
     """
     y = np.asarray(responses, dtype=float)
-    if y.ndim != 2 or np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
+    if strata is not None:
+        k = np.asarray(strata)
+        if k.shape != (y.shape[0],) or not np.issubdtype(k.dtype, np.integer) or (k < 0).any():
+            raise ValueError("strata must be one non-negative integer per person")
+        present = y[~np.isnan(y)]
+        if y.ndim != 2 or not np.isin(present, (0.0, 1.0)).all():
+            raise ValueError("Mantel-Haenszel DIF needs 0/1 responses (nan: not presented)")
+    elif y.ndim != 2 or np.isnan(y).any() or not np.isin(y, (0.0, 1.0)).all():
         raise ValueError("Mantel-Haenszel DIF needs complete 0/1 responses")
     g = np.asarray(groups, dtype=object)
     if g.shape != (y.shape[0],):
@@ -135,11 +158,13 @@ def mantel_haenszel(
     if not is_foc.any() or not is_ref.any():
         raise ValueError("both the focal and the reference group need persons")
     matching = np.ones(y.shape[1])
-    log_alpha, se, chi, _ = _one_pass(y, is_ref, is_foc, matching)
-    p = chi2.sf(chi, 1)
+    given = None if strata is None else np.asarray(strata, dtype=np.int64)
+    log_alpha, se, chi, _ = _one_pass(y, is_ref, is_foc, matching, given)
+    with np.errstate(invalid="ignore"):
+        p = chi2.sf(chi, 1)
     delta = -2.35 * log_alpha
     cats = _categories(delta, 2.35 * se, p)
-    if purify and any(c != "A" for c in cats):
+    if purify and given is None and any(c != "A" for c in cats):
         flagged = np.array([c != "A" for c in cats])
         matching = (~flagged).astype(float)
         if matching.sum() >= 2:

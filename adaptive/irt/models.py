@@ -240,17 +240,43 @@ def _with_guessing_rows(log_p: FloatArray, theta: FloatArray, bank: ItemBank) ->
     return log_p
 
 
-def expected_score(theta: ArrayLike, bank: ItemBank) -> FloatArray:
+def expected_score(
+    theta: ArrayLike, bank: ItemBank, levels: Sequence[Sequence[float]] | None = None
+) -> FloatArray:
     """Expected score of each item as a fraction of its top category, (n_theta, n_items):
     ``P(x=1)`` for a dichotomous item, ``E[x | theta] / (K - 1)`` for a polytomous one (its
-    item characteristic curve on the 0..1 scale of the marks)."""
-    if bank.is_dichotomous:
+    item characteristic curve on the 0..1 scale of the marks).
+
+    levels: per item, the fraction of the mark each category stands for (ascending, 0 first);
+        the expected fraction is then ``sum_k P_k level_k``, for items whose categories are not
+        evenly spaced (a numeric answer worth 0.1 beside the exact one: [0, 0.1, 1]). An empty
+        or a [0, 1] entry keeps the item's default."""
+    if levels is None and bank.is_dichotomous:
         return probability(theta, bank)
+    if levels is not None and len(levels) != bank.n_items:
+        raise ValueError("levels needs one entry per item")
     t = np.atleast_1d(np.asarray(theta, dtype=float))
-    p = np.exp(category_log_probabilities(t, bank))
-    k = np.arange(p.shape[2])[None, None, :]
-    top = (bank.n_categories - 1).astype(float)
-    return np.asarray((p * k).sum(axis=2) / top[None, :])
+    if bank.is_dichotomous:
+        out = probability(t, bank)
+    else:
+        p = np.exp(category_log_probabilities(t, bank))
+        k = np.arange(p.shape[2])[None, None, :]
+        top = (bank.n_categories - 1).astype(float)
+        out = np.asarray((p * k).sum(axis=2) / top[None, :])
+    uneven = [
+        j
+        for j, lv in enumerate(levels or ())
+        if len(lv) > 2 and not np.allclose(lv, np.linspace(0.0, lv[-1], len(lv)))
+    ]
+    if uneven and levels is not None:
+        p = np.exp(category_log_probabilities(t, bank.subset(uneven)))
+        for col, j in enumerate(uneven):
+            fractions = np.asarray(levels[j], dtype=float)
+            out[:, j] = p[:, col, : fractions.size] @ fractions
+    for j, lv in enumerate(levels or ()):
+        if j not in uneven and len(lv) >= 2 and lv[-1] < 1.0:
+            out[:, j] *= lv[-1]  # a top category worth less than the whole mark
+    return out
 
 
 def item_information(theta: ArrayLike, bank: ItemBank) -> FloatArray:

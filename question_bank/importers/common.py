@@ -194,15 +194,17 @@ def duplicate_findings(nos: ParsedNos) -> list[Finding]:
 
 # The QP's pass percentage, in the wordings NSQC documents use: "Recommended Pass % aggregate for
 # QP : 75" (older NSQC layout), "Minimum Aggregate Passing % at QP Level: 70" (NCVET layout),
-# "Pass percentage: 70%", "Pass Marks (%)<TAB>70", a label cell with the value in the next cell
-# or on the next line, and sentences ("every trainee should score a minimum of 70% in
+# "Pass percentage: 70%", "Pass Marks (%)<TAB>70", "Pass percentage (QP)<TAB>70", words the PDF's
+# extraction ran together ("Pass %aggregate for QP : 75"), a label cell with the value in the
+# next cell or on the next line, and sentences ("every trainee should score a minimum of 70% in
 # aggregate", "should score at least 70% to pass the QP", "The passing percentage for the QP is
 # 70"). A NOS-level minimum ("Minimum Passing % at NOS Level") is not the QP's and is skipped.
 _PASS_LABEL = (
     r"(?:recommended\s+|minimum\s+|overall\s+|qp\s+)?(?:aggregate\s+)?"
     r"pass(?:ing)?\s*(?:%|percent(?:age)?|marks?|mark\s*%|marks?\s*\(\s*%\s*\)|criteria|threshold)"
     r"(?:\s*\(\s*%\s*\))?"
-    r"(?:\s+(?:in\s+)?aggregate)?"
+    r"(?:\s*\(\s*(?:QP|qualifications?\s+pack)\s*\))?"
+    r"(?:\s*(?:in\s+)?aggregate)?"
     r"(?:\s+(?:for|of|at)\s+(?:the\s+)?(?:QP|qualifications?\s+pack|qualification)(?:\s+level)?)?"
 )
 _PASS_VALUE = r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent\b)?"

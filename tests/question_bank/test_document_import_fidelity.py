@@ -146,6 +146,8 @@ def test_a_pc_printed_twice_with_its_marks_row_printed_twice_keeps_the_first_row
         pytest.param("Pass percentage: 60%", "60", id="pass percentage, colon"),
         pytest.param("Pass Marks (%)\t55", "55", id="pass marks (%) cell"),
         pytest.param("QP pass percentage – 72.5%", "72.5", id="dash, decimal"),
+        pytest.param("Pass percentage (QP)\t70", "70", id="(QP) after the label, cell"),
+        pytest.param("Recommended Pass %aggregate for QP : 75", "75", id="words run together"),
         pytest.param(
             "To pass the Qualification Pack, every trainee should score a minimum of 70% in "
             "aggregate.",
@@ -211,3 +213,15 @@ def test_a_course_outline_whose_guidelines_state_a_pass_percentage_gets_it(seeds
     document_import(text=text, source_name=name)
     code = parsed.qualification_pack.code
     assert QualificationPack.objects.get(code=code).pass_percentage == Decimal(60)
+
+
+@pytest.mark.parametrize(
+    "wording", ["Recommended Pass % aggregate for QP : 70", "Pass percentage: 70%"]
+)
+def test_the_older_ssc_layout_reads_a_stated_pass_percentage_too(seeds_dir, wording):
+    """SSC/Q2211 (older layout) states none and says so; the same document with one gets it."""
+    text = (seeds_dir / "002_07583d1f727b72ad.txt").read_text(encoding="utf-8")
+    assert "missing-pass-percentage" in _codes(parse_document(text).findings)
+    parsed = parse_document(text.rstrip() + "\n" + wording + "\n")
+    assert parsed.qualification_pack.pass_percentage == Decimal(70)
+    assert "missing-pass-percentage" not in _codes(parsed.findings)

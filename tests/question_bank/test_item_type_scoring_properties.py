@@ -110,3 +110,25 @@ def test_cloze_score_is_the_mean_of_its_parts(rights):
     score = spec.score(content, response)
     assert score == Decimal(sum(rights)) / len(rights)
     assert spec.score_category(content, float(score)) == sum(rights)
+
+
+fractions = st.decimals(min_value=-1, max_value=1, places=3, allow_nan=False)
+
+
+@given(st.lists(fractions, min_size=2, max_size=7), st.data())
+def test_multiple_response_scores_land_on_a_score_level_of_their_own(options, data):
+    """Every choice of options scores one of the item's levels (to 0.01, the closest two levels
+    may be), and its IRT category is that level: partial credit is polytomous on the IRT scale."""
+    keys = [f"K{i}" for i in range(len(options))]
+    content = ItemContent(
+        item_type="multiple_response",
+        translations={"en": Translation("<p>?</p>", options={k: OptionText(k) for k in keys})},
+        options=list(zip(keys, options, strict=True)),
+    )
+    spec = item_type_spec("multiple_response")
+    chosen = data.draw(st.lists(st.sampled_from(keys), unique=True))
+    score = float(spec.score(content, chosen))
+    levels = spec.score_levels(content)
+    assert levels[0] == 0.0 and levels == sorted(set(levels)) and len(levels) >= 2
+    level = levels[spec.score_category(content, score)]
+    assert level <= score + 1e-6 and score - level < 0.01

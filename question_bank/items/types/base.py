@@ -64,9 +64,10 @@ class ItemTypeSpec:
         return view
 
     def score_levels(self, content: ItemContent) -> list[float]:
-        """The fractions this item can score, ascending from 0 to 1: one IRT score category
-        each. [0, 1] (right/wrong, 2PL) for an item scored all or nothing; more (GPCM,
-        Muraki 1992) where partial credit gives intermediate scores."""
+        """The fractions this item can score, ascending from 0 to full marks (1, or the most its
+        options can add up to): one IRT score category each. [0, 1] (right/wrong, 2PL) for an
+        item scored all or nothing; more (GPCM, Muraki 1992) where partial credit gives
+        intermediate scores."""
         return [0.0, 1.0]
 
     def score_category(self, content: ItemContent, score: float) -> int:

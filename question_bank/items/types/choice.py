@@ -1,7 +1,9 @@
 """Single choice, multiple response and true/false: options with stable keys and fractions.
 
 Multiple response gives partial credit: the fractions of the chosen options add up (negative
-fractions penalise wrong choices), clamped to [0, 1], as Moodle scores multichoice.
+fractions penalise wrong choices), clamped to [0, 1], as Moodle scores multichoice. Its IRT score
+levels are the totals some choice of options can reach, so an item with partial credit is
+polytomous (GPCM) and one whose only reachable totals are 0 and 1 stays right/wrong (2PL).
 """
 
 from __future__ import annotations
@@ -22,6 +24,23 @@ def _chosen(response: Any) -> list[str]:
     if isinstance(response, list | tuple | set):
         return [str(r) for r in response]
     raise ValueError("the answer must be an option key or a list of option keys")
+
+
+def reachable_score_levels(fractions: list[Decimal]) -> list[float]:
+    """The distinct totals, clamped to [0, 1], that some subset of ``fractions`` reaches,
+    ascending from 0: one IRT category each, and only reachable ones (a category no answer can
+    reach would never be observed and keep the item right/wrong in calibration). Totals are
+    summed as ``score`` sums them (Decimal) so ``score_category`` finds each; totals closer
+    than 0.01 (0.333 + 0.334 beside 0.333 + 0.333) are one level, its lowest. Built set by set:
+    the cost is the number of distinct totals, not 2^n subsets."""
+    sums = {Decimal(0)}
+    for f in fractions:
+        sums |= {s + f for s in sums}
+    levels: list[float] = []
+    for total in sorted({min(Decimal(1), max(Decimal(0), s)) for s in sums}):
+        if not levels or float(total) - levels[-1] >= 0.01:
+            levels.append(float(total))
+    return levels if len(levels) > 1 else [0.0, 1.0]
 
 
 class _Choice(ItemTypeSpec):
@@ -82,6 +101,13 @@ class SingleChoice(_Choice):
 class MultipleResponse(_Choice):
     name = "multiple_response"
     single = False
+
+    def score_levels(self, content):
+        """Every total ``score`` can give (the clamped sum of some set of chosen options), each
+        one IRT category: two correct options at 0.5 give [0, 0.5, 1], and so does one correct
+        option worth 1 beside a wrong one at -0.5 (both chosen: 0.5); one correct option worth 1
+        beside wrong ones at -1 gives [0, 1], right/wrong."""
+        return reachable_score_levels([Decimal(f) for _, f in content.options])
 
     def validate(self, content):
         problems = self._common(content)

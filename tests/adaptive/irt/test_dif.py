@@ -80,3 +80,34 @@ def test_missing_cells_and_empty_groups_are_refused():
     y[0, 0] = np.nan
     with pytest.raises(ValueError, match="complete"):
         mantel_haenszel(y, ["a", "b", "a"], focal="b")
+
+
+def test_dif_on_adaptive_like_sparse_data_matches_on_ability_strata():
+    """60 % of the cells empty (as in CAT/LOFT data): persons matched on bands of their EAP on
+    the bank's scale; the DIF item is found, impact (focal 0.5 lower) is not taken for DIF."""
+    from adaptive.irt import estimate_ability
+
+    rng = np.random.default_rng(4)
+    b = rng.normal(0, 1, 30)
+    b_focal = b.copy()
+    b_focal[0] += 1.0
+    bank = ItemBank.from_irt(np.ones(30), b)
+    y = np.vstack(
+        [
+            simulate(rng, bank, rng.normal(0, 1, 4000)),
+            simulate(rng, ItemBank.from_irt(np.ones(30), b_focal), rng.normal(-0.5, 1, 4000)),
+        ]
+    )
+    y[rng.random(y.shape) < 0.6] = np.nan
+    groups = ["en"] * 4000 + ["hi"] * 4000
+    theta = estimate_ability(y, bank, "eap").theta
+    strata = np.digitize(theta, np.quantile(theta, np.linspace(0, 1, 21)[1:-1]))
+    res = mantel_haenszel(y, groups, focal="hi", reference="en", strata=strata)
+    assert res.log_odds_ratio[0] == pytest.approx(1.0, abs=0.3)
+    assert res.category[0] == "C"
+    assert sum(c != "A" for c in res.category[1:]) <= 2
+    assert np.median(np.abs(res.log_odds_ratio[1:])) < 0.15
+    with pytest.raises(ValueError, match="complete"):
+        mantel_haenszel(y, groups, focal="hi")
+    with pytest.raises(ValueError, match="strata"):
+        mantel_haenszel(y, groups, focal="hi", strata=theta)

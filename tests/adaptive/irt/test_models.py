@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adaptive.irt import ItemBank, conditional_standard_error, item_information, probability
+from adaptive.irt import (
+    ItemBank,
+    conditional_standard_error,
+    expected_score,
+    item_information,
+    probability,
+)
 from adaptive.irt.models import category_log_probabilities, test_information
 
 from .helpers import dichotomous_bank, graded_bank
@@ -102,3 +108,22 @@ def test_graded_model_is_finite_at_extreme_thetas(theta):
     assert not np.any(np.isnan(lp))
     assert np.all(np.isfinite(info)) and np.all(info >= 0)
     np.testing.assert_allclose(np.exp(lp).sum(axis=2), 1.0, atol=1e-9)
+
+
+def test_expected_score_weighs_each_category_by_the_fraction_of_the_mark_it_earns():
+    """A numeric item worth 0.1 for a near answer and 1 for the exact one ([0, 0.1, 1]): its
+    expected score is 0.1 P1 + P2, not (P1 + 2 P2) / 2; evenly spaced levels keep the default,
+    and a dichotomous bank with [0, 1] levels is unchanged."""
+    bank = ItemBank(
+        np.array([1.0, 1.2]), np.array([[0.5, -0.5], [0.3, 0.0]]), np.zeros(2), polytomous="gpcm"
+    )
+    theta = np.linspace(-2, 2, 5)
+    p = np.exp(category_log_probabilities(theta, bank))
+    out = expected_score(theta, bank, [[0.0, 0.1, 1.0], [0.0, 0.5, 1.0]])
+    np.testing.assert_allclose(out[:, 0], 0.1 * p[:, 0, 1] + p[:, 0, 2])
+    np.testing.assert_allclose(out[:, 1], expected_score(theta, bank)[:, 1])
+    binary = ItemBank.from_irt(np.ones(2), np.zeros(2))
+    np.testing.assert_allclose(expected_score(theta, binary, [[0.0, 1.0]] * 2),
+                               expected_score(theta, binary))  # fmt: skip
+    with pytest.raises(ValueError, match="one entry per item"):
+        expected_score(theta, bank, [[0.0, 1.0]])
