@@ -42,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "lms/dashboard.html",
         {
-            "roles": sorted(role.value for role in roles),
+            "roles": sorted(role.label for role in roles),
             **dashboard_summary(user=request.user, roles=roles),
         },
     )

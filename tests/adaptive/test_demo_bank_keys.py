@@ -113,9 +113,7 @@ def test_every_demo_practice_item_is_written_in_hindi_too(demo_bank):
     for version in practice:
         english, hindi = version.translation("en"), version.translation("hi")
         assert hindi is not None and hindi.language == "hi", version
-        assert devanagari.search(hindi.stem_html) and devanagari.search(
-            hindi.general_feedback_html
-        )
+        assert devanagari.search(hindi.stem_html) and devanagari.search(hindi.general_feedback_html)
         assert set(hindi.options) == set(english.options) == {o.key for o in version.options.all()}
         for key, text in hindi.options.items():
             assert devanagari.search(text["html"]), (version, key)

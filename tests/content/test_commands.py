@@ -145,9 +145,12 @@ def test_the_hindi_lessons_ask_the_demo_practice_questions_in_hindi_scored_as_in
     version = ItemVersion.objects.get(pk=version_id)
     for option in version.options.all():
         english = bank_api.response_evaluate(item_version=version, answer=option.key, language="en")
-        assert english["score"] == bank_api.response_evaluate(
-            item_version=version, answer=option.key, language="hi"
-        )["score"]
+        assert (
+            english["score"]
+            == bank_api.response_evaluate(item_version=version, answer=option.key, language="hi")[
+                "score"
+            ]
+        )
     right = next(o.key for o in version.options.all() if o.fraction == 1)
     if version.item_type == "multiple_response":
         right = [o.key for o in version.options.all() if o.fraction > 0]

@@ -4,6 +4,7 @@ editor must not show as boxes on a machine without a Devanagari font."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -32,7 +33,7 @@ def test_the_admin_login_page_links_it_too(client):
 def test_the_stylesheet_puts_the_shipped_font_first_in_wagtails_font_stack():
     path = finders.find("lms/admin-devanagari.css")
     assert path, "lms/admin-devanagari.css is not a static file"
-    css = open(path, encoding="utf-8").read()
+    css = Path(path).read_text(encoding="utf-8")
     assert re.search(r'--w-font-sans:\s*"Noto Sans Devanagari",', css)
     fonts = re.findall(r"url\(([^)]+\.woff2)\)", css)
     assert fonts
