@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(StrEnum):
@@ -21,6 +22,21 @@ class Role(StrEnum):
     ASSESSOR = "Assessor"
     LEARNER = "Learner"
     ADMINISTRATOR = "Administrator"
+
+    @property
+    def label(self) -> str:
+        """The role's name in the reader's language (the value is the group's stored name)."""
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.SSC_CURATOR: _("SSC curator"),
+    Role.CONTENT_EDITOR: _("Content editor"),
+    Role.TRAINER: _("Trainer"),
+    Role.ASSESSOR: _("Assessor"),
+    Role.LEARNER: _("Learner"),
+    Role.ADMINISTRATOR: _("Administrator"),
+}
 
 
 _FRAMEWORK_VIEW = [

@@ -42,32 +42,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "lms/dashboard.html",
         {
-            "roles": sorted(role.value for role in roles),
+            "roles": sorted(role.label for role in roles),
             **dashboard_summary(user=request.user, roles=roles),
         },
     )
 
 
 # Error pages (handler403/404/500 and CSRF_FAILURE_VIEW): ours, in the visitor's language, with no
-# stack trace, no exception text and nothing from the database, so that they render even when
-# the database is what failed. The exception is logged by Django, never shown.
+# stack trace and no exception text (Django logs the exception, never shows it). 403, 404 and the
+# CSRF page have a request, so they are drawn in the site's design with its navigation and
+# language switch; the 500 page uses nothing from the request or the database, so that it
+# renders even when the database is what failed.
 
 
-def _error_page(template: str, status: int) -> HttpResponse:
-    return HttpResponse(loader.get_template(template).render(), status=status)
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return render(request, template, status=status)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page("404.html", 404)
+    return _error_page(request, "404.html", 404)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page("403.html", 403)
+    return _error_page(request, "403.html", 403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error_page("500.html", 500)
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return _error_page("403_csrf.html", 403)
+    return _error_page(request, "403_csrf.html", 403)

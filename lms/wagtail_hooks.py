@@ -1,8 +1,11 @@
-"""Admin pages of the project app: batches (``lms.admin_batches``)."""
+"""Admin pages of the project app: batches (``lms.admin_batches``), and the Devanagari font on every
+admin page."""
 
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -30,3 +33,10 @@ class BatchMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_batch_menu_item():
     return BatchMenuItem("Batches", reverse("lms_batch_index"), icon_name="group", order=260)
+
+
+@hooks.register("insert_global_admin_css")
+def devanagari_font_css():
+    """Wagtail's admin fonts have no Devanagari: without this, Hindi titles and bodies in the
+    editor show as boxes on a machine without a Devanagari font."""
+    return format_html('<link rel="stylesheet" href="{}">', static("lms/admin-devanagari.css"))

@@ -98,3 +98,24 @@ def test_always_picking_the_first_option_scores_about_chance(demo_bank, slug):
     # Chance on this bank is about 30 % (a quarter on four options, a half on true/false, nothing
     # on numeric and multiple-response); the old bank gave this strategy 71.5 %.
     assert sum(percents) / len(percents) < 45, percents
+
+
+def test_every_demo_practice_item_is_written_in_hindi_too(demo_bank):
+    """The Hindi course's knowledge checks draw these (issue 13): stem, every option's text and
+    feedback, and the general feedback in Devanagari."""
+    import re
+
+    devanagari = re.compile("[\u0900-\u097f]")
+    practice = ItemVersion.objects.filter(
+        status=ItemStatus.APPROVED, item__purpose=ItemPurpose.PRACTICE
+    ).prefetch_related("translations", "options")
+    assert practice.exists()
+    for version in practice:
+        english, hindi = version.translation("en"), version.translation("hi")
+        assert hindi is not None and hindi.language == "hi", version
+        assert devanagari.search(hindi.stem_html) and devanagari.search(hindi.general_feedback_html)
+        assert set(hindi.options) == set(english.options) == {o.key for o in version.options.all()}
+        for key, text in hindi.options.items():
+            assert devanagari.search(text["html"]), (version, key)
+            if english.options[key].get("feedback_html"):
+                assert devanagari.search(text["feedback_html"]), (version, key)

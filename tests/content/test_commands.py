@@ -106,3 +106,63 @@ def test_every_demo_lesson_shows_practice_questions_from_the_demo_bank(seeds_imp
         html = client.get(lesson.url).content.decode()
         assert html.count('name="token"') == 3, lesson.title  # the blocks ask for three
         assert "No practice questions" not in html
+
+
+def test_the_hindi_lessons_ask_the_demo_practice_questions_in_hindi_scored_as_in_english(
+    seeds_imported, client, settings
+):
+    """A learner who chose Hindi sees every knowledge-check stem and option in Hindi; the same
+    answer gets the same score and the key in either language."""
+    from django.urls import reverse
+
+    from question_bank import api as bank_api
+    from question_bank.models import ItemVersion
+    from tests.content.factories import UserFactory
+
+    call_command("load_demo_bank")
+    call_command("load_demo_content")
+    client.force_login(UserFactory(role=Role.LEARNER))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hi"
+    devanagari = re.compile("[\u0900-\u097f]")
+    for lesson in LessonPage.objects.filter(locale=Locale.get_default()).live():
+        html = client.get(lesson.url).content.decode()
+        stems = re.findall(r'<div class="stem" id="stem-\d+" lang="(\w+)">(.*?)</div>', html)
+        assert len(stems) == 3, lesson.title
+        assert all(lang == "hi" and devanagari.search(text) for lang, text in stems), stems
+        options = re.findall(
+            r'<input type="(?:radio|checkbox)" name="answer" value="[^"]+"[^>]*> ([^<]*)</label>',
+            html,
+        )
+        assert options and all(devanagari.search(text) for text in options), options
+    forms = re.findall(
+        r'data-knowledge-check action="([^"]+)"[^>]*>.*?name="token" value="([^"]*)">'
+        r'<input type="hidden" '
+        r'name="item_version" value="(\d+)"',
+        html,
+        re.S,
+    )
+    action, token, version_id = forms[0]
+    version = ItemVersion.objects.get(pk=version_id)
+    for option in version.options.all():
+        english = bank_api.response_evaluate(item_version=version, answer=option.key, language="en")
+        assert (
+            english["score"]
+            == bank_api.response_evaluate(item_version=version, answer=option.key, language="hi")[
+                "score"
+            ]
+        )
+    right = next(o.key for o in version.options.all() if o.fraction == 1)
+    if version.item_type == "multiple_response":
+        right = [o.key for o in version.options.all() if o.fraction > 0]
+    response = client.post(
+        action,
+        {"token": token, "item_version": version_id, "answer": right},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200, response.content
+    result = response.json()
+    assert float(result["score"]) == 1.0 and result["correct"]
+    assert devanagari.search(result["feedback_html"]), result
+    served_on = LessonPage.objects.get(pk=int(action.strip("/").split("/")[-2]))
+    assert action == reverse("content:knowledge_check", args=[served_on.pk])
+    assert served_on.locale.language_code == "hi"

@@ -63,3 +63,43 @@ def test_the_handlers_are_ours():
     assert urls.handler403 == "lms.views.permission_denied"
     assert urls.handler404 == "lms.views.page_not_found"
     assert urls.handler500 == "lms.views.server_error"
+
+
+LANGUAGE_SWITCH = 'class="language-switch" action="/i18n/setlang/"'
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_404_403_and_csrf_pages_are_in_the_site_design_with_the_language_switch(client, language):
+    client_csrf = Client(enforce_csrf_checks=True)
+    pages = [
+        client.get("/no/such/page/", HTTP_ACCEPT_LANGUAGE=language),
+        client.get("/test-denied/", HTTP_ACCEPT_LANGUAGE=language),
+        client_csrf.post("/accounts/login/", {"username": "a"}, HTTP_ACCEPT_LANGUAGE=language),
+    ]
+    for response in pages:
+        body = response.content.decode()
+        assert LANGUAGE_SWITCH in body, body[:600]
+        assert 'class="site-nav"' in body and 'class="skip" href="#main"' in body
+        assert f'<html lang="{language}">' in body
+
+
+def test_a_signed_in_visitor_keeps_their_navigation_on_the_404(client):
+    from tests.content.factories import Role, UserFactory
+
+    client.force_login(UserFactory(role=Role.LEARNER, full_name="Lata Learner"))
+    body = client.get("/no/such/page/").content.decode()
+    assert "Lata Learner" in body and 'href="/dashboard/"' in body
+
+
+@pytest.mark.parametrize(
+    ("language", "other", "other_title"),
+    [("en", "hi", "कुछ गड़बड़ हो गई"), ("hi", "en", "Something went wrong")],
+)
+def test_the_500_page_is_static_and_says_it_in_both_languages(language, other, other_title):
+    client = Client(raise_request_exception=False)
+    body = client.get("/test-boom/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<html lang="{language}">' in body
+    assert f'lang="{other}"' in body and other_title in body
+    assert "kaushal.css" in body
+    # Nothing that needs the request or the database: no account, no forms, no token.
+    assert "<form" not in body and "csrfmiddlewaretoken" not in body
