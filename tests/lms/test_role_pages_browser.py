@@ -23,6 +23,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from lms.management.commands.demo_setup import DEMO_PASSWORD
+from tests.browser.login import log_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -69,10 +70,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _sign_in(page: Page, demo: dict, username: str) -> None:
-    page.goto(f"{demo['url']}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
+    log_in(page, demo["url"], username, DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
