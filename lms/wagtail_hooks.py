@@ -1,4 +1,5 @@
-"""Admin pages of the project app: batches (``lms.admin_batches``)."""
+"""Admin pages of the project app: batches (``lms.admin_batches``) and the assessor's
+assignment page (``lms.admin_assignments``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 
 from accounts.roles import Role, user_has_role
 
-from . import admin_batches
+from . import admin_assignments, admin_batches
 
 
 @hooks.register("register_admin_urls")
@@ -17,6 +18,11 @@ def register_batch_urls():
         path("batches/", admin_batches.batch_index, name="lms_batch_index"),
         path("batches/new/", admin_batches.batch_create, name="lms_batch_create"),
         path("batches/<int:pk>/", admin_batches.batch_edit, name="lms_batch_edit"),
+        path(
+            "assessment-assign/<int:pk>/",
+            admin_assignments.assessment_assign,
+            name="lms_assessment_assign",
+        ),
     ]
 
 
