@@ -240,8 +240,8 @@ def _centres_and_batches(say) -> list[tuple[Batch, int, float, str]]:
         centres["pune"].administrators.add(centre_admin)
     assessor = User.objects.filter(username="assessor").first()
     if assessor:  # the demo assessor assesses both centres (assigns from their own page)
-        for centre in centres.values():
-            centre.assessors.add(assessor)
+        for assessed in centres.values():
+            assessed.assessors.add(assessor)
     out = []
     today = timezone.localdate()
     for name, centre, trainer, n, mean, weak in BATCHES:
