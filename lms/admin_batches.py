@@ -81,8 +81,8 @@ class CentreTimeField(forms.DateTimeField):
 class AssignmentWindowForm(forms.Form):
     """The window of an assignment: when it opens and closes, attempts, reassessment."""
 
-    opens_at = CentreTimeField()
-    closes_at = CentreTimeField()
+    opens_at = CentreTimeField(label="Opens at (the centre's time)")
+    closes_at = CentreTimeField(label="Closes at (the centre's time)")
     attempts_allowed = forms.IntegerField(min_value=1, max_value=20, initial=1)
     reassessment = forms.ChoiceField(choices=Reassessment.choices, initial=Reassessment.FAILED)
     reassess_after_days = forms.IntegerField(
