@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -92,6 +91,12 @@ class AssessmentForm(WagtailAdminModelForm):
             .values_list("code", "title")
             .distinct()
         ]
+
+    def save(self, commit: bool = True):
+        # The creator manages the assessment (assigns it to batches from the assessor's page).
+        if self.instance.pk is None and getattr(self.for_user, "pk", None):
+            self.instance.created_by = self.for_user
+        return super().save(commit=commit)
 
     def clean_review_after(self) -> str:
         # Optional in the form (scripts and older forms post none): blank keeps answers hidden.
@@ -201,35 +206,22 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _results_export(assessment, table, fmt)
-    with timezone.override(ZoneInfo(table["time_zone"])):
-        return render(
-            request,
-            "adaptive/admin/results.html",
-            {
-                "assessment": assessment,
-                "attempts": [r.attempt for r in table["rows"]],
-                **table,
-                "explanation": MASTERY_EXPLANATION,
-                **_blueprint_summary(assessment),
-            },
-        )
-
-
-def _candidate_zones(assessment: Assessment) -> dict[int, str]:
-    """Each candidate's centre's time zone, through the batch the assessment is assigned to
-    (candidates of a Pune and a Dubai batch sit the same assessment)."""
-    zones: dict[int, str] = {}
-    for user_id, zone in assessment.assignments.filter(
-        batch__memberships__role="learner"
-    ).values_list("batch__memberships__user_id", "batch__centre__time_zone"):
-        zones.setdefault(user_id, zone or settings.TIME_ZONE)
-    return zones
+    # Each row's times are shown in its candidate's centre's zone (the template switches).
+    return render(
+        request,
+        "adaptive/admin/results.html",
+        {
+            "assessment": assessment,
+            "attempts": [r.attempt for r in table["rows"]],
+            **table,
+            "explanation": MASTERY_EXPLANATION,
+            **_blueprint_summary(assessment),
+        },
+    )
 
 
 def _results_export(assessment: Assessment, table: dict, fmt: str) -> HttpResponse:
-    zones = _candidate_zones(assessment)
-    used = {zones.get(row.attempt.user_id, table["time_zone"]) for row in table["rows"]}
-    label = used.pop() if len(used) == 1 else "candidate's centre time"
+    label = table["single_time_zone"] or "candidate's centre time"
     header = ["candidate", "name", "attempt", f"started ({label})",
               f"finished ({label})", "time zone", "time taken", "questions", "marks",
               "theory percent", "passed theory", "theta", "standard_error"]  # fmt: skip
@@ -239,7 +231,7 @@ def _results_export(assessment: Assessment, table: dict, fmt: str) -> HttpRespon
     lines = []
     for row in table["rows"]:
         a = row.attempt
-        zone_name = zones.get(a.user_id, table["time_zone"])
+        zone_name = row.time_zone
         zone = ZoneInfo(zone_name)
         line = [
             a.user.username, row.name, a.number,

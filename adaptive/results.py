@@ -9,6 +9,9 @@ earned / (theory + practical + viva marks of the NOS); the aggregate is the mean
 weighted by each NOS's weightage in the QP (equal weights where the QP gives none). Pass: the
 aggregate reaches the pass percentage. Before any practical mark is entered, the result is the
 theory result and says so.
+
+Times: each row carries its candidate's centre's time zone (the page and the exports show each
+candidate's times in it); a candidate in no batch of the assessment gets the first assignment's.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ from .delivery import pass_percentage
 from .grades import GradeLink, grade_links
 from .models import Assessment, Attempt, NosMark
 
-__all__ = ["NosResult", "ResultRow", "assessment_results_table", "assessment_time_zone"]
+__all__ = [
+    "NosResult",
+    "ResultRow",
+    "assessment_results_table",
+    "assessment_time_zone",
+    "candidate_time_zones",
+]
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class ResultRow:
     passed: bool | None
     includes_practical: bool
     grade_links: list[GradeLink]
+    time_zone: str  # the candidate's centre's, through the batch they sit the assessment in
 
     @property
     def time_taken_text(self) -> str:
@@ -63,6 +73,17 @@ def assessment_time_zone(assessment: Assessment) -> str:
     """The zone of the centre the assessment is assigned at (the first), else the project's."""
     assignment = assessment.assignments.select_related("batch__centre").first()
     return assignment.batch.time_zone if assignment else settings.TIME_ZONE
+
+
+def candidate_time_zones(assessment: Assessment) -> dict[int, str]:
+    """Each candidate's centre's time zone, through the batch the assessment is assigned to
+    (candidates of a Pune and a Dubai batch sit the same assessment)."""
+    zones: dict[int, str] = {}
+    for user_id, zone in assessment.assignments.filter(
+        batch__memberships__role="learner"
+    ).values_list("batch__memberships__user_id", "batch__centre__time_zone"):
+        zones.setdefault(user_id, zone or settings.TIME_ZONE)
+    return zones
 
 
 def _nos_marks(pack: QualificationPack | None, scoped: list[str]) -> list[dict]:
@@ -106,6 +127,8 @@ def assessment_results_table(*, assessment: Assessment) -> dict:
     )
     marks = {(m.user_id, m.nos_code): m for m in NosMark.objects.filter(assessment=assessment)}
     links = grade_links([a for a in attempts if a.finished_at is not None])
+    default_zone = assessment_time_zone(assessment)
+    zones = candidate_time_zones(assessment)
     rows = []
     for attempt in attempts:
         subs = {s["nos_code"]: s for s in attempt.subscores or []}
@@ -152,6 +175,7 @@ def assessment_results_table(*, assessment: Assessment) -> dict:
                 else aggregate >= cut,
                 includes_practical=any_practical,
                 grade_links=links.get(attempt.pk, []),
+                time_zone=zones.get(attempt.user_id, default_zone),
             )
         )
     return {
@@ -159,5 +183,13 @@ def assessment_results_table(*, assessment: Assessment) -> dict:
         "nos_codes": [n["code"] for n in nos_rows],
         "nos_rows": nos_rows,
         "pass_percentage": cut,
-        "time_zone": assessment_time_zone(assessment),
+        "time_zone": default_zone,
+        # One zone for every row, or "" when candidates sit at centres in different zones.
+        "single_time_zone": _single({r.time_zone for r in rows}, default_zone),
     }
+
+
+def _single(zones: set[str], default: str) -> str:
+    if not zones:
+        return default
+    return zones.pop() if len(zones) == 1 else ""

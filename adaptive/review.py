@@ -12,13 +12,14 @@ The per-PC feedback reveals no key (only how the candidate did per PC), so it is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from question_bank.api import item_for_learner, response_evaluate
+from question_bank.api import item_for_learner, response_evaluate, response_review_parts
 
 from .models import Attempt, ReviewAfter
 from .selectors import assignments_for_candidate
@@ -66,6 +67,17 @@ class ReviewOption:
 
 
 @dataclass(frozen=True)
+class ReviewPart:
+    """One part of an answer given part by part: a matching premise, an ordering position, a
+    cloze gap, with what the candidate gave and the key (HTML-safe)."""
+
+    label_html: str
+    given_html: str
+    key_html: str
+    right: bool
+
+
+@dataclass(frozen=True)
 class ReviewQuestion:
     number: int
     stem_html: str
@@ -77,6 +89,7 @@ class ReviewQuestion:
     correct: bool
     feedback_html: str
     pc_code: str
+    parts: list[ReviewPart] = field(default_factory=list)
 
 
 def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQuestion]:
@@ -110,22 +123,42 @@ def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQues
             )
             for key in order
         ]
+        parts = [
+            ReviewPart(**part)
+            for part in response_review_parts(
+                item_version=version, answer=answer, language=shown["language"]
+            )
+        ]
+        if parts:  # read part by part below, not as a list of option keys
+            options = []
         pc = response.item.performance_criterion
         questions.append(
             ReviewQuestion(
                 number=number,
-                stem_html=shown["stem_html"],
+                stem_html=shown["stem_html"] or _gaps_marked(shown),
                 language=shown["language"],
                 item_type=shown["type"],
                 options=options,
-                answer_text="" if options else ", ".join(str(a) for a in given),
-                key_text="" if options else ", ".join(sorted(str(k) for k in keys)),
+                answer_text="" if options or parts else ", ".join(str(a) for a in given),
+                key_text="" if options or parts else ", ".join(sorted(str(k) for k in keys)),
                 correct=response.is_correct,
                 feedback_html=evaluated["feedback_html"],
                 pc_code=pc.code if pc else "",
+                parts=parts,
             )
         )
     return questions
+
+
+def _gaps_marked(shown: dict) -> str:
+    """A cloze stem (shown as segments around its gaps) with each gap numbered in place, so
+    the gaps listed below can be found in the sentence."""
+    html = []
+    for segment in shown.get("segments", []):
+        html.append(segment["html"])
+        if segment.get("part"):
+            html.append(f'<span class="gap">[{escape(segment["part"]["index"])}]</span>')
+    return "".join(html)
 
 
 @dataclass(frozen=True)

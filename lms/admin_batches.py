@@ -6,7 +6,7 @@ centre's time zone. Thin: the writes are ``lms.services``; who sees which batch 
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from datetime import UTC
 
 from django import forms
 from django.contrib import messages
@@ -66,10 +66,23 @@ class EnrolForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
-    assessment = forms.ModelChoiceField(Assessment.objects.filter(is_active=True))
-    opens_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    closes_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+class CentreTimeField(forms.DateTimeField):
+    """A date and time as typed, with no zone: ``lms.services`` reads it in the zone of each
+    batch's centre (one form may assign batches in Pune and in Dubai)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            moment = super().to_python(value)
+        return None if moment is None else timezone.make_naive(moment, UTC)
+
+
+class AssignmentWindowForm(forms.Form):
+    """The window of an assignment: when it opens and closes, attempts, reassessment."""
+
+    opens_at = CentreTimeField(label="Opens at (the centre's time)")
+    closes_at = CentreTimeField(label="Closes at (the centre's time)")
     attempts_allowed = forms.IntegerField(min_value=1, max_value=20, initial=1)
     reassessment = forms.ChoiceField(choices=Reassessment.choices, initial=Reassessment.FAILED)
     reassess_after_days = forms.IntegerField(
@@ -83,6 +96,13 @@ class AssignForm(forms.Form):
 
     def clean_reassess_after_days(self) -> int:
         return self.cleaned_data.get("reassess_after_days") or 0
+
+
+class AssignForm(AssignmentWindowForm):
+    """The batch page's: one assessment for this batch."""
+
+    assessment = forms.ModelChoiceField(Assessment.objects.filter(is_active=True))
+    field_order = ["assessment"]
 
 
 def _require_batch_staff(request: HttpRequest) -> None:
@@ -116,7 +136,6 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The batch, its learners (search, bulk add, roster CSV, remove) and its assessments."""
     _require_batch_staff(request)
     batch = get_object_or_404(batches_visible_to(request.user).select_related("centre"), pk=pk)
-    zone = ZoneInfo(batch.time_zone)
     trainer = batch.memberships.filter(role=BatchMembership.Role.TRAINER).first()
     initial = {
         "name": batch.name,
@@ -129,17 +148,15 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     form = BatchForm(request.POST if action == "save" else None, user=request.user, initial=initial)
     enrol = EnrolForm(request.POST if action == "enrol" else None, request.FILES or None)
-    with timezone.override(zone):  # windows are typed in the centre's time
-        assign = AssignForm(request.POST if action == "assign" else None)
-        if action == "assign" and assign.is_valid():
-            try:
-                services.batch_assessment_assign(
-                    batch=batch, user=request.user, **assign.cleaned_data
-                )
-                messages.success(request, f"{assign.cleaned_data['assessment']} assigned.")
-                return redirect("lms_batch_edit", pk=batch.pk)
-            except ValidationError as exc:
-                assign.add_error(None, exc)
+    # Windows are typed in the centre's time: the service reads them in the batch's zone.
+    assign = AssignForm(request.POST if action == "assign" else None)
+    if action == "assign" and assign.is_valid():
+        try:
+            services.batch_assessment_assign(batch=batch, user=request.user, **assign.cleaned_data)
+            messages.success(request, f"{assign.cleaned_data['assessment']} assigned.")
+            return redirect("lms_batch_edit", pk=batch.pk)
+        except ValidationError as exc:
+            assign.add_error(None, exc)
     if action == "save" and form.is_valid():
         try:
             services.batch_save(batch=batch, **form.cleaned_data)

@@ -4,6 +4,11 @@ history. Mastery is ``adaptive.mastery`` (one measure everywhere); this module a
 
 Who sees which batch: administrators every batch; centre administrators the batches of their
 centres; trainers the batches they train (an active trainer membership). Nobody else any.
+
+Who assigns which assessment to which batch from the assessor's page: administrators any active
+assessment to any batch; an assessor the active assessments they manage (those they created,
+and those already assigned at a centre they assess) to the batches of the centres they assess
+(``TrainingCentre.assessors``), trained for the assessment's QP (or for no QP yet).
 """
 
 from __future__ import annotations
@@ -14,19 +19,21 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import Role, user_has_role
 from adaptive.mastery import NosMastery, mastery_pass_mark, mastery_per_nos
-from adaptive.models import Attempt
+from adaptive.models import Assessment, Attempt
 from lti.models import Batch, BatchMembership
 from question_bank.models import QualificationPack
 
 HISTOGRAM_BINS = 10  # 0-10 %, ..., 90-100 % of theory marks expected
 
 __all__ = [
-    "BatchReport",
-    "batch_report",
-    "batches_visible_to",
     "AssessmentGlance",
     "AssignmentStatus",
     "BatchGlance",
+    "BatchReport",
+    "assessments_managed_by",
+    "batch_report",
+    "batches_assessable_by",
+    "batches_visible_to",
     "dashboard_summary",
     "learner_history",
 ]
@@ -45,6 +52,35 @@ def batches_visible_to(user) -> QuerySet[Batch]:
         )
         | Q(centre__administrators=user)
     ).distinct()
+
+
+def assessments_managed_by(user) -> QuerySet[Assessment]:
+    """Active assessments ``user`` may assign (see the module doc)."""
+    active = Assessment.objects.filter(is_active=True)
+    if user_has_role(user, Role.ADMINISTRATOR):
+        return active
+    if not user_has_role(user, Role.ASSESSOR):
+        return Assessment.objects.none()
+    return active.filter(
+        Q(created_by=user) | Q(assignments__batch__centre__assessors=user)
+    ).distinct()
+
+
+def batches_assessable_by(user, *, assessment: Assessment | None = None) -> QuerySet[Batch]:
+    """Batches ``user`` may assign assessments to; with ``assessment``, only those trained for
+    its QP (or for no QP yet)."""
+    if user_has_role(user, Role.ADMINISTRATOR):
+        batches = Batch.objects.all()
+    elif user_has_role(user, Role.ASSESSOR):
+        batches = Batch.objects.filter(centre__assessors=user).distinct()
+    else:
+        return Batch.objects.none()
+    if assessment is not None:
+        batches = batches.filter(
+            Q(qualification_pack_code=assessment.qualification_pack_code)
+            | Q(qualification_pack_code="")
+        )
+    return batches
 
 
 def batch_pack(batch: Batch) -> QualificationPack | None:
@@ -268,7 +304,7 @@ def _assessment_glance() -> list[AssessmentGlance]:
     from django.db.models import Count
 
     from adaptive.marking import HAND_MARKED_TYPES
-    from adaptive.models import Assessment, Response
+    from adaptive.models import Response
     from lti.models import LaunchTarget, ScorePost
 
     counted = Q(attempts__is_preview=False)
@@ -343,6 +379,7 @@ def dashboard_summary(*, user, roles: set[Role]) -> dict:
         out["batches"] = _batch_glance(user)
     if Role.ASSESSOR in roles or Role.ADMINISTRATOR in roles:
         out["assessments"] = _assessment_glance()
+        out["assignable_ids"] = set(assessments_managed_by(user).values_list("pk", flat=True))
     if Role.SSC_CURATOR in roles or Role.ADMINISTRATOR in roles:
         out.update(_bank_glance())
     return out

@@ -1,6 +1,7 @@
 """Writes behind the batch pages of the admin: a batch with its centre, QP, dates and trainer;
 enrolling learners by name, username or email, in bulk or from a roster CSV; assigning an
-assessment to a batch with its window. The views (``lms.admin_batches``) only call these.
+assessment to a batch (or, from the assessor's page, to several batches) with its window. The
+views (``lms.admin_batches``, ``lms.admin_assignments``) only call these.
 
 Roster CSV: a header row with ``full_name`` and at least one of ``username``/``email``; a row
 matching an existing user (by username, else email) enrols them, any other row creates a learner
@@ -13,10 +14,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
@@ -25,7 +28,9 @@ from adaptive.models import Assessment, AssessmentAssignment
 from lti.models import Batch, BatchMembership, TrainingCentre
 
 __all__ = [
+    "AssignResult",
     "EnrolResult",
+    "assessment_batches_assign",
     "batch_assessment_assign",
     "batch_learners_enrol",
     "batch_roster_import",
@@ -174,6 +179,61 @@ def batch_roster_import(*, batch: Batch, data: bytes) -> EnrolResult:
     return result
 
 
+def _centre_time(batch: Batch, moment: datetime) -> datetime:
+    """A window typed as a wall-clock time (naive) is the batch's centre's time; an aware
+    datetime is kept as it is."""
+    if timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, ZoneInfo(batch.time_zone))
+
+
+def _assign(
+    *,
+    batch: Batch,
+    assessment: Assessment,
+    opens_at: datetime,
+    closes_at: datetime,
+    attempts_allowed: int,
+    reassessment: str,
+    reassess_after_days: int,
+    user,
+) -> tuple[AssessmentAssignment, bool]:
+    if reassess_after_days < 0:
+        raise ValidationError("The days to wait before a reassessment cannot be negative.")
+    opens_at, closes_at = _centre_time(batch, opens_at), _centre_time(batch, closes_at)
+    if closes_at <= opens_at:
+        raise ValidationError("The window must close after it opens.")
+    if batch.qualification_pack_code and assessment.qualification_pack_code != (
+        batch.qualification_pack_code
+    ):
+        raise ValidationError(
+            f"{assessment} assesses {assessment.qualification_pack_code}; {batch} is "
+            f"trained for {batch.qualification_pack_code}."
+        )
+    # One row per assessment and batch (a unique constraint): a second submit of the same form
+    # re-times the assignment instead of making another.
+    return AssessmentAssignment.objects.update_or_create(
+        assessment=assessment,
+        batch=batch,
+        defaults={
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "attempts_allowed": attempts_allowed,
+            "reassessment": reassessment,
+            "reassess_after_days": reassess_after_days,
+        },
+        create_defaults={
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "attempts_allowed": attempts_allowed,
+            "reassessment": reassessment,
+            "reassess_after_days": reassess_after_days,
+            "created_by": user if getattr(user, "pk", None) else None,
+        },
+    )
+
+
+@transaction.atomic
 def batch_assessment_assign(
     *,
     batch: Batch,
@@ -185,28 +245,56 @@ def batch_assessment_assign(
     reassess_after_days: int = 0,
     user=None,
 ) -> AssessmentAssignment:
-    """Assign (or re-time) an assessment for a batch."""
-    if reassess_after_days < 0:
-        raise ValidationError("The days to wait before a reassessment cannot be negative.")
-    if closes_at <= opens_at:
-        raise ValidationError("The window must close after it opens.")
-    if batch.qualification_pack_code and assessment.qualification_pack_code != (
-        batch.qualification_pack_code
-    ):
-        raise ValidationError(
-            f"{assessment} assesses {assessment.qualification_pack_code}; this batch is "
-            f"trained for {batch.qualification_pack_code}."
-        )
-    assignment, _ = AssessmentAssignment.objects.update_or_create(
-        assessment=assessment,
+    """Assign (or re-time) an assessment for a batch. Naive ``opens_at``/``closes_at`` are
+    times at the batch's centre (what a trainer or assessor types)."""
+    assignment, _ = _assign(
         batch=batch,
-        defaults={
-            "opens_at": opens_at,
-            "closes_at": closes_at,
-            "attempts_allowed": attempts_allowed,
-            "reassessment": reassessment,
-            "reassess_after_days": reassess_after_days,
-            "created_by": user if getattr(user, "pk", None) else None,
-        },
+        assessment=assessment,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        attempts_allowed=attempts_allowed,
+        reassessment=reassessment,
+        reassess_after_days=reassess_after_days,
+        user=user,
     )
     return assignment
+
+
+@dataclass
+class AssignResult:
+    created: list[AssessmentAssignment] = field(default_factory=list)
+    retimed: list[AssessmentAssignment] = field(default_factory=list)
+
+
+@transaction.atomic
+def assessment_batches_assign(
+    *,
+    assessment: Assessment,
+    batches: list[Batch],
+    opens_at: datetime,
+    closes_at: datetime,
+    attempts_allowed: int,
+    reassessment: str,
+    reassess_after_days: int = 0,
+    user=None,
+) -> AssignResult:
+    """Assign one assessment to several batches with one window, typed as wall-clock times
+    that each batch reads in its own centre's zone (09:00 is 09:00 in Pune and in Dubai).
+    All batches or none: a batch the assessment cannot be set for stops the lot, saying which.
+    Who may assign what to which batch is the caller's check (``lms.selectors``)."""
+    if not batches:
+        raise ValidationError("Tick at least one batch.")
+    result = AssignResult()
+    for batch in batches:
+        assignment, created = _assign(
+            batch=batch,
+            assessment=assessment,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            attempts_allowed=attempts_allowed,
+            reassessment=reassessment,
+            reassess_after_days=reassess_after_days,
+            user=user,
+        )
+        (result.created if created else result.retimed).append(assignment)
+    return result

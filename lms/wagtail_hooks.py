@@ -1,5 +1,5 @@
-"""Admin pages of the project app: batches (``lms.admin_batches``), and the Devanagari font on every
-admin page."""
+"""Admin pages of the project app: batches (``lms.admin_batches``), the assessor's assignment
+page (``lms.admin_assignments``), and the Devanagari font on every admin page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from wagtail.admin.menu import MenuItem
 
 from accounts.roles import Role, user_has_role
 
-from . import admin_batches
+from . import admin_assignments, admin_batches
 
 
 @hooks.register("register_admin_urls")
@@ -20,6 +20,11 @@ def register_batch_urls():
         path("batches/", admin_batches.batch_index, name="lms_batch_index"),
         path("batches/new/", admin_batches.batch_create, name="lms_batch_create"),
         path("batches/<int:pk>/", admin_batches.batch_edit, name="lms_batch_edit"),
+        path(
+            "assessment-assign/<int:pk>/",
+            admin_assignments.assessment_assign,
+            name="lms_assessment_assign",
+        ),
     ]
 
 

@@ -140,7 +140,8 @@ class LaunchTarget(models.Model):
 
 class TrainingCentre(models.Model):
     """A training centre: batches are trained there, and its times (assessment windows,
-    results) are shown in its time zone. Centre administrators manage its batches."""
+    results) are shown in its time zone. Centre administrators manage its batches; its assessors
+assign assessments to them."""
 
     name = models.CharField(max_length=300)
     code = models.SlugField(max_length=64, unique=True)
@@ -152,6 +153,12 @@ class TrainingCentre(models.Model):
     )
     administrators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="administered_centres"
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assessed_centres",
+        help_text=_("Assessors who may assign assessments to this centre's batches."),
     )
 
     class Meta:

@@ -42,6 +42,7 @@ __all__ = [
     "item_type_spec",
     "qualification_pack_nos",
     "response_evaluate",
+    "response_review_parts",
 ]
 
 
@@ -167,3 +168,14 @@ def response_evaluate(*, item_version: ItemVersion, answer, language: str = "en"
         "option_feedback": option_feedback,
         "correct_keys": correct_keys,
     }
+
+
+def response_review_parts(*, item_version: ItemVersion, answer, language: str = "en") -> list[dict]:
+    """The answer beside the key, part by part (matching, ordering, cloze; empty for the other
+    types), in ``language`` where the item has it. It carries the key: only for a review the
+    assessment allows (``adaptive.review``)."""
+    translation = item_version.translation(language)
+    spec = item_type_spec(item_version.item_type)
+    return spec.review_parts(
+        item_content_of(item_version), translation.language if translation else language, answer
+    )

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from adaptive.models import Attempt, Response
+from tests.browser.login import log_in
 from tests.question_bank.factories import user_in
 
 from .assessment_factories import assessment_make, assigned_to
@@ -17,10 +18,7 @@ from .assessment_factories import assessment_make, assigned_to
 @pytest.mark.django_db(transaction=True)
 def test_a_chosen_but_unsubmitted_answer_survives_a_reload(live_server, page, small_bank):
     assigned_to(assessment_make(time_limit_minutes=30), user_in(Role.LEARNER, username="meera"))
-    page.goto(f"{live_server.url}/accounts/login/?next=/assess/asc-theory/")
-    page.fill("input[name=username]", "meera")
-    page.fill("input[name=password]", "pw-12345-long")
-    page.click("form:has(input[name=password]) button[type=submit]")
+    log_in(page, live_server.url, "meera", "pw-12345-long", next_path="/assess/asc-theory/")
     page.get_by_role("button", name="Start the assessment").click()
     radios = page.locator("#answer-form input[name=answer]")
     expect(radios.first).to_be_visible()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from adaptive.models import CalibrationRun
+from tests.browser.login import log_in
 from tests.question_bank.factories import user_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,10 +26,7 @@ def test_run_page_follows_a_running_calibration_to_its_end(live_server, page, as
         stage="calibrating 120 items from 900 persons",
         requested_by=curator,
     )
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "chitra")
-    page.fill("input[name=password]", "pw-12345-long")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "chitra", "pw-12345-long", login_path="/admin/login/")
     page.goto(f"{live_server.url}/admin/calibration/runs/{run.pk}/")
     expect(page.locator("#calibration-bar")).to_have_attribute("value", "40")
     expect(page.locator("#calibration-status")).to_contain_text("calibrating 120 items")

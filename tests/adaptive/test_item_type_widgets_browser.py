@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.test import Client
 
 from adaptive.models import Attempt, Response
+from tests.browser.login import signed_in_context
 
 from .assessment_factories import assessment_make, assign
 from .test_item_type_delivery import cloze, essay, matching, numeric, ordering, short_answer
@@ -23,13 +23,8 @@ TYPES = {"short_answer": short_answer, "numeric": numeric, "matching": matching,
 
 
 def _signed_in_page(chromium, live_server, user, *, width: int, javascript: bool = True):
-    client = Client()
-    client.force_login(user)
-    context = chromium.new_context(
-        viewport={"width": width, "height": 900}, java_script_enabled=javascript
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    context = signed_in_context(
+        chromium, live_server.url, user, width=width, java_script_enabled=javascript
     )
     page = context.new_page()
     page.set_default_timeout(15_000)

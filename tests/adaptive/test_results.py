@@ -110,7 +110,10 @@ def test_previews_are_not_in_the_results(client, finished):
     assert len(assessment_results_table(assessment=assessment)["rows"]) == 1
 
 
-def test_exports_give_each_candidate_the_time_of_their_own_centre(client, finished):
+@pytest.fixture
+def two_centres(finished):
+    """The Pune candidate of ``finished`` and Dara of a Dubai batch, who started and finished at
+    the same instants (03:30 and 03:42 UTC)."""
     from lti.models import Batch, BatchMembership, TrainingCentre
 
     assessment, candidate = finished
@@ -129,6 +132,11 @@ def test_exports_give_each_candidate_the_time_of_their_own_centre(client, finish
         raw_score=2.6666667, max_score=4,
     )  # fmt: skip
     Attempt.objects.filter(user=abroad).update(started_at=first.started_at)
+    return assessment, candidate
+
+
+def test_exports_give_each_candidate_the_time_of_their_own_centre(client, two_centres):
+    assessment, candidate = two_centres
     client.force_login(user_in(Role.ASSESSOR))
     url = f"/admin/assessment-results/{assessment.pk}/"
     header, *lines = client.get(url, {"format": "csv"}).content.decode().strip().splitlines()
@@ -138,3 +146,30 @@ def test_exports_give_each_candidate_the_time_of_their_own_centre(client, finish
     assert rows[str(candidate)][started].endswith("09:00")  # 03:30 UTC in Asia/Kolkata
     assert rows["Dara Dubai"][started].endswith("07:30")  # and in Asia/Dubai
     assert rows["Dara Dubai"]["time zone"] == "Asia/Dubai" and rows["Dara Dubai"]["marks"] == "2.67"
+
+
+def _page_rows(html: str) -> list[str]:
+    """The text of each row of the page's results table (tags stripped)."""
+    import re
+
+    body = html.split('aria-label="Attempts"', 1)[1].split("</table>", 1)[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in body.split("<tr>")[2:]]
+
+
+def test_the_results_page_shows_each_candidate_in_their_own_centres_time(client, two_centres):
+    assessment, _ = two_centres
+    client.force_login(user_in(Role.ASSESSOR))
+    html = client.get(f"/admin/assessment-results/{assessment.pk}/").content.decode()
+    (dubai,) = [row for row in _page_rows(html) if "Dara Dubai" in row]
+    (pune,) = [row for row in _page_rows(html) if "Dara Dubai" not in row]
+    # Finished 03:42 UTC: 09:12 in Pune, 07:42 in Dubai; each row names its zone.
+    assert "09:12 Asia/Kolkata" in pune and "07:42" not in pune
+    assert "07:42 Asia/Dubai" in dubai
+    assert "times in each candidate's centre's time zone" in html
+
+
+def test_the_results_page_names_the_one_zone_when_every_candidate_shares_it(client, finished):
+    assessment, _ = finished
+    client.force_login(user_in(Role.ASSESSOR))
+    html = client.get(f"/admin/assessment-results/{assessment.pk}/").content.decode()
+    assert "times in Asia/Kolkata" in html and "09:12" in html

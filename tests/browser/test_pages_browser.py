@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -26,6 +25,7 @@ from tests.adaptive.assessment_factories import (
     shown_value,
     small_bank,
 )
+from tests.browser.login import signed_in_context
 from tests.question_bank.factories import asc_q0202, user_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -97,14 +97,8 @@ def world(small_bank):
 
 
 def _logged_in_context(chromium, live_server, user, size):
-    client = Client()
-    client.force_login(user)
     width, height = size
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context
+    return signed_in_context(chromium, live_server.url, user, width=width, height=height)
 
 
 def _check_page(page, url: str) -> list[str]:

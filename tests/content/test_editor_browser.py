@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from content.services import LessonTags, course_create, lesson_create_or_update
+from tests.browser.login import log_in
 from tests.browser.screens import OVERFLOW, SIZES
 
 from .factories import Role, UserFactory, approved_item_create, framework_build
@@ -47,10 +48,7 @@ def test_editor_creates_a_lesson_from_coverage_and_previews_its_check(live_serve
     UserFactory(username="esha", role=Role.CONTENT_EDITOR)
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "esha")
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "esha", "pw-for-tests-1", login_path="/admin/login/")
 
     page.goto(f"{live_server.url}/admin/content/coverage/{qualification_pack.pk}/")
     ku2 = nos.knowledge_items.get(code="KU2")

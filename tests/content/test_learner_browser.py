@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from content.services import LessonTags, course_create, lesson_create_or_update
+from tests.browser.login import log_in
 
 from .factories import Role, UserFactory, approved_item_create, framework_build
 
@@ -47,9 +48,7 @@ def _log_in(page, base_url, next_path):
     UserFactory(username="lata", role=Role.LEARNER)
     page.goto(f"{base_url}{next_path}")
     expect(page).to_have_url(f"{base_url}/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill("lata")
-    page.get_by_label("Password").fill("pw-for-tests-1")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, base_url, "lata", "pw-for-tests-1", next_path=next_path)
 
 
 def test_learner_studies_a_lesson_answers_a_check_and_sees_progress(

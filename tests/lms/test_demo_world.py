@@ -61,7 +61,7 @@ def test_every_demo_account_lands_on_a_page_with_something_in_it(client, demo):
         "trainer2": ["Dubai weekend batch 2026-1"],
         "centre": ["Pune morning batch 2026-A"],
         "learner": ["adaptive theory test", "Asia/Kolkata"],
-        "assessor": ["results", "preview"],
+        "assessor": ["results", "preview", "assign to batches"],
         "curator": ["calibrated items", "flagged"],
         "admin": ["Dubai weekend batch 2026-1", "results"],
     }

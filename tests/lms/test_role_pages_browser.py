@@ -23,6 +23,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from lms.management.commands.demo_setup import DEMO_PASSWORD
+from tests.browser.login import log_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -69,10 +70,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _sign_in(page: Page, demo: dict, username: str) -> None:
-    page.goto(f"{demo['url']}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
+    log_in(page, demo["url"], username, DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
@@ -132,6 +130,13 @@ def test_assessor_sees_results_with_names_and_marks(page, demo):
     expect(page.locator("table[aria-label=Attempts]")).to_contain_text("Lata Learner")
     expect(page.locator("table[aria-label=Attempts] thead")).to_contain_text("ASC/N0001")
     _photograph(page, demo, "assessor-results")
+    # The assessor assigns from their own page: the demo batches of both centres are offered.
+    page.get_by_role("link", name="Assign to batches").click()
+    expect(page.get_by_label("Dubai weekend batch 2026-1", exact=False)).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Batches this assessment is assigned to")
+    ).to_contain_text("Asia/Dubai")
+    _photograph(page, demo, "assessor-assign")
 
 
 def test_curator_sees_calibrated_items_and_why_a_bank_cannot_be_calibrated(page, demo):

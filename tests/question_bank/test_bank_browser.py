@@ -13,6 +13,7 @@ from accounts.roles import Role, user_assign_role
 from adaptive.services import attempt_start, response_record
 from adaptive.tasks import item_statistics_compute
 from question_bank.models import Item
+from tests.browser.login import log_in
 
 from .factories import ASC, content_single, item_make, seed_import, user_in
 
@@ -22,10 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "curator-pass-123")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, username, "curator-pass-123", login_path="/admin/login/")
 
 
 def _curator(username: str) -> User:

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from question_bank.items.content import OptionText
 from question_bank.items.services import item_edit
+from tests.browser.login import log_in
 from tests.browser.screens import OVERFLOW, SIZES
 from tests.question_bank.factories import asc_q0202, content_single, item_make, user_in  # noqa: F401
 
@@ -39,10 +40,7 @@ def test_bank_list_preview_and_diff_fit_the_screen(live_server, page, asc_q0202,
     item_edit(item=item, user=curator, content=changed)
     width, height = SIZES[size]
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "chitra")
-    page.fill("input[name=password]", "pw-12345-long")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "chitra", "pw-12345-long", login_path="/admin/login/")
 
     for name, path, visible in (
         ("list", "/admin/items/", "Whom do you ask about a task"),

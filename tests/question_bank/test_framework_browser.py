@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.roles import Role, user_assign_role
+from tests.browser.login import log_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -19,10 +20,7 @@ def test_curator_uploads_a_qp_reads_the_report_and_browses_to_a_pc(live_server, 
     curator = User.objects.create_user("chitra", password="curator-pass-123")
     user_assign_role(user=curator, role=Role.SSC_CURATOR)
 
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "chitra")
-    page.fill("input[name=password]", "curator-pass-123")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "chitra", "curator-pass-123", login_path="/admin/login/")
     page.goto(f"{live_server.url}/admin/framework/")
     page.click("text=Import documents")
     page.set_input_files("input[type=file]", str(seeds_dir / "000_11998c2bd16f104f.txt"))

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from question_bank.models import Item
+from tests.browser.login import log_in
 from tests.question_bank.factories import asc_q0202, user_in  # noqa: F401  (fixture)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,10 +40,7 @@ def test_curator_formats_a_stem_and_inserts_an_image(live_server, page, asc_q020
     user_in(Role.SSC_CURATOR, username="chitra")
     image = tmp_path / "gauge.png"
     _png(image)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "chitra")
-    page.fill("input[name=password]", "pw-12345-long")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "chitra", "pw-12345-long", login_path="/admin/login/")
     page.goto(f"{live_server.url}/admin/items/new/?qp=ASC/Q0202")
 
     pc_select = page.locator("select[name=performance_criterion]")

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from question_bank.models import Item
+from tests.browser.login import log_in
 from tests.question_bank.factories import asc_q0202, user_in  # noqa: F401  (fixture)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -24,10 +25,7 @@ SHOTS = os.environ.get("CURATOR_SHOTS", "")
 
 def _log_in(page, live_server) -> None:
     user_in(Role.SSC_CURATOR, username="chitra")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "chitra")
-    page.fill("input[name=password]", "pw-12345-long")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "chitra", "pw-12345-long", login_path="/admin/login/")
 
 
 def _form_height(page) -> int:

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.roles import Role, user_assign_role
 from question_bank.interchange import jobs
 from question_bank.models import Item
+from tests.browser.login import log_in
 
 from .factories import seed_import
 
@@ -27,10 +28,7 @@ SHOTS = Path("/tmp/interchange-shots")
 def _login(page, live_server) -> User:
     curator = User.objects.create_user("chitra", password="curator-pass-123")
     user_assign_role(user=curator, role=Role.SSC_CURATOR)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "chitra")
-    page.fill("input[name=password]", "curator-pass-123")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, "chitra", "curator-pass-123", login_path="/admin/login/")
     return curator
 
 

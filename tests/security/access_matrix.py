@@ -103,6 +103,10 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "lms_batch_index": Expect(TRAINERS, path="/admin/batches/"),
     "lms_batch_create": Expect(TRAINERS, path="/admin/batches/new/"),
     "lms_batch_edit": Expect(TRAINERS, path="/admin/batches/{own_batch}/"),
+    # The assessor's assignment page (lms/admin_assignments.py): an assessment they manage.
+    "lms_assessment_assign": Expect(
+        ASSESSMENT_ADMINS, path="/admin/assessment-assign/{assessment_pk}/"
+    ),
     "my_mastery": Expect(SIGNED_IN),
     # --- LTI (lti/urls.py). Launch-id and token endpoints are requested with ids that do not
     # exist: nobody may get anything from them (their deep checks: tests/security/test_lti_*).

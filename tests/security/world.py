@@ -125,7 +125,12 @@ def build() -> World:
     )
     lesson_complete(user=world.other_learner, lesson=world.lesson)
 
-    theory = assessment_make(slug="sec-theory", title="Security theory", max_attempts=3)
+    theory = assessment_make(
+        slug="sec-theory",
+        title="Security theory",
+        max_attempts=3,
+        created_by=world.users[Role.ASSESSOR.value],  # the assessor manages it
+    )
     second = assessment_make(slug="sec-second", title="Second paper", delivery=Delivery.LOFT)
     world.assessment_slug = theory.slug
 

@@ -57,6 +57,15 @@ class ItemTypeSpec:
         first). ValueError, with a sentence for the candidate, for an empty or impossible post."""
         raise NotImplementedError
 
+    def review_parts(
+        self, content: ItemContent, language: str, response: Any
+    ) -> list[dict[str, Any]]:
+        """The candidate's answer next to the key, part by part, as a person reads them, for
+        the review after an attempt (shown only where the assessment allows it): each part is
+        ``{"label_html", "given_html", "key_html", "right"}``, HTML-safe. Empty for types
+        whose answer is a set of options or one value (the review marks those itself)."""
+        return []
+
     def shuffle_view(self, view: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         """``learner_view``'s data in this showing's order (lists whose stored order would
         give the key away: matching's answers, cloze choices). The options themselves are

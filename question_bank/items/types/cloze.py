@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.html import escape
+
 from .base import ItemTypeSpec, form_value
 from .short_answer import answer_matches
 
@@ -136,3 +138,28 @@ class Cloze(ItemTypeSpec):
             Decimal(0),
         )
         return earned / total if total else Decimal(0)
+
+    def review_parts(self, content, language, response):
+        """Gap by gap: what the candidate wrote or chose and the answers accepted in full."""
+        given = response if isinstance(response, dict) else {}
+        parts = []
+        for i, part in enumerate(content.type_data.get("parts", []), start=1):
+            written = str(given.get(str(i), given.get(i, "")))
+            accepted = [a["text"] for a in part["answers"] if Decimal(str(a["fraction"])) == 1]
+            if part["kind"] == "numerical":
+                accepted = [
+                    f"{a['text']} ± {a['tolerance']}"
+                    if a.get("tolerance") and Decimal(str(a["tolerance"])) != 0
+                    else a["text"]
+                    for a in part["answers"]
+                    if Decimal(str(a["fraction"])) == 1
+                ]
+            parts.append(
+                {
+                    "label_html": str(i),
+                    "given_html": escape(written),
+                    "key_html": " / ".join(escape(a) for a in accepted),
+                    "right": part_score(part, written) == 1,
+                }
+            )
+        return parts

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.html import escape
+
 from .base import ItemTypeSpec, form_value
 
 
@@ -73,3 +75,21 @@ class Matching(ItemTypeSpec):
             if str(response.get(str(i), response.get(i, ""))) == answer
         )
         return Decimal(right) / Decimal(len(asked))
+
+    def review_parts(self, content, language, response):
+        """Each premise with the answer chosen for it and the right one."""
+        given = response if isinstance(response, dict) else {}
+        parts = []
+        for i, pair in enumerate(content.type_data.get("pairs", [])):
+            if not pair.get("question_html", "").strip():
+                continue  # a distractor answer: nothing was asked
+            chosen = str(given.get(str(i), given.get(i, "")))
+            parts.append(
+                {
+                    "label_html": pair["question_html"],
+                    "given_html": escape(chosen),
+                    "key_html": escape(pair["answer"]),
+                    "right": chosen == pair["answer"],
+                }
+            )
+        return parts

@@ -126,3 +126,20 @@ class Ordering(ItemTypeSpec):
             if not (grading.startswith("longest") and k == 1)
         }
         return sorted(attainable | {0.0, 1.0})
+
+    def review_parts(self, content, language, response):
+        """Position by position: the item the candidate put there and the item that belongs
+        there, in the language shown (so both orders read top to bottom)."""
+        t = content.translations.get(language) or next(iter(content.translations.values()))
+        text = {k: t.options[k].html for k, _ in content.options if k in t.options}
+        given = [str(k) for k in response] if isinstance(response, list | tuple) else []
+        order = content.type_data.get("order", [])
+        return [
+            {
+                "label_html": str(place),
+                "given_html": text.get(given[place - 1], "") if place <= len(given) else "",
+                "key_html": text.get(key, ""),
+                "right": place <= len(given) and given[place - 1] == key,
+            }
+            for place, key in enumerate(order, start=1)
+        ]
