@@ -44,9 +44,52 @@ def _q(tag: str) -> str:
     return f"{{{QTI}}}{tag}"
 
 
+_LENGTH = re.compile(r"^([0-9]+)(px)?$|^[0-9]+%$")
+
+
+def _qti_html(fragment: ET.Element) -> None:
+    """Our sanitised HTML in the QTI 3.0 schema's terms: ``u`` (not in QTI's HTML) is the
+    shared-vocabulary class ``qti-underline``; ``lang`` is ``xml:lang``; an image has its
+    (required) ``alt`` and a plain or % length; table rows sit in a ``tbody``."""
+    for node in fragment.iter():
+        tag = node.tag.removeprefix(f"{{{QTI}}}")
+        if tag == "u":
+            node.tag, node.attrib["class"] = _q("span"), "qti-underline"
+        if "lang" in node.attrib:
+            node.set(XML_LANG, node.attrib.pop("lang"))
+        if tag == "img":
+            node.attrib.setdefault("alt", "")
+            for name in ("width", "height"):
+                match = _LENGTH.match(node.get(name, "0"))
+                if match is None:
+                    del node.attrib[name]
+                elif match.group(2):
+                    node.set(name, match.group(1))
+        if tag == "table":
+            rows = [child for child in node if child.tag == _q("tr")]
+            if rows:
+                body = ET.Element(_q("tbody"))
+                index = list(node).index(rows[0])
+                for row in rows:
+                    node.remove(row)
+                body.extend(rows)
+                node.insert(index, body)
+
+
+def _html_from_qti(element: ET.Element) -> None:
+    """Back from ``_qti_html``'s spellings to our HTML (``qti-underline`` spans, ``xml:lang``)."""
+    for node in element.iter():
+        if node.tag == _q("span") and node.get("class") == "qti-underline":
+            node.tag = _q("u")
+            del node.attrib["class"]
+        if XML_LANG in node.attrib:
+            node.set("lang", node.attrib.pop(XML_LANG))
+
+
 def _html_into(parent: ET.Element, html: str) -> None:
     """Append sanitised (well-formed, XHTML-style) HTML as QTI-namespaced elements."""
     fragment = SafeET.fromstring(f'<div xmlns="{QTI}">{html_sanitise(html)}</div>')
+    _qti_html(fragment)
     parent.text = fragment.text
     for child in list(fragment):
         parent.append(child)
@@ -74,6 +117,7 @@ def _html_from(element: ET.Element | None, package=None, base: str = "") -> str:
     if element is None:
         return ""
     parts = [element.text or ""]
+    _html_from_qti(element)
     for child in element:
         for node in child.iter():
             if isinstance(node.tag, str) and node.tag.startswith("{"):
@@ -519,8 +563,9 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
                     {"identifier": f"r-{record.uid}-{language}", "type": "imsqti_item_xmlv3p0",
                      "href": href},
                 )  # fmt: skip
-                _metadata(resource, record, language)
-                ET.SubElement(resource, f"{{{CP}}}file", {"href": href})
+                # The QTI profile of CP allows only QTI, curriculum-standards and LOM metadata
+                # on a resource; a file's metadata takes elements of any other namespace.
+                _metadata(ET.SubElement(resource, f"{{{CP}}}file", {"href": href}), record, language)
         ET.register_namespace("", CP)
         ET.indent(manifest)
         xml = ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
@@ -563,7 +608,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     records: dict[str, ItemRecord] = {}
     for index, resource in enumerate(manifest.iter(f"{{{CP}}}resource"), start=1):
         href = resource.get("href", "")
-        meta = resource.find(f"{{{CP}}}metadata/{{{KAUSHAL}}}item")
+        # In the file's metadata (and, in packages before that, the resource's).
+        meta = resource.find(f".//{{{CP}}}metadata/{{{KAUSHAL}}}item")
         label = meta.get("uid", "") if meta is not None else href
         if meta is None:
             problems.append(Problem(index, label, "resource without kaushal:item metadata", href))
