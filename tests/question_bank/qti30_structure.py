@@ -105,8 +105,9 @@ def _p(names: str, low: int = 0, high: int | None = 1) -> tuple[frozenset[str], 
 _BODY = {"id": ncname, "class": text, XML_LANG: nonempty, "label": text,
          "dir": one_of("ltr", "rtl", "auto")}  # fmt: skip
 
-INLINE_HTML = {"a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "dfn", "em", "i", "img",
-               "kbd", "q", "samp", "small", "span", "strong", "sub", "sup", "tt", "var"}  # fmt: skip
+INLINE_HTML = {"a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "dfn", "em", "i",
+               "img", "kbd", "q", "samp", "small", "span", "strong", "sub", "sup", "tt",
+               "var"}  # fmt: skip
 INLINE_INTERACTIONS = {"qti-text-entry-interaction", "qti-inline-choice-interaction",
                        "qti-end-attempt-interaction"}  # fmt: skip
 INLINE = INLINE_HTML | INLINE_INTERACTIONS
@@ -522,23 +523,29 @@ def manifest_problems(
     identifiers = [r.get("identifier") for r in root.iter(f"{c}resource")]
     if len(identifiers) != len(set(identifiers)) or root.get("identifier") in identifiers:
         problems.append("identifiers (xs:ID) repeat")
-    allowed_resource_meta = {"{http://www.imsglobal.org/xsd/imsqti_metadata_v3p0}qtiMetadata",
-                             "{http://www.imsglobal.org/xsd/qti/qtiv3p0/imscsmd_v1p1}"
-                             "curriculumStandardsMetadataSet", "{http://ltsc.ieee.org/xsd/LOM}lom"}
+    allowed_resource_meta = {
+        "{http://www.imsglobal.org/xsd/imsqti_metadata_v3p0}qtiMetadata",
+        "{http://www.imsglobal.org/xsd/qti/qtiv3p0/imscsmd_v1p1}curriculumStandardsMetadataSet",
+        "{http://ltsc.ieee.org/xsd/LOM}lom",
+    }
     for resource in root.iter(f"{c}resource"):
         label = resource.get("identifier")
         meta = resource.find(f"{c}metadata")
         if meta is not None:
             for child in meta:
                 if child.tag not in allowed_resource_meta:
-                    problems.append(f"resource {label}: {child.tag} is not permitted in its "
-                                    "metadata (only qtiMetadata, curriculum standards, LOM)")
+                    problems.append(
+                        f"resource {label}: {child.tag} is not permitted in its "
+                        "metadata (only qtiMetadata, curriculum standards, LOM)"
+                    )
         href = resource.get("href")
         if href is not None and href not in names:
             problems.append(f"resource {label}: href {href!r} is not in the package")
         for file in resource.findall(f"{c}file"):
             if file.get("href") not in names:
-                problems.append(f"resource {label}: file {file.get('href')!r} is not in the package")
+                problems.append(
+                    f"resource {label}: file {file.get('href')!r} is not in the package"
+                )
             file_meta = file.find(f"{c}metadata")
             for child in file_meta if file_meta is not None else []:
                 if child.tag.startswith(c):

@@ -89,10 +89,15 @@ def package(asc_q0202, curator) -> zipfile.ZipFile:
         items_import_file(data=path.read_bytes(), qualification_pack_code="ASC/Q0202",
                           format=fmt, filename=path.name)  # fmt: skip
     items_import_file(
-        data=_MORE.encode(), qualification_pack_code="ASC/Q0202", format="moodle", filename="more.xml"
+        data=_MORE.encode(),
+        qualification_pack_code="ASC/Q0202",
+        format="moodle",
+        filename="more.xml",
     )
     item_make(nos="ASC/N0003", pc="PC4", author=curator, content=content_single(hindi=True))
-    return zipfile.ZipFile(io.BytesIO(items_export(qualification_pack_code="ASC/Q0202", format="qti")))
+    return zipfile.ZipFile(
+        io.BytesIO(items_export(qualification_pack_code="ASC/Q0202", format="qti"))
+    )
 
 
 def test_every_exported_item_is_valid_qti_3(package):
