@@ -512,8 +512,12 @@ def manifest_problems(
     top = root.find(f"{c}metadata")
     if top is not None:
         names_in_order = [child.tag for child in top]
+        extra = {
+            "{http://www.imsglobal.org/xsd/qti/qtiv3p0/imscsmd_v1p1}curriculumStandardsMetadataSet",
+            "{http://ltsc.ieee.org/xsd/LOM}lom",
+        }
         if names_in_order[:2] != [f"{c}schema", f"{c}schemaversion"] or any(
-            tag.startswith(c) for tag in names_in_order[2:]
+            tag not in extra for tag in names_in_order[2:]
         ):
             problems.append("manifest metadata: schema, then schemaversion, then LOM at most")
         if top.findtext(f"{c}schema") not in _SCHEMAS:
