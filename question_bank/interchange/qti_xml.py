@@ -20,13 +20,15 @@ def _q(tag: str) -> str:
 
 
 _LENGTH = re.compile(r"^([0-9]+)(px)?$|^[0-9]+%$")
+IMPLIED_TBODY = "kaushal-implied-tbody"
 
 
 def _qti_html(fragment: ET.Element) -> None:
     """Our sanitised HTML in the QTI 3.0 schema's terms: ``u`` (not in QTI's HTML) is the
     shared-vocabulary class ``qti-underline``; ``lang`` is ``xml:lang``; an image has its
-    (required) ``alt`` and a plain or % length; table rows sit in a ``tbody``."""
-    for node in fragment.iter():
+    (required) ``alt`` and a plain or % length; table rows sit in a ``tbody`` (marked
+    ``IMPLIED_TBODY``, so that the import takes it away again)."""
+    for node in list(fragment.iter()):
         tag = node.tag.removeprefix(f"{{{QTI}}}")
         if tag == "u":
             node.tag, node.attrib["class"] = _q("span"), "qti-underline"
@@ -43,7 +45,7 @@ def _qti_html(fragment: ET.Element) -> None:
         if tag == "table":
             rows = [child for child in node if child.tag == _q("tr")]
             if rows:
-                body = ET.Element(_q("tbody"))
+                body = ET.Element(_q("tbody"), {"class": IMPLIED_TBODY})
                 index = list(node).index(rows[0])
                 for row in rows:
                     node.remove(row)
@@ -52,13 +54,22 @@ def _qti_html(fragment: ET.Element) -> None:
 
 
 def _html_from_qti(element: ET.Element) -> None:
-    """Back from ``_qti_html``'s spellings to our HTML (``qti-underline`` spans, ``xml:lang``)."""
-    for node in element.iter():
+    """Back from ``_qti_html``'s spellings to our HTML (``qti-underline`` spans, ``xml:lang``,
+    the tbody it added, the empty alt it added), so that our own items round-trip unchanged."""
+    for node in list(element.iter()):
         if node.tag == _q("span") and node.get("class") == "qti-underline":
             node.tag = _q("u")
             del node.attrib["class"]
         if XML_LANG in node.attrib:
             node.set("lang", node.attrib.pop(XML_LANG))
+        if node.tag == _q("img") and node.get("alt") == "":
+            del node.attrib["alt"]
+        if node.tag == _q("table"):
+            for body in [c for c in node if c.get("class") == IMPLIED_TBODY]:
+                index = list(node).index(body)
+                node.remove(body)
+                for offset, row in enumerate(body):
+                    node.insert(index + offset, row)
 
 
 def _html_into(parent: ET.Element, html: str) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from question_bank.interchange import items_export, items_import_file
 from question_bank.interchange.qti import KAUSHAL
+from question_bank.interchange.qti_xml import _html_into
 from question_bank.models import ItemType
 
 from .factories import asc_q0202, content_single, curator, item_make  # noqa: F401
@@ -50,7 +51,7 @@ _MORE = """<?xml version="1.0" encoding="UTF-8"?>
     <name><text>Formatted</text></name>
     <questiontext format="html"><text><![CDATA[<p>Which sign is <u>mandatory</u>? <span lang="hi">अनिवार्य</span></p>
 <table><tr><td>Blue circle</td><td>Red ring</td></tr></table>
-<p><img src="https://example.org/sign.png" width="120px"></p>]]></text></questiontext>
+<p><img src="https://example.org/sign.png" width="120"></p>]]></text></questiontext>
     <generalfeedback format="html"><text><![CDATA[<p>Blue circles instruct.</p>]]></text></generalfeedback>
     <defaultgrade>1</defaultgrade><single>true</single><shuffleanswers>true</shuffleanswers>
     <correctfeedback format="html"><text>Well done.</text></correctfeedback>
@@ -116,7 +117,7 @@ def test_every_exported_item_is_valid_qti_3(package):
     assert set(kinds) == {t.value for t in ItemType}, kinds
     bodies = b"".join(package.read(n) for n in package.namelist() if n.startswith("items/"))
     for construct in (b"qti-modal-feedback", b"<img", b'xml:lang="hi"', b"qti-underline",
-                      b"<tbody>", b"qti-inline-choice-interaction", b"qti-order-interaction"):  # fmt: skip
+                      b"<tbody", b"qti-inline-choice-interaction", b"qti-order-interaction"):  # fmt: skip
         assert construct in bodies, construct
 
 
@@ -125,6 +126,27 @@ def test_the_manifest_is_valid_against_the_qti_3_content_packaging_profile(packa
         package.read("imsmanifest.xml"), set(package.namelist()), foreign=_kaushal_metadata
     )
     assert problems == []
+
+
+def test_our_own_package_imports_back_unchanged(package, curator):
+    """The spellings the schema needs (qti-underline, xml:lang, the added tbody and alt) are
+    undone on import: a re-import of the package finds every item unchanged."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as copy:
+        for name in package.namelist():
+            copy.writestr(name, package.read(name))
+    result = items_import_file(
+        data=buffer.getvalue(), qualification_pack_code="ASC/Q0202", format="qti", user=curator
+    )
+    assert (result.created, result.new_versions, result.skipped) == (0, 0, [])
+
+
+def test_html_lengths_and_alt_are_written_as_the_schema_wants():
+    parent = ET.Element("x")
+    _html_into(parent, '<p><img src="/a.png" width="120px" height="50%"><u>u</u></p>')
+    html = ET.tostring(parent, encoding="unicode")
+    assert 'width="120"' in html and 'height="50%"' in html and 'alt=""' in html
+    assert 'class="qti-underline"' in html
 
 
 def test_the_check_refuses_what_the_schemas_refuse():
