@@ -762,3 +762,9 @@ def _exposure_record(assessment, bank, administered, shadow) -> None:
     locked.exposure_state = state
     locked.save(update_fields=["exposure_state"])
     assessment.exposure_state = state
+
+
+def question_widget_template(item_type: str) -> str:
+    """The include that draws an item type's answer input (named by its type spec, as the
+    curator's preview uses it too)."""
+    return item_type_spec(item_type).widget_template

@@ -85,11 +85,6 @@ def _previewing(request: HttpRequest) -> bool:
     return _is_staff_previewer(request.user) and not user_has_role(request.user, Role.LEARNER)
 
 
-def question_widget_template(widget: str) -> str:
-    """The include that draws an item type's answer input (named by its type module)."""
-    return f"adaptive/widgets/{widget}.html"
-
-
 def _own_attempt(request: HttpRequest, pk: int) -> Attempt:
     """The candidate's attempt with what its question page needs in the same round trips (the
     question on screen, its options and texts): the answer step is the hot path under load."""
@@ -235,7 +230,7 @@ def attempt_question(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt": attempt,
             "assessment": assessment,
             "question": question,
-            "widget_template": question_widget_template(question["widget"]),
+            "widget_template": delivery.question_widget_template(question["type"]),
             "progress": progress,
             "number": progress.number,
             "total": progress.total,

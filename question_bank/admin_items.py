@@ -383,7 +383,7 @@ def item_preview_frame(request: HttpRequest, pk: int, language: str) -> HttpResp
             "attempt": {"is_preview": True},
             "assessment": {"title": f"Item #{version.item_id} v{version.number}"},
             "question": question,
-            "widget_template": f"adaptive/widgets/{question['widget']}.html",
+            "widget_template": bank_api.widget_template(question["type"]),
             "number": 1,
             "total": 1,
             "is_adaptive": False,

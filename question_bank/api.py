@@ -88,6 +88,12 @@ def approved_items_for(
     return versions[:limit]
 
 
+def widget_template(item_type: str) -> str:
+    """The template that draws an item type's answer input (named by its type spec): the
+    candidate's question page and the curator's preview both include it."""
+    return item_type_spec(item_type).widget_template
+
+
 def item_for_learner(
     *, item_version: ItemVersion, language: str = "en", rng: random.Random | None = None
 ) -> dict:

@@ -31,6 +31,7 @@ from ..items.selectors import (
 )
 from ..items.services import item_create, item_edit
 from ..items.suggestions import item_suggestions_compute
+from ..items.types import item_type_spec
 from ..models import Item, ItemEvent, ItemStatus, ItemVersion
 
 DIFFICULTY_TAG = "kaushal-difficulty:"
@@ -201,6 +202,19 @@ class ImportResult:
             "errors": [],
             "dry_run": self.dry_run,
         }
+
+
+_FORMAT_NAMES = {"gift": "GIFT", "moodle": "Moodle XML", "qti": "QTI"}
+
+
+def not_exportable(item_type: str, format_name: str) -> str:
+    """What the export says of an item whose type ``format_name`` cannot express (the type's
+    spec names no writer for it): never turned into another type."""
+    others = [
+        name for key, name in _FORMAT_NAMES.items()
+        if key != format_name and item_type_spec(item_type).export_writers.get(key)
+    ]  # fmt: skip
+    return f"not exportable to {_FORMAT_NAMES[format_name]}: {item_type}; use {' or '.join(others)}"
 
 
 def option_key(index: int) -> str:

@@ -25,6 +25,7 @@ import re
 from decimal import Decimal
 
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
+from ..items.types import item_type_spec
 from ..items.types.numeric import numeric_answers_store
 from ..models import ItemType
 from .common import (
@@ -36,9 +37,10 @@ from .common import (
     category_path,
     multilang_join,
     multilang_split,
+    not_exportable,
     option_key,
 )
-from .moodle_fractions import moodle_fraction, moodle_percent
+from .moodle_fractions import moodle_fraction
 
 EXTENSION = "gift.txt"
 _SPECIAL = "~=#{}:"
@@ -98,60 +100,15 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
         if not content.name and not ident:
             title = ""
         head = (f"::{title}::" if title else "") + f"[html]{stem}"
-        kind = content.item_type
-        if kind == ItemType.DESCRIPTION:
-            out += [head, ""]
-            continue
-        answers: list[str] = []
-        if kind == ItemType.NUMERIC:
-            value = format(content.numeric_answer, "f")
-            answers.append(f"=%100%{value}:{format(content.numeric_tolerance or 0, 'f')}")
-            for extra in content.type_data.get("answers", []):
-                weight = moodle_percent(Decimal(extra["fraction"]))
-                answers.append(f"=%{weight}%{extra['value']}:{extra.get('tolerance') or 0}")
-            body = "#" + "\n\t".join(answers)
-        elif kind == ItemType.TRUE_FALSE:
-            correct = content.correct_keys[0]
-            wrong = "false" if correct == "true" else "true"
-            fb_right = _field({k: t.options[correct].feedback_html for k, t in langs.items()})
-            fb_wrong = _field({k: t.options[wrong].feedback_html for k, t in langs.items()})
-            body = f"{correct.upper()}#{fb_wrong}#{fb_right}"
-        elif kind == ItemType.ESSAY:
-            body = ""
-        elif kind == ItemType.MATCHING:
-            body = "\n".join(
-                f"\t={escape(p.get('question_html', ''))} -> {escape(p['answer'])}"
-                for p in content.type_data.get("pairs", [])
-            )
-        elif kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.SHORT_ANSWER):
-            lines = []
-            for key, fraction in content.options:
-                text = _field({k: t.options[key].html for k, t in langs.items()})
-                if kind == ItemType.SHORT_ANSWER:
-                    text = escape(html_lib.unescape(langs[next(iter(langs))].options[key].html))
-                feedback = _field({k: t.options[key].feedback_html for k, t in langs.items()})
-                sign = (
-                    "="
-                    if kind == ItemType.SHORT_ANSWER
-                    or (kind == ItemType.SINGLE_CHOICE and fraction == 1)
-                    else "~"
-                )
-                weight = (
-                    ""
-                    if (sign == "=" and fraction == 1) or (sign == "~" and fraction == 0)
-                    else f"%{moodle_percent(fraction)}%"
-                )
-                # A text that reads as a weight gets its weight written out, so it is not taken
-                # for one; Moodle reads no weight after a multiple-choice "=".
-                weight_read = not (kind == ItemType.SINGLE_CHOICE and sign == "=")
-                if not weight and weight_read and _WEIGHT.match(text):
-                    weight = f"%{moodle_percent(fraction)}%"
-                lines.append(f"\t{sign}{weight}{text}" + (f"#{feedback}" if feedback else ""))
-            body = "\n" + "\n".join(lines) + "\n"
-        else:
+        writer = item_type_spec(content.item_type).export_writer("gift")
+        if writer is None:
             # GIFT has no such question: said in the file, never turned into another type.
-            out[-1] += f" [not exportable to GIFT: {kind}; use Moodle XML or QTI]"
+            out[-1] += f" [{not_exportable(content.item_type, 'gift')}]"
             out.append("")
+            continue
+        body = writer(record)
+        if body is None:
+            out += [head, ""]
             continue
         if general:
             body = body.rstrip("\n") + f"\n\t####{general}"

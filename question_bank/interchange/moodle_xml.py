@@ -22,6 +22,7 @@ from decimal import Decimal
 from defusedxml import ElementTree as SafeET
 
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
+from ..items.types import item_type_spec
 from ..items.types.numeric import numeric_answers_store
 from ..models import ItemType
 from .common import (
@@ -33,6 +34,7 @@ from .common import (
     category_path,
     multilang_join,
     multilang_split,
+    not_exportable,
     option_key,
 )
 from .moodle_fractions import moodle_fraction, moodle_percent
@@ -46,7 +48,6 @@ _QTYPE_OUT = {
     ItemType.SHORT_ANSWER: "shortanswer", ItemType.ESSAY: "essay", ItemType.MATCHING: "matching",
     ItemType.DESCRIPTION: "description", ItemType.CLOZE: "cloze", ItemType.ORDERING: "ordering",
 }  # fmt: skip
-_HTML_ANSWERS = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE)
 _COMBINED = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 # Elements read into the item; anything else in a <question> is listed as not modelled.
 _KNOWN = {
@@ -120,100 +121,10 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
         ET.SubElement(question, "penalty").text = format(content.penalty.normalize(), "f")
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = record.source_id or record.uid
-    kind = content.item_type
-    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
-        ET.SubElement(question, "single").text = (
-            "true" if kind == ItemType.SINGLE_CHOICE else "false"
-        )
-    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING):
-        ET.SubElement(question, "shuffleanswers").text = (
-            "true" if content.shuffle_options else "false"
-        )
-    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
-        ET.SubElement(question, "answernumbering").text = data.get("answer_numbering", "abc")
-    combined = data.get("combined_feedback", {})
-    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING):
-        for tag in _COMBINED:
-            _text(question, tag, combined.get(tag, ""))
-    if kind == ItemType.SHORT_ANSWER:
-        ET.SubElement(question, "usecase").text = "1" if data.get("case_sensitive") else "0"
-    if kind == ItemType.NUMERIC:
-        answer = ET.SubElement(
-            question, "answer", {"fraction": "100", "format": "moodle_auto_format"}
-        )
-        ET.SubElement(answer, "text").text = format(content.numeric_answer, "f")
-        ET.SubElement(answer, "tolerance").text = format(content.numeric_tolerance or 0, "f")
-        _text(answer, "feedback", data.get("answer_feedback_html", ""))
-        for extra in data.get("answers", []):
-            answer = ET.SubElement(
-                question,
-                "answer",
-                {
-                    "fraction": moodle_percent(Decimal(extra["fraction"])),
-                    "format": "moodle_auto_format",
-                },
-            )
-            ET.SubElement(answer, "text").text = str(extra["value"])
-            ET.SubElement(answer, "tolerance").text = str(extra.get("tolerance") or 0)
-            _text(answer, "feedback", extra.get("feedback_html", ""))
-        if data.get("units"):
-            units = ET.SubElement(question, "units")
-            for unit in data["units"]:
-                element = ET.SubElement(units, "unit")
-                ET.SubElement(element, "multiplier").text = str(unit.get("multiplier", 1))
-                ET.SubElement(element, "unit_name").text = unit["unit"]
-    elif kind == ItemType.ESSAY:
-        ET.SubElement(question, "responseformat").text = data.get("response_format", "editor")
-        ET.SubElement(question, "responserequired").text = (
-            "1" if data.get("response_required", True) else "0"
-        )
-        ET.SubElement(question, "responsefieldlines").text = str(data.get("lines", 15))
-        ET.SubElement(question, "attachments").text = "0"
-        _text(question, "graderinfo", data.get("grader_info_html", ""))
-        _text(question, "responsetemplate", data.get("response_template_html", ""))
-    elif kind == ItemType.MATCHING:
-        for pair in data.get("pairs", []):
-            sub = _text(question, "subquestion", pair.get("question_html", ""))
-            ET.SubElement(ET.SubElement(sub, "answer"), "text").text = pair["answer"]
-    elif kind == ItemType.ORDERING:
-        # qtype_ordering's fields: we score all or nothing, over all the items.
-        settings = {**ORDERING_DEFAULTS, **data.get("moodle_ordering", {})}
-        for tag, value in settings.items():
-            ET.SubElement(question, tag).text = value
-        # Moodle's ordering question lists the items in the right order.
-        keys = data.get("order", [])
-        for position, key in enumerate(keys, start=1):
-            answer = ET.SubElement(
-                question, "answer", {"fraction": str(position), "format": "html"}
-            )
-            ET.SubElement(answer, "text").text = multilang_join(
-                {k: t.options[key].html for k, t in langs.items()}
-            )
-    elif kind == ItemType.CLOZE:
-        # Moodle stores the sub-questions inside the text: put them back where {#n} stands.
-        text = multilang_join({k: t.stem_html for k, t in langs.items()})
-        for i, part in enumerate(data.get("parts", []), start=1):
-            text = text.replace(f"{{#{i}}}", cloze_part_text(part))
-        question.find("questiontext/text").text = text
-    elif content.options:
-        is_tf = kind == ItemType.TRUE_FALSE
-        for key, fraction in content.options:
-            answer = ET.SubElement(
-                question,
-                "answer",
-                {
-                    "fraction": moodle_percent(fraction),
-                    "format": "html" if kind in _HTML_ANSWERS else "moodle_auto_format",
-                },
-            )
-            ET.SubElement(answer, "text").text = (
-                key if is_tf else multilang_join({k: t.options[key].html for k, t in langs.items()})
-            )
-            _text(
-                answer,
-                "feedback",
-                multilang_join({k: t.options[key].feedback_html for k, t in langs.items()}),
-            )
+    writer = item_type_spec(content.item_type).export_writer("moodle")
+    if writer is None:
+        raise ValueError(not_exportable(content.item_type, "moodle"))
+    writer(question, record)
     for hint in data.get("hints", []):
         _text(question, "hint", hint)
     tags = ET.SubElement(question, "tags")

@@ -5,7 +5,7 @@ Choice items use ``qti-choice-interaction`` (single or multiple cardinality, ``q
 fractions, the map_response template); numeric items a ``qti-text-entry-interaction`` with float
 base type and ``qti-equal`` with an absolute tolerance. Per-option and general feedback are
 ``qti-modal-feedback`` bound to the FEEDBACK outcome. The NOS/PC/KU/GS tags, status, difficulty
-estimate and enemies, which QTI has no place for, are in the manifest's resource metadata in the
+estimate and enemies, which QTI has no place for, are in the manifest (each item file's metadata) in the
 ``kaushal`` namespace. Packages are read with defusedxml and a size cap.
 """
 
@@ -24,32 +24,31 @@ from defusedxml import ElementTree as SafeET
 
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
 from ..items.html import html_sanitise
+from ..items.types import item_type_spec
 from ..models import ItemType
-from . import qti_foreign
-from .common import ItemImportError, ItemRecord, ParsedFile, Problem
+from . import qti_foreign, qti_writers
+from .common import ItemImportError, ItemRecord, ParsedFile, Problem, not_exportable
+from .qti_xml import (
+    _COMBINED_IDS,
+    QTI,
+    XML_LANG,
+    _combined_feedback,
+    _el,
+    _html_from_qti,
+    _html_into,
+    _q,
+    _sub,
+    _var,
+)
 
 EXTENSION = "qti.zip"
-QTI = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0"
 CP = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
 KAUSHAL = "https://kaushal.example.org/xsd/item-v1"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 MAP_RESPONSE = "https://purl.imsglobal.org/spec/qti/v3p0/rptemplates/map_response.xml"
 
 ET.register_namespace("", QTI)
 ET.register_namespace("kaushal", KAUSHAL)
-
-
-def _q(tag: str) -> str:
-    return f"{{{QTI}}}{tag}"
-
-
-def _html_into(parent: ET.Element, html: str) -> None:
-    """Append sanitised (well-formed, XHTML-style) HTML as QTI-namespaced elements."""
-    fragment = SafeET.fromstring(f'<div xmlns="{QTI}">{html_sanitise(html)}</div>')
-    parent.text = fragment.text
-    for child in list(fragment):
-        parent.append(child)
 
 
 def _inline_images(html: str, package: zipfile.ZipFile | None, base: str) -> str:
@@ -74,6 +73,7 @@ def _html_from(element: ET.Element | None, package=None, base: str = "") -> str:
     if element is None:
         return ""
     parts = [element.text or ""]
+    _html_from_qti(element)
     for child in element:
         for node in child.iter():
             if isinstance(node.tag, str) and node.tag.startswith("{"):
@@ -82,96 +82,17 @@ def _html_from(element: ET.Element | None, package=None, base: str = "") -> str:
     return html_sanitise(_inline_images("".join(parts), package, base))
 
 
-def _sub(parent: ET.Element, tag: str, attrib: dict | None = None, text: str | None = None):
-    element = ET.SubElement(parent, _q(tag), attrib or {})
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _set_score(parent: ET.Element, value: ET.Element | str) -> None:
-    outcome = _sub(parent, "qti-set-outcome-value", {"identifier": "SCORE"})
-    if isinstance(value, str):
-        _sub(outcome, "qti-base-value", {"base-type": "float"}, value)
-    else:
-        outcome.append(value)
-
-
-def _set_feedback(parent: ET.Element, identifier: str) -> None:
-    value = _el("qti-base-value", {"base-type": "identifier"})
-    value.text = identifier
-    _sub(parent, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(
-        _el("qti-multiple", {}, value)
-    )
-
-
-def _chain(
-    processing: ET.Element,
-    branches: list[tuple[ET.Element, str, str]],
-    otherwise: str = "",
-) -> None:
-    """if / else-if ... / else SCORE = 0: the first matching branch gives its score and, when it
-    has one, sets FEEDBACK to its answer's feedback identifier (``otherwise``: the else's)."""
-    condition = _sub(processing, "qti-response-condition")
-    for i, (test, score, feedback) in enumerate(branches):
-        branch = _sub(condition, "qti-response-if" if i == 0 else "qti-response-else-if")
-        branch.append(test)
-        _set_score(branch, score)
-        if feedback:
-            _set_feedback(branch, feedback)
-    last = _sub(condition, "qti-response-else")
-    _set_score(last, "0")
-    if otherwise:
-        _set_feedback(last, otherwise)
-
-
-def _el(tag: str, attrib: dict | None = None, *children: ET.Element) -> ET.Element:
-    element = ET.Element(_q(tag), attrib or {})
-    element.extend(children)
-    return element
-
-
-def _var(identifier: str = "RESPONSE") -> ET.Element:
-    return _el("qti-variable", {"identifier": identifier})
-
-
-def _num(value) -> str:
-    return format(Decimal(value).normalize() + Decimal(0), "f")
-
-
-_COMBINED_IDS = {"correctfeedback": "CORRECT", "partiallycorrectfeedback": "PARTIALLY_CORRECT",
-                 "incorrectfeedback": "INCORRECT"}  # fmt: skip
-
-
-def _combined_feedback(processing: ET.Element) -> None:
-    """Moodle's combined feedback: CORRECT (full marks), PARTIALLY_CORRECT or INCORRECT added to
-    FEEDBACK from the SCORE reached."""
-    condition = _sub(processing, "qti-response-condition")
-    tests = [("qti-gte", "1", "CORRECT"), ("qti-gt", "0", "PARTIALLY_CORRECT")]
-    for i, (operator, bound, identifier) in enumerate(tests):
-        branch = _sub(condition, "qti-response-if" if i == 0 else "qti-response-else-if")
-        limit = _el("qti-base-value", {"base-type": "float"})
-        limit.text = bound
-        branch.append(_el(operator, {}, _var("SCORE"), limit))
-        _add_feedback(branch, identifier)
-    _add_feedback(_sub(condition, "qti-response-else"), "INCORRECT")
-
-
-def _add_feedback(parent: ET.Element, identifier: str) -> None:
-    value = _el("qti-base-value", {"base-type": "identifier"})
-    value.text = identifier
-    _sub(parent, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(
-        _el("qti-multiple", {}, _var("FEEDBACK"), value)
-    )
-
-
 def _item_xml(record: ItemRecord, language: str) -> bytes:
     """One item in one language as QTI 3.0 that another player can run: the interaction of its
     type, response processing written out (so that SCORE and FEEDBACK are set: the modal
-    feedback bound to FEEDBACK fires for the chosen options and the general feedback)."""
+    feedback bound to FEEDBACK fires for the chosen options and the general feedback). The
+    type's part is its writer in ``qti_writers``, named by its type spec."""
     content = record.content
     translation = content.translations[language]
-    kind, data = content.item_type, content.type_data
+    data = content.type_data
+    writer = item_type_spec(content.item_type).export_writer("qti")
+    if writer is None:
+        raise ValueError(not_exportable(content.item_type, "qti"))
     item = ET.Element(
         _q("qti-assessment-item"),
         {
@@ -182,44 +103,6 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
             XML_LANG: language,
         },
     )
-    choice_like = kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.TRUE_FALSE)
-    declaration = None
-    if kind != ItemType.DESCRIPTION and kind != ItemType.CLOZE:
-        cardinality, base = "single", "identifier"
-        if kind == ItemType.MULTIPLE_RESPONSE:
-            cardinality = "multiple"
-        elif kind == ItemType.NUMERIC:
-            base = "float"
-        elif kind in (ItemType.SHORT_ANSWER, ItemType.ESSAY):
-            base = "string"
-        elif kind == ItemType.MATCHING:
-            cardinality, base = "multiple", "directedPair"
-        elif kind == ItemType.ORDERING:
-            cardinality = "ordered"
-        declaration = _sub(
-            item,
-            "qti-response-declaration",
-            {"identifier": "RESPONSE", "cardinality": cardinality, "base-type": base},
-        )
-    parts = data.get("parts", []) if kind == ItemType.CLOZE else []
-    for i, part in enumerate(parts, start=1):
-        base = "float" if part["kind"] == "numerical" else "string"
-        d = _sub(
-            item,
-            "qti-response-declaration",
-            {
-                "identifier": f"RESPONSE_{i}",
-                "cardinality": "single",
-                "base-type": "identifier" if part["kind"] == "multichoice" else base,
-            },
-        )
-        right = next(a for a in part["answers"] if Decimal(str(a["fraction"])) == 1)
-        value = (
-            f"C{part['answers'].index(right) + 1}"
-            if part["kind"] == "multichoice"
-            else right["text"]
-        )
-        _sub(_sub(d, "qti-correct-response"), "qti-value", text=value)
     _sub(
         item,
         "qti-outcome-declaration",
@@ -233,216 +116,21 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
     body = _sub(item, "qti-item-body")
     stem = _sub(body, "div", {"class": "stem"})
     _html_into(stem, translation.stem_html)
-    processing = ET.Element(_q("qti-response-processing"))
-    # (identifier, html) of each modal feedback; response processing puts the identifiers of
-    # those that apply into FEEDBACK, so that any player shows them.
-    feedbacks: list[tuple[str, str]] = []
-    shuffle = "true" if content.shuffle_options else "false"
-    if choice_like and declaration is not None:
-        correct = _sub(declaration, "qti-correct-response")
-        for key in content.correct_keys:
-            _sub(correct, "qti-value", text=key)
-        mapping = _sub(
-            declaration,
-            "qti-mapping",
-            {"default-value": "0", "lower-bound": "0", "upper-bound": "1"},
-        )
-        for key, fraction in content.options:
-            _sub(mapping, "qti-map-entry", {"map-key": key, "mapped-value": _num(fraction)})
-        interaction = _sub(
-            body,
-            "qti-choice-interaction",
-            {
-                "response-identifier": "RESPONSE",
-                "shuffle": shuffle,
-                "max-choices": "0" if kind == ItemType.MULTIPLE_RESPONSE else "1",
-            },
-        )
-        for key, _ in content.options:
-            _html_into(
-                _sub(interaction, "qti-simple-choice", {"identifier": key}),
-                translation.options[key].html,
-            )
-        condition = _sub(processing, "qti-response-condition")
-        branch = _sub(condition, "qti-response-if")
-        branch.append(_el("qti-is-null", {}, _var()))
-        _set_score(branch, "0")
-        _set_score(
-            _sub(condition, "qti-response-else"),
-            _el("qti-map-response", {"identifier": "RESPONSE"}),
-        )
-    elif kind == ItemType.NUMERIC and declaration is not None:
-        _sub(
-            _sub(declaration, "qti-correct-response"),
-            "qti-value",
-            text=_num(content.numeric_answer),
-        )
-        # A text entry is inline content: the item body takes blocks, so it sits in a <p>.
-        _sub(
-            _sub(body, "p"),
-            "qti-text-entry-interaction",
-            {"response-identifier": "RESPONSE", "expected-length": "12"},
-        )
-        answers = [
-            (content.numeric_answer, content.numeric_tolerance or 0, 1,
-             data.get("answer_feedback_html", "")),
-            *((a["value"], a.get("tolerance") or 0, a["fraction"], a.get("feedback_html", ""))
-              for a in data.get("answers", [])),
-        ]  # fmt: skip
-        branches = []
-        for n, (value, tolerance, fraction, html) in enumerate(answers, start=1):
-            t = _num(tolerance)
-            test = _el(
-                "qti-equal",
-                {"tolerance-mode": "absolute", "tolerance": f"{t} {t}"},
-                _var(),
-                _el("qti-base-value", {"base-type": "float"}),
-            )
-            test[1].text = _num(value)
-            branches.append((test, _num(fraction), f"A{n}" if html else ""))
-            if html:
-                feedbacks.append((f"A{n}", html))
-        other = data.get("other_answer_feedback_html", "")
-        if other:
-            feedbacks.append(("OTHER", other))
-        _chain(processing, branches, "OTHER" if other else "")
-    elif kind == ItemType.SHORT_ANSWER and declaration is not None:
-        _sub(
-            _sub(body, "p"),
-            "qti-text-entry-interaction",
-            {"response-identifier": "RESPONSE", "expected-length": "20"},
-        )
-        from ..items.html import html_to_text
-
-        case = "true" if data.get("case_sensitive") else "false"
-        answers = [(html_to_text(translation.options[k].html), f) for k, f in content.options]
-        right = next((a for a, f in answers if f == 1), "")
-        _sub(_sub(declaration, "qti-correct-response"), "qti-value", text=right.replace("*", ""))
-        branches = []
-        for key_fraction, (answer, fraction) in zip(content.options, answers, strict=True):
-            key = key_fraction[0]
-            html = translation.options[key].feedback_html
-            if html:
-                feedbacks.append((key, html))
-            if "*" in answer:
-                pattern = ".*".join(re.escape(p) for p in answer.split("*"))
-                test = _el("qti-pattern-match", {"pattern": pattern}, _var())
-            else:
-                test = _el(
-                    "qti-string-match",
-                    {"case-sensitive": case},
-                    _var(),
-                    _el("qti-base-value", {"base-type": "string"}),
-                )
-                test[1].text = answer
-            branches.append((test, _num(fraction), key if html else ""))
-        _chain(processing, branches)
-    elif kind == ItemType.ESSAY:
-        _sub(
-            body,
-            "qti-extended-text-interaction",
-            {"response-identifier": "RESPONSE", "expected-lines": str(data.get("lines", 15))},
-        )
-    elif kind == ItemType.MATCHING and declaration is not None:
-        pairs = data.get("pairs", [])
-        targets = list(dict.fromkeys(p["answer"] for p in pairs))
-        sources = [(f"S{i}", p) for i, p in enumerate(pairs, start=1) if p.get("question_html")]
-        correct = _sub(declaration, "qti-correct-response")
-        mapping = _sub(declaration, "qti-mapping", {"default-value": "0", "lower-bound": "0"})
-        share = _num(Decimal(1) / len(sources)) if sources else "0"
-        for key, p in sources:
-            pair = f"{key} T{targets.index(p['answer']) + 1}"
-            _sub(correct, "qti-value", text=pair)
-            _sub(mapping, "qti-map-entry", {"map-key": pair, "mapped-value": share})
-        interaction = _sub(
-            body,
-            "qti-match-interaction",
-            {
-                "response-identifier": "RESPONSE",
-                "shuffle": shuffle,
-                "max-associations": str(len(sources)),
-            },
-        )
-        left, right = (
-            _sub(interaction, "qti-simple-match-set"),
-            _sub(interaction, "qti-simple-match-set"),
-        )
-        for key, p in sources:
-            _html_into(
-                _sub(left, "qti-simple-associable-choice", {"identifier": key, "match-max": "1"}),
-                p["question_html"],
-            )
-        for i, answer in enumerate(targets, start=1):
-            _sub(
-                right,
-                "qti-simple-associable-choice",
-                {"identifier": f"T{i}", "match-max": str(len(sources))},
-                answer,
-            )
-        _set_score(processing, _el("qti-map-response", {"identifier": "RESPONSE"}))
-    elif kind == ItemType.ORDERING and declaration is not None:
-        correct = _sub(declaration, "qti-correct-response")
-        for key in data.get("order", []):
-            _sub(correct, "qti-value", text=key)
-        interaction = _sub(
-            body, "qti-order-interaction", {"response-identifier": "RESPONSE", "shuffle": shuffle}
-        )
-        for key, _ in content.options:
-            _html_into(
-                _sub(interaction, "qti-simple-choice", {"identifier": key}),
-                translation.options[key].html,
-            )
-        _chain(
-            processing,
-            [
-                (
-                    _el("qti-match", {}, _var(), _el("qti-correct", {"identifier": "RESPONSE"})),
-                    "1",
-                    "",
-                )
-            ],  # fmt: skip
-        )
-    elif kind == ItemType.CLOZE:
-        total = sum(Decimal(p.get("weight", 1)) for p in parts) or Decimal(1)
-        for i, part in enumerate(parts, start=1):
-            holder = _sub(body, "p")
-            if part["kind"] == "multichoice":
-                inline = _sub(
-                    holder,
-                    "qti-inline-choice-interaction",
-                    {"response-identifier": f"RESPONSE_{i}", "shuffle": "false"},
-                )
-                for j, a in enumerate(part["answers"], start=1):
-                    _sub(inline, "qti-inline-choice", {"identifier": f"C{j}"}, a["text"])
-            else:
-                _sub(holder, "qti-text-entry-interaction", {"response-identifier": f"RESPONSE_{i}"})
-            condition = _sub(processing, "qti-response-condition")
-            branch = _sub(condition, "qti-response-if")
-            branch.append(
-                _el(
-                    "qti-match",
-                    {},
-                    _var(f"RESPONSE_{i}"),
-                    _el("qti-correct", {"identifier": f"RESPONSE_{i}"}),
-                )
-            )
-            add = _el("qti-sum", {}, _var("SCORE"), _el("qti-base-value", {"base-type": "float"}))
-            add[1].text = _num(Decimal(part.get("weight", 1)) / total)
-            _set_score(branch, add)
+    w = qti_writers.QtiItem(item, body, ET.Element(_q("qti-response-processing")), content,
+                            translation)  # fmt: skip
+    writer(w)
+    processing, feedbacks = w.processing, w.feedbacks
     # FEEDBACK: the answer's feedback (set above per branch, or the chosen options), the
     # combined feedback for the score reached and the general feedback, in any player.
     feedback_value = _el("qti-multiple", {}, _var("FEEDBACK"))
-    if choice_like:
+    if w.response_is_feedback:
         feedback_value.append(_var())
-        feedbacks.extend(
-            (key, translation.options[key].feedback_html) for key, _ in content.options
-        )
     general = _el("qti-base-value", {"base-type": "identifier"})
     general.text = "GENERAL"
     feedback_value.append(general)
     _sub(processing, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(feedback_value)
     combined = data.get("combined_feedback", {})
-    if any(combined.values()) and declaration is not None:
+    if any(combined.values()) and "RESPONSE" in w.responses:
         _combined_feedback(processing)
         for tag, identifier in _COMBINED_IDS.items():
             feedbacks.append((identifier, combined.get(tag, "")))
@@ -519,8 +207,11 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
                     {"identifier": f"r-{record.uid}-{language}", "type": "imsqti_item_xmlv3p0",
                      "href": href},
                 )  # fmt: skip
-                _metadata(resource, record, language)
-                ET.SubElement(resource, f"{{{CP}}}file", {"href": href})
+                # The QTI profile of CP allows only QTI, curriculum-standards and LOM metadata
+                # on a resource; a file's metadata takes elements of any other namespace.
+                _metadata(
+                    ET.SubElement(resource, f"{{{CP}}}file", {"href": href}), record, language
+                )
         ET.register_namespace("", CP)
         ET.indent(manifest)
         xml = ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
@@ -563,7 +254,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
     records: dict[str, ItemRecord] = {}
     for index, resource in enumerate(manifest.iter(f"{{{CP}}}resource"), start=1):
         href = resource.get("href", "")
-        meta = resource.find(f"{{{CP}}}metadata/{{{KAUSHAL}}}item")
+        # In the file's metadata (and, in packages before that, the resource's).
+        meta = resource.find(f".//{{{CP}}}metadata/{{{KAUSHAL}}}item")
         label = meta.get("uid", "") if meta is not None else href
         if meta is None:
             problems.append(Problem(index, label, "resource without kaushal:item metadata", href))

@@ -7,8 +7,9 @@ works on ``ItemContent`` (format-neutral, see ``..content``), never on a file fo
 
 from __future__ import annotations
 
+import importlib
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -35,6 +36,25 @@ class ItemTypeSpec:
     shows_options: ClassVar[bool] = False
     # Shuffled even when the author turned shuffling off: the stored order is the key (ordering).
     always_shuffle: ClassVar[bool] = False
+    # This type's writer in each export format that writes types differently: format ->
+    # function name in question_bank.interchange.<format>_writers. A format missing here cannot
+    # express the type (the export says so: interchange.common.not_exportable). CSV writes
+    # every type alike (its type_data column) and has no writers.
+    export_writers: ClassVar[Mapping[str, str]] = {}
+
+    @property
+    def widget_template(self) -> str:
+        """The template that draws the candidate's input, for the question page and the
+        curator's preview alike."""
+        return f"adaptive/widgets/{self.widget}.html"
+
+    def export_writer(self, format_name: str) -> Callable[..., Any] | None:
+        """The function that writes this type in ``format_name``; None where it cannot."""
+        function = self.export_writers.get(format_name)
+        if function is None:
+            return None
+        module = importlib.import_module(f"question_bank.interchange.{format_name}_writers")
+        return getattr(module, function)
 
     def validate(self, content: ItemContent) -> list[str]:
         """Problems with ``content`` as this type (empty: valid)."""

@@ -88,6 +88,7 @@ class _Choice(ItemTypeSpec):
 
 class SingleChoice(_Choice):
     name = "single_choice"
+    export_writers = {"qti": "single_choice", "moodle": "choice", "gift": "choice"}
 
     def validate(self, content):
         problems = self._common(content)
@@ -100,6 +101,7 @@ class SingleChoice(_Choice):
 
 class MultipleResponse(_Choice):
     name = "multiple_response"
+    export_writers = {"qti": "multiple_response", "moodle": "choice", "gift": "choice"}
     single = False
 
     def score_levels(self, content):
@@ -121,6 +123,7 @@ class MultipleResponse(_Choice):
 
 class TrueFalse(_Choice):
     name = "true_false"
+    export_writers = {"qti": "single_choice", "moodle": "true_false", "gift": "true_false"}
 
     def validate(self, content):
         problems = self._common(content)

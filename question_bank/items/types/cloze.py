@@ -44,6 +44,7 @@ def part_score(part: dict, given: str) -> Decimal:
 
 class Cloze(ItemTypeSpec):
     name = "cloze"
+    export_writers = {"qti": "cloze", "moodle": "cloze"}
     deliverable = True
     widget = "cloze"
     has_options = False

@@ -8,6 +8,7 @@ from .base import ItemTypeSpec
 
 class Description(ItemTypeSpec):
     name = "description"
+    export_writers = {"qti": "description", "moodle": "description", "gift": "description"}
     is_question = False
     auto_scored = False
     has_options = False

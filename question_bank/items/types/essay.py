@@ -12,6 +12,7 @@ ESSAY_MAX_CHARACTERS = 20000
 
 class Essay(ItemTypeSpec):
     name = "essay"
+    export_writers = {"qti": "essay", "moodle": "essay", "gift": "essay"}
     auto_scored = False
     deliverable = True
     widget = "essay"

@@ -13,6 +13,7 @@ from .base import ItemTypeSpec, form_value
 
 class Matching(ItemTypeSpec):
     name = "matching"
+    export_writers = {"qti": "matching", "moodle": "matching", "gift": "matching"}
     deliverable = True
     widget = "matching"
     has_options = False

@@ -64,6 +64,7 @@ def numeric_answers_store(
 
 class Numeric(ItemTypeSpec):
     name = "numeric"
+    export_writers = {"qti": "numeric", "moodle": "numeric", "gift": "numeric"}
     deliverable = True
     in_knowledge_checks = True
     widget = "numeric"

@@ -29,6 +29,7 @@ def answer_matches(pattern: str, response: str, *, case_sensitive: bool) -> bool
 
 class ShortAnswer(ItemTypeSpec):
     name = "short_answer"
+    export_writers = {"qti": "short_answer", "moodle": "short_answer", "gift": "short_answer"}
     deliverable = True
     widget = "short_answer"
 

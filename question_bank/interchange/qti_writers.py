@@ -1,0 +1,267 @@
+"""Each item type's QTI 3.0 writer, named by its type spec (``ItemTypeSpec.export_writers``):
+``qti._item_xml`` writes what every item has (the outcomes, the stem, the general and combined
+feedback) and asks the type for its response declarations, interaction and response processing.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..items.content import ItemContent, Translation
+from ..items.html import html_to_text
+from .qti_xml import _chain, _el, _html_into, _num, _set_score, _sub, _var
+
+
+@dataclass
+class QtiItem:
+    """One item being written in one language: the writer adds to ``item`` (its response
+    declarations, before the outcomes), ``body`` and ``processing``, and lists the modal
+    feedback it needs in ``feedbacks`` as (identifier, html)."""
+
+    item: ET.Element
+    body: ET.Element
+    processing: ET.Element
+    content: ItemContent
+    translation: Translation
+    feedbacks: list[tuple[str, str]] = field(default_factory=list)
+    # The candidate's response (choice keys) goes into FEEDBACK, so that each chosen option's
+    # feedback shows.
+    response_is_feedback: bool = False
+    responses: list[str] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.content.type_data
+
+    @property
+    def shuffle(self) -> str:
+        return "true" if self.content.shuffle_options else "false"
+
+    def declare(self, identifier: str, cardinality: str, base_type: str) -> ET.Element:
+        """A response declaration, placed after the earlier ones and before the outcomes."""
+        declaration = _el(
+            "qti-response-declaration",
+            {"identifier": identifier, "cardinality": cardinality, "base-type": base_type},
+        )
+        self.item.insert(len(self.responses), declaration)
+        self.responses.append(identifier)
+        return declaration
+
+
+def _choice(w: QtiItem, cardinality: str, max_choices: str) -> None:
+    content, translation = w.content, w.translation
+    declaration = w.declare("RESPONSE", cardinality, "identifier")
+    correct = _sub(declaration, "qti-correct-response")
+    for key in content.correct_keys:
+        _sub(correct, "qti-value", text=key)
+    mapping = _sub(
+        declaration, "qti-mapping", {"default-value": "0", "lower-bound": "0", "upper-bound": "1"}
+    )
+    for key, fraction in content.options:
+        _sub(mapping, "qti-map-entry", {"map-key": key, "mapped-value": _num(fraction)})
+    interaction = _sub(
+        w.body,
+        "qti-choice-interaction",
+        {"response-identifier": "RESPONSE", "shuffle": w.shuffle, "max-choices": max_choices},
+    )
+    for key, _ in content.options:
+        _html_into(
+            _sub(interaction, "qti-simple-choice", {"identifier": key}),
+            translation.options[key].html,
+        )
+    condition = _sub(w.processing, "qti-response-condition")
+    branch = _sub(condition, "qti-response-if")
+    branch.append(_el("qti-is-null", {}, _var()))
+    _set_score(branch, "0")
+    _set_score(
+        _sub(condition, "qti-response-else"), _el("qti-map-response", {"identifier": "RESPONSE"})
+    )
+    w.response_is_feedback = True
+    w.feedbacks.extend((key, translation.options[key].feedback_html) for key, _ in content.options)
+
+
+def single_choice(w: QtiItem) -> None:
+    _choice(w, "single", "1")
+
+
+def multiple_response(w: QtiItem) -> None:
+    _choice(w, "multiple", "0")
+
+
+def numeric(w: QtiItem) -> None:
+    content, data = w.content, w.data
+    declaration = w.declare("RESPONSE", "single", "float")
+    _sub(_sub(declaration, "qti-correct-response"), "qti-value", text=_num(content.numeric_answer))
+    # A text entry is inline content: the item body takes blocks, so it sits in a <p>.
+    _sub(
+        _sub(w.body, "p"),
+        "qti-text-entry-interaction",
+        {"response-identifier": "RESPONSE", "expected-length": "12"},
+    )
+    answers = [
+        (content.numeric_answer, content.numeric_tolerance or 0, 1,
+         data.get("answer_feedback_html", "")),
+        *((a["value"], a.get("tolerance") or 0, a["fraction"], a.get("feedback_html", ""))
+          for a in data.get("answers", [])),
+    ]  # fmt: skip
+    branches = []
+    for n, (value, tolerance, fraction, html) in enumerate(answers, start=1):
+        t = _num(tolerance)
+        test = _el(
+            "qti-equal",
+            {"tolerance-mode": "absolute", "tolerance": f"{t} {t}"},
+            _var(),
+            _el("qti-base-value", {"base-type": "float"}),
+        )
+        test[1].text = _num(value)
+        branches.append((test, _num(fraction), f"A{n}" if html else ""))
+        if html:
+            w.feedbacks.append((f"A{n}", html))
+    other = data.get("other_answer_feedback_html", "")
+    if other:
+        w.feedbacks.append(("OTHER", other))
+    _chain(w.processing, branches, "OTHER" if other else "")
+
+
+def short_answer(w: QtiItem) -> None:
+    content, translation = w.content, w.translation
+    declaration = w.declare("RESPONSE", "single", "string")
+    _sub(
+        _sub(w.body, "p"),
+        "qti-text-entry-interaction",
+        {"response-identifier": "RESPONSE", "expected-length": "20"},
+    )
+    case = "true" if w.data.get("case_sensitive") else "false"
+    answers = [(html_to_text(translation.options[k].html), f) for k, f in content.options]
+    right = next((a for a, f in answers if f == 1), "")
+    _sub(_sub(declaration, "qti-correct-response"), "qti-value", text=right.replace("*", ""))
+    branches = []
+    for (key, _), (answer, fraction) in zip(content.options, answers, strict=True):
+        html = translation.options[key].feedback_html
+        if html:
+            w.feedbacks.append((key, html))
+        if "*" in answer:
+            pattern = ".*".join(re.escape(p) for p in answer.split("*"))
+            test = _el("qti-pattern-match", {"pattern": pattern}, _var())
+        else:
+            test = _el(
+                "qti-string-match",
+                {"case-sensitive": case},
+                _var(),
+                _el("qti-base-value", {"base-type": "string"}),
+            )
+            test[1].text = answer
+        branches.append((test, _num(fraction), key if html else ""))
+    _chain(w.processing, branches)
+
+
+def essay(w: QtiItem) -> None:
+    w.declare("RESPONSE", "single", "string")
+    _sub(
+        w.body,
+        "qti-extended-text-interaction",
+        {"response-identifier": "RESPONSE", "expected-lines": str(w.data.get("lines", 15))},
+    )
+
+
+def matching(w: QtiItem) -> None:
+    declaration = w.declare("RESPONSE", "multiple", "directedPair")
+    pairs = w.data.get("pairs", [])
+    targets = list(dict.fromkeys(p["answer"] for p in pairs))
+    sources = [(f"S{i}", p) for i, p in enumerate(pairs, start=1) if p.get("question_html")]
+    correct = _sub(declaration, "qti-correct-response")
+    mapping = _sub(declaration, "qti-mapping", {"default-value": "0", "lower-bound": "0"})
+    share = _num(Decimal(1) / len(sources)) if sources else "0"
+    for key, p in sources:
+        pair = f"{key} T{targets.index(p['answer']) + 1}"
+        _sub(correct, "qti-value", text=pair)
+        _sub(mapping, "qti-map-entry", {"map-key": pair, "mapped-value": share})
+    interaction = _sub(
+        w.body,
+        "qti-match-interaction",
+        {"response-identifier": "RESPONSE", "shuffle": w.shuffle,
+         "max-associations": str(len(sources))},
+    )  # fmt: skip
+    left = _sub(interaction, "qti-simple-match-set")
+    right = _sub(interaction, "qti-simple-match-set")
+    for key, p in sources:
+        _html_into(
+            _sub(left, "qti-simple-associable-choice", {"identifier": key, "match-max": "1"}),
+            p["question_html"],
+        )
+    for i, answer in enumerate(targets, start=1):
+        _sub(
+            right,
+            "qti-simple-associable-choice",
+            {"identifier": f"T{i}", "match-max": str(len(sources))},
+            answer,
+        )
+    _set_score(w.processing, _el("qti-map-response", {"identifier": "RESPONSE"}))
+
+
+def ordering(w: QtiItem) -> None:
+    declaration = w.declare("RESPONSE", "ordered", "identifier")
+    correct = _sub(declaration, "qti-correct-response")
+    for key in w.data.get("order", []):
+        _sub(correct, "qti-value", text=key)
+    interaction = _sub(
+        w.body, "qti-order-interaction", {"response-identifier": "RESPONSE", "shuffle": w.shuffle}
+    )
+    for key, _ in w.content.options:
+        _html_into(
+            _sub(interaction, "qti-simple-choice", {"identifier": key}),
+            w.translation.options[key].html,
+        )
+    match = _el("qti-match", {}, _var(), _el("qti-correct", {"identifier": "RESPONSE"}))
+    _chain(w.processing, [(match, "1", "")])
+
+
+def cloze(w: QtiItem) -> None:
+    """Each part its own response (RESPONSE_n), scored by its share of the weights."""
+    parts = w.data.get("parts", [])
+    for i, part in enumerate(parts, start=1):
+        base = "float" if part["kind"] == "numerical" else "string"
+        declaration = w.declare(
+            f"RESPONSE_{i}", "single", "identifier" if part["kind"] == "multichoice" else base
+        )
+        right = next(a for a in part["answers"] if Decimal(str(a["fraction"])) == 1)
+        value = (
+            f"C{part['answers'].index(right) + 1}"
+            if part["kind"] == "multichoice"
+            else right["text"]
+        )
+        _sub(_sub(declaration, "qti-correct-response"), "qti-value", text=value)
+    total = sum(Decimal(p.get("weight", 1)) for p in parts) or Decimal(1)
+    for i, part in enumerate(parts, start=1):
+        holder = _sub(w.body, "p")
+        if part["kind"] == "multichoice":
+            inline = _sub(
+                holder,
+                "qti-inline-choice-interaction",
+                {"response-identifier": f"RESPONSE_{i}", "shuffle": "false"},
+            )
+            for j, a in enumerate(part["answers"], start=1):
+                _sub(inline, "qti-inline-choice", {"identifier": f"C{j}"}, a["text"])
+        else:
+            _sub(holder, "qti-text-entry-interaction", {"response-identifier": f"RESPONSE_{i}"})
+        condition = _sub(w.processing, "qti-response-condition")
+        branch = _sub(condition, "qti-response-if")
+        branch.append(
+            _el(
+                "qti-match",
+                {},
+                _var(f"RESPONSE_{i}"),
+                _el("qti-correct", {"identifier": f"RESPONSE_{i}"}),
+            )
+        )
+        add = _el("qti-sum", {}, _var("SCORE"), _el("qti-base-value", {"base-type": "float"}))
+        add[1].text = _num(Decimal(part.get("weight", 1)) / total)
+        _set_score(branch, add)
+
+
+def description(w: QtiItem) -> None:
+    """A shared stimulus: its stem only, no response."""
