@@ -24,6 +24,7 @@ from question_bank.api import item_for_learner, response_evaluate, response_revi
 from .models import Attempt, ReviewAfter
 from .selectors import assignments_for_candidate
 
+BANK_VIEW_PERMISSION = "question_bank.view_item"
 STRENGTH_SHARE = 0.75  # at least this share of a PC's marks: a strength
 GAP_SHARE = 0.5  # below this share: a gap to revise
 
@@ -39,6 +40,10 @@ def attempt_review_decision(*, attempt: Attempt, now: datetime | None = None) ->
     assessment = attempt.assessment
     if assessment is None or attempt.finished_at is None:
         return ReviewDecision(False, _("The attempt is not finished."))
+    # Previews are unlimited: a previewer who may not read the bank (a trainer) would collect
+    # the key of every item drawn. Assessors and administrators read the bank anyway.
+    if attempt.is_preview and not attempt.user.has_perm(BANK_VIEW_PERMISSION):
+        return ReviewDecision(False, _("Previews do not show the answers."))
     rule = assessment.review_after
     if rule == ReviewAfter.IMMEDIATELY:
         return ReviewDecision(True, "")

@@ -173,11 +173,11 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if enrol.cleaned_data["roster"]:
                 result = services.batch_roster_import(
-                    batch=batch, data=enrol.cleaned_data["roster"].read()
+                    batch=batch, data=enrol.cleaned_data["roster"].read(), by=request.user
                 )
             else:
                 result = services.batch_learners_enrol(
-                    batch=batch, users=chosen, lines=enrol.cleaned_data["lines"]
+                    batch=batch, users=chosen, lines=enrol.cleaned_data["lines"], by=request.user
                 )
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
@@ -216,7 +216,11 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "assign": assign,
             "members": members,
             "query": query,
-            "found": [u for u in services.learners_find(query=query) if u.pk not in member_ids],
+            "found": [
+                u
+                for u in services.learners_find(query=query, by=request.user)
+                if u.pk not in member_ids
+            ],
             "assignments": batch.assessment_assignments.select_related("assessment"),
             "zone": batch.time_zone,
         },

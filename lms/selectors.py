@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from accounts.models import User
 from accounts.roles import Role, user_has_role
 from adaptive.mastery import NosMastery, mastery_pass_mark, mastery_per_nos
 from adaptive.models import Assessment, Attempt
@@ -36,6 +37,7 @@ __all__ = [
     "batches_visible_to",
     "dashboard_summary",
     "learner_history",
+    "learners_enrollable_by",
 ]
 
 
@@ -81,6 +83,18 @@ def batches_assessable_by(user, *, assessment: Assessment | None = None) -> Quer
             | Q(qualification_pack_code="")
         )
     return batches
+
+
+def learners_enrollable_by(user) -> QuerySet:
+    """The learners ``user`` may find and enrol: administrators any; anyone else those in a batch
+    they see, or in no batch yet. A learner only in other centres' batches is not theirs: once
+    enrolled, the batch pages would show that learner's mastery and history."""
+    learners = User.objects.filter(groups__name=Role.LEARNER.value)
+    if user_has_role(user, Role.ADMINISTRATOR):
+        return learners
+    active = BatchMembership.objects.filter(role=BatchMembership.Role.LEARNER, is_active=True)
+    seen = active.filter(batch__in=batches_visible_to(user)).values("user_id")
+    return learners.filter(Q(pk__in=seen) | ~Q(pk__in=active.values("user_id")))
 
 
 def batch_pack(batch: Batch) -> QualificationPack | None:

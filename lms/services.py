@@ -27,6 +27,8 @@ from accounts.roles import Role, user_assign_role, user_has_role
 from adaptive.models import Assessment, AssessmentAssignment
 from lti.models import Batch, BatchMembership, TrainingCentre
 
+from .selectors import learners_enrollable_by
+
 __all__ = [
     "AssignResult",
     "EnrolResult",
@@ -75,13 +77,15 @@ def batch_save(
     return batch
 
 
-def learners_find(*, query: str) -> list[User]:
-    """Learners whose name, username or email contains ``query`` (for the search box)."""
+def learners_find(*, query: str, by) -> list[User]:
+    """Learners ``by`` may enrol whose name, username or email contains ``query`` (the search
+    box; ``lms.selectors.learners_enrollable_by``)."""
     query = query.strip()
     if len(query) < 2:
         return []
     return list(
-        User.objects.filter(groups__name=Role.LEARNER.value, is_active=True)
+        learners_enrollable_by(by)
+        .filter(is_active=True)
         .filter(
             Q(full_name__icontains=query)
             | Q(username__icontains=query)
@@ -108,16 +112,19 @@ def _enrol(batch: Batch, users: list[User], result: EnrolResult) -> None:
 
 
 @transaction.atomic
-def batch_learners_enrol(*, batch: Batch, users: list[User], lines: str = "") -> EnrolResult:
+def batch_learners_enrol(*, batch: Batch, users: list[User], lines: str = "", by) -> EnrolResult:
     """Enrol the chosen ``users`` and every line of ``lines`` (a name, username or email that
-    names exactly one learner). Ambiguous or unknown lines are reported, not guessed."""
+    names exactly one learner), among the learners ``by`` may enrol (a learner of another
+    centre is "no learner" here). Ambiguous or unknown lines are reported, not guessed."""
     result = EnrolResult()
-    chosen = list(users)
+    enrollable = learners_enrollable_by(by)
+    allowed = set(enrollable.filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+    chosen = [u for u in users if u.pk in allowed]
     for line in (raw.strip() for raw in lines.splitlines()):
         if not line:
             continue
         matches = list(
-            User.objects.filter(groups__name=Role.LEARNER.value).filter(
+            enrollable.filter(
                 Q(username__iexact=line) | Q(email__iexact=line) | Q(full_name__iexact=line)
             )[:2]
         )
@@ -132,8 +139,9 @@ def batch_learners_enrol(*, batch: Batch, users: list[User], lines: str = "") ->
 
 
 @transaction.atomic
-def batch_roster_import(*, batch: Batch, data: bytes) -> EnrolResult:
-    """Enrol every row of a roster CSV (see the module doc); all rows or none."""
+def batch_roster_import(*, batch: Batch, data: bytes, by) -> EnrolResult:
+    """Enrol every row of a roster CSV (see the module doc); all rows or none. A row naming an
+    existing learner ``by`` may not enrol (another centre's) is a problem, not an enrolment."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -170,6 +178,12 @@ def batch_roster_import(*, batch: Batch, data: bytes) -> EnrolResult:
             result.created.append(user)
         elif not user_has_role(user, Role.LEARNER):
             result.problems.append(f"line {number}: {user} is not a learner")
+            continue
+        elif not learners_enrollable_by(by).filter(pk=user.pk).exists():
+            result.problems.append(
+                f"line {number}: that username or email belongs to a learner of another centre "
+                "(an administrator can enrol them)"
+            )
             continue
         users.append(user)
     if result.problems:

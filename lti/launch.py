@@ -309,7 +309,11 @@ class ToolMessageLaunch(DjangoMessageLaunch):
     def validate_jwt_format(self):
         if not self._get_request_param("id_token"):
             raise LaunchRejectedError("The launch has no id_token.", status=400)
-        return super().validate_jwt_format()
+        super().validate_jwt_format()
+        # Valid base64 JSON is not yet a JWT: the checks below read both parts as objects.
+        if not all(isinstance(self._jwt.get(part), dict) for part in ("header", "body")):
+            raise LaunchRejectedError("The id_token is not a JWT.", status=400)
+        return self
 
     def validate_registration(self):
         body = self._jwt.get("body", {})

@@ -83,7 +83,7 @@ class ItemContent:
             default_mark=_quantise(Decimal(self.default_mark), "0.0000001"),
             penalty=_quantise(self.penalty, "0.0000001"),
             shuffle_options=bool(self.shuffle_options),
-            type_data=_json_clean(self.type_data),
+            type_data=_json_clean(_type_data_sanitised(self.type_data)),
         )
 
     @property
@@ -95,6 +95,29 @@ def _quantise(value: Decimal | None, exp: str) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value).quantize(Decimal(exp)).normalize() + Decimal(0)
+
+
+# Type-data entries whose every string is HTML shown with ``|safe`` (hints, Moodle's combined
+# feedback); besides these, any key ending in "_html" (a matching pair's question, an essay's
+# marker information, per-answer feedback) holds HTML.
+_HTML_CONTAINERS = {"hints", "combined_feedback"}
+
+
+def _type_data_sanitised(data, html: bool = False):
+    """``data`` with every HTML string in it sanitised like the stem: type data reaches the
+    question page, the review and the marking page unescaped, so it is as dangerous."""
+    if isinstance(data, dict):
+        return {
+            key: _type_data_sanitised(
+                value, html or str(key).endswith("_html") or key in _HTML_CONTAINERS
+            )
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [_type_data_sanitised(value, html) for value in data]
+    if html and isinstance(data, str):
+        return html_sanitise(data)
+    return data
 
 
 def _json_clean(data: dict) -> dict:

@@ -20,6 +20,9 @@ from .content import ItemContent, OptionText, Translation
 from .widgets import RichHtmlTextarea
 
 OPTION_KEYS = "ABCDEF"
+# An item file is kept and parsed in memory (a QTI package may unpack to 200 MB more,
+# interchange.qti): larger uploads are refused before any job starts.
+MAX_ITEM_FILE_BYTES = 50 * 1024 * 1024
 
 
 def _fraction_value(fraction: Decimal) -> str:
@@ -267,6 +270,13 @@ class ItemImportForm(forms.Form):
         required=False,
     )  # fmt: skip
     dry_run = forms.BooleanField(required=False, label="Dry run (report only, write nothing)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_ITEM_FILE_BYTES:
+            limit = MAX_ITEM_FILE_BYTES // (1024 * 1024) or 1
+            raise forms.ValidationError(f"{upload.name}: larger than {limit} MB.")
+        return upload
 
 
 class ItemExportForm(forms.Form):

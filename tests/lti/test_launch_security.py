@@ -253,3 +253,72 @@ def test_refusals_are_logged(client, platform, registration, caplog):
     with caplog.at_level("WARNING", logger="lti.views"):
         launch(client, platform)
     assert any("LTI launch rejected" in r.getMessage() for r in caplog.records)
+
+
+def _resigned(fields, *, key: str | bytes | None, algorithm: str, headers: dict) -> dict:
+    claims = jwt.decode(fields["id_token"], options={"verify_signature": False})
+    fields["id_token"] = jwt.encode(claims, key, algorithm=algorithm, headers=headers)
+    return fields
+
+
+def test_alg_none_is_refused(client, platform, registration):
+    """The literal "none" algorithm: a token with no signature at all."""
+    kid = platform.signing_key.kid
+
+    def unsigned(fields):
+        return _resigned(fields, key=None, algorithm="none", headers={"kid": kid})
+
+    assert_refused(launch(client, platform, tamper=unsigned), "not signed with RS256")
+
+
+def test_a_token_without_kid_is_refused(client, platform, registration):
+    """Without a kid the tool cannot say which published key signed it: no guessing."""
+    key = platform.signing_key.private_pem
+
+    def no_kid(fields):
+        return _resigned(fields, key=key, algorithm="RS256", headers={})
+
+    response = launch(client, platform, tamper=no_kid)
+    assert response.status_code in (400, 403)
+    assert not PlatformUser.objects.exists()
+
+
+def test_rsa_with_another_hash_is_refused(client, platform, registration):
+    """RS512 by the platform's own key: only RS256 is the LTI algorithm."""
+    key, kid = platform.signing_key.private_pem, platform.signing_key.kid
+
+    def rs512(fields):
+        return _resigned(fields, key=key, algorithm="RS512", headers={"kid": kid})
+
+    assert_refused(launch(client, platform, tamper=rs512), "not signed with RS256")
+
+
+def _b64(value) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    ("header", "body"),
+    [
+        (["RS256"], {"iss": "x"}),
+        ({"alg": "RS256", "kid": "k"}, ["not", "an", "object"]),
+        ({"alg": "RS256", "kid": ["k"]}, {"aud": [{"x": 1}], "iss": None}),
+        ({"alg": "RS256", "kid": 7}, "a string"),
+        ({"alg": ["RS256"], "kid": {"a": 1}}, {"iss": ["x"], "aud": {"a": 1}}),
+    ],
+)
+def test_a_malformed_token_is_refused_not_a_server_error(
+    client, platform, registration, header, body
+):
+    """A token that is three base64 parts but not what a JWT holds: a 4xx page, nothing made."""
+
+    def malformed(fields):
+        fields["id_token"] = f"{_b64(header)}.{_b64(body)}.c2ln"
+        return fields
+
+    response = launch(client, platform, tamper=malformed)
+    assert 400 <= response.status_code < 500, response.status_code
+    assert not PlatformUser.objects.exists()

@@ -114,3 +114,17 @@ def test_another_users_job_is_not_found(client, asc_q0202, curator, second_curat
     assert client.get(job_url).status_code == 404
     client.force_login(user_in(Role.LEARNER))
     assert client.get(job_url).status_code in (302, 403)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_any_job(
+    client, asc_q0202, curator, monkeypatch
+):
+    """Uploads are kept and parsed in memory: an oversized one is refused with a message."""
+    from question_bank.items import forms
+
+    monkeypatch.setattr(forms, "MAX_ITEM_FILE_BYTES", 1000)
+    client.force_login(curator)
+    response = _upload(client, "big.gift", data=b"::Q::Two plus two is {=four ~five}\n" * 40)
+    assert response.status_code == 400
+    assert "larger than" in response.content.decode()
+    assert not Item.objects.exists()

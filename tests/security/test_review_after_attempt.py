@@ -118,3 +118,24 @@ def test_result_page_names_strengths_and_gaps_per_pc(client, small_bank, candida
     html = client.get(reverse("adaptive:attempt_result", args=[attempt.pk])).content.decode()
     assert 'id="strengths"' in html and 'id="gaps"' not in html
     assert "PC1" in html and "PC2" in html
+
+
+def test_a_trainers_preview_never_shows_the_key(client, small_bank):
+    """Trainers preview papers as candidates see them, as often as they like, but may not read
+    the bank's keys: a preview review would hand them the key of every item drawn."""
+    assessment = assessment_make(review_after=ReviewAfter.IMMEDIATELY)
+    client.force_login(user_in(Role.TRAINER))
+    attempt = _sit(client, assessment, right=False)
+    assert attempt.is_preview
+    html = _pages(client, attempt)
+    assert not any(text in html for text in KEY_AND_FEEDBACK)
+    assert reverse("adaptive:attempt_review", args=[attempt.pk]) not in html.split("<main", 1)[-1]
+
+
+def test_an_assessors_preview_shows_the_review_as_candidates_will_see_it(client, small_bank):
+    assessment = assessment_make(review_after=ReviewAfter.IMMEDIATELY)
+    client.force_login(user_in(Role.ASSESSOR))
+    attempt = _sit(client, assessment, right=False)
+    assert attempt.is_preview
+    review = client.get(reverse("adaptive:attempt_review", args=[attempt.pk]))
+    assert review.status_code == 200 and "No, because." in review.content.decode()
