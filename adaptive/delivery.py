@@ -40,6 +40,7 @@ from adaptive.irt import (
     ShadowTest,
     StoppingRule,
     assemble_paper,
+    assemble_paper_fast,
     estimate_ability,
     subscores,
 )
@@ -308,16 +309,14 @@ def attempt_start(*, user, assessment: Assessment, preview: bool = False) -> Att
     ``preview``: staff see the assessment as a candidate would; the attempt never counts (no
     window, no attempt number used, no exposure, no grade). Raises AssessmentUnavailableError
     (closed, not assigned, outside the window, no attempts left, bank too small)."""
-    # LOFT: one start at a time per assessment, as overlap caps read the papers earlier starts
-    # wrote. A CAT start only reads the shared exposure counts (written under the assessment's
-    # lock as each test finishes), so it locks only the candidate: 200 candidates starting in the
-    # same minute do not queue behind each other's first shadow test, and a double-clicked start
-    # still makes one attempt.
-    if assessment.delivery == Delivery.LOFT:
-        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    else:
-        list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
-        assessment = Assessment.objects.get(pk=assessment.pk)
+    # The candidate is locked (a double-clicked start still makes one attempt); the assessment
+    # only around a LOFT paper's assembly, and only when the overlap rule applies: its caps read
+    # the papers earlier starts wrote. Everything else (the start decision, the bank, the seen
+    # items) is read before, so 200 candidates starting in the same minute queue only for the
+    # few milliseconds of the greedy assembly. A CAT start only reads the shared exposure counts
+    # (written under the assessment's lock as each test finishes).
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    assessment = Assessment.objects.get(pk=assessment.pk)
     current = attempt_in_progress(user=user, assessment=assessment, preview=preview)
     if current is not None:
         if attempt_expire_if_due(current):
@@ -381,28 +380,151 @@ def _unavailable(problems: list[str], reassessment: bool) -> str:
     return f"The question bank cannot make a paper for this assessment yet ({why})."
 
 
+# Seconds the 0-1 program may take, under the assessment's lock, when the greedy is stuck at the
+# assessment's own overlap cap; on a bank near its limit it would take seconds per paper.
+LOFT_SOLVE_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class _Issued:
+    """The papers issued so far at an assessment, as indices of the current bank, and the cap
+    the latest one got if it tells which lower caps are out of reach (its pool was the current
+    one and its candidate had no exclusions: with more papers issued, a cap it could not meet
+    is no easier now)."""
+
+    papers: list[list[int]]
+    latest_cap: float | None
+
+
+def _issued_papers(assessment: Assessment, bank: AssessmentBank) -> _Issued:
+    """One query for every issued paper; a paper drawn from another pool (an item revised since)
+    is mapped to the current bank by item, reading only the versions the bank does not hold."""
+    rows = list(
+        Attempt.objects.filter(assessment=assessment, is_preview=False)
+        .order_by("pk")
+        .values_list("pool", "paper", "state__overlap_cap", "state__excluded")
+    )
+    current = list(bank.version_ids)
+    index = {p.version_id: i for i, p in enumerate(bank.items)}
+    by_item = {p.item_id: i for i, p in enumerate(bank.items)}
+    foreign = {
+        pool[i] for pool, paper, _, _ in rows if pool != current for i in paper
+    } - index.keys()
+    item_of = (
+        dict(ItemVersion.objects.filter(pk__in=foreign).values_list("pk", "item_id"))
+        if foreign
+        else {}
+    )
+    papers: list[list[int]] = []
+    for pool, paper, _, _ in rows:
+        if pool == current:
+            papers.append([int(i) for i in paper])
+            continue
+        versions = [pool[i] for i in paper]
+        mapped = [index.get(v, by_item.get(item_of.get(v, -1), -1)) for v in versions]
+        papers.append([i for i in mapped if i >= 0])
+    latest_cap = None
+    if rows:
+        pool, _, cap, excluded = rows[-1]
+        if pool == current and not excluded and isinstance(cap, int | float):
+            latest_cap = float(cap)
+    return _Issued(papers, latest_cap)
+
+
 def _loft_paper(
-    assessment: Assessment, bank: AssessmentBank, excluded: list[int], rng: np.random.Generator
+    assessment: Assessment,
+    bank: AssessmentBank,
+    excluded: list[int],
+    rng: np.random.Generator,
 ) -> tuple[list[int], float]:
+    """A unique paper and the overlap cap it met: the assessment's own cap if the bank allows,
+    else the next step up. Each cap is tried by the greedy (milliseconds); at the assessment's
+    own cap the 0-1 program gets a short try when the greedy is stuck, and when the greedy is
+    stuck at every cap the 0-1 program decides at each (slow, but only on a bank nearly too
+    small for the blueprint). Caps below the latest paper's are skipped (see ``_Issued``)."""
     blueprint = assessment_blueprint(assessment, bank)
     problems = blueprint_shortfalls(bank, blueprint, excluded)
     if problems:
         raise AssessmentUnavailableError(_unavailable(problems, bool(excluded)))
-    index = {p.item_id: i for i, p in enumerate(bank.items)}
-    papers = [
-        [pool[i] for i in paper]
-        for pool, paper in Attempt.objects.filter(
-            assessment=assessment, is_preview=False
-        ).values_list("pool", "paper")
-    ]
-    item_of = dict(
-        ItemVersion.objects.filter(pk__in={v for p in papers for v in p}).values_list(
-            "pk", "item_id"
-        )
-    )
-    issued = [[index[item_of[v]] for v in p if item_of.get(v) in index] for p in papers]
     target = [bank.theta_for_percent(pass_percentage(assessment))]
     caps = [assessment.max_overlap, *(c for c in OVERLAP_STEPS if c > assessment.max_overlap)]
+    if caps[0] < 1.0:
+        # The overlap rule reads the papers issued before: one assembly at a time.
+        Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").get()
+    issued = _issued_papers(assessment, bank) if caps[0] < 1.0 else _Issued([], None)
+    reachable = [c for c in caps if issued.latest_cap is None or c >= issued.latest_cap - 1e-9]
+    found = _loft_paper_greedy(bank, blueprint, issued.papers, reachable, excluded, target, rng)
+    if found is None:
+        found = _loft_paper_solved(bank, blueprint, issued.papers, caps, excluded, target, rng)
+    if found is None:
+        raise AssessmentUnavailableError(
+            _unavailable(
+                ["no paper meets the questions per PC and per NOS together with the enemy rules"],
+                bool(excluded),
+            )
+        )
+    paper, cap = found
+    if cap > assessment.max_overlap:
+        logger.warning(
+            "assessment %s: overlap cap raised to %.0f%% (bank too small for %d papers)",
+            assessment.slug,
+            100 * cap,
+            len(issued.papers) + 1,
+        )
+    return paper, cap
+
+
+def _loft_paper_greedy(
+    bank: AssessmentBank,
+    blueprint: Blueprint,
+    issued: list[list[int]],
+    caps: list[float],
+    excluded: list[int],
+    target: list[float],
+    rng: np.random.Generator,
+) -> tuple[list[int], float] | None:
+    """The first cap the greedy meets; at the first cap the 0-1 program also gets a short try
+    (``LOFT_SOLVE_SECONDS``) when the greedy is stuck, as it finds papers the greedy cannot."""
+    for k, cap in enumerate(caps):
+        papers = issued if cap < 1.0 else []
+        paper = assemble_paper_fast(
+            bank.irt,
+            blueprint,
+            target_thetas=target,
+            issued_papers=papers,
+            max_overlap=cap,
+            excluded=excluded,
+            rng=rng,
+        )
+        if paper is None and k == 0 and cap < 1.0:
+            try:
+                paper = assemble_paper(
+                    bank.irt,
+                    blueprint,
+                    target_thetas=target,
+                    issued_papers=papers,
+                    max_overlap=cap,
+                    excluded=excluded,
+                    rng=rng,
+                    time_limit=LOFT_SOLVE_SECONDS,
+                )
+            except BlueprintInfeasibleError:
+                paper = None
+        if paper is not None:
+            return [int(i) for i in paper], float(cap)
+    return None
+
+
+def _loft_paper_solved(
+    bank: AssessmentBank,
+    blueprint: Blueprint,
+    issued: list[list[int]],
+    caps: list[float],
+    excluded: list[int],
+    target: list[float],
+    rng: np.random.Generator,
+) -> tuple[list[int], float] | None:
+    """The first cap the 0-1 program meets (each try may take seconds)."""
     for cap in caps:
         try:
             paper = assemble_paper(
@@ -416,20 +538,8 @@ def _loft_paper(
             )
         except BlueprintInfeasibleError:
             continue
-        if cap > assessment.max_overlap:
-            logger.warning(
-                "assessment %s: overlap cap raised to %.0f%% (bank too small for %d papers)",
-                assessment.slug,
-                100 * cap,
-                len(issued) + 1,
-            )
         return [int(i) for i in paper], float(cap)
-    raise AssessmentUnavailableError(
-        _unavailable(
-            ["no paper meets the questions per PC and per NOS together with the enemy rules"],
-            bool(excluded),
-        )
-    )
+    return None
 
 
 def attempt_expire_if_due(attempt: Attempt) -> bool:

@@ -30,7 +30,7 @@ from .dif import DifResult, mantel_haenszel
 from .fit import ItemFit, item_fit, s_x2, s_x2_incomplete
 from .limited_information import LimitedInformationFit, m2
 from .linking import LinkingConstants, mean_sigma, stocking_lord, transform_bank
-from .loft import assemble_paper, pairwise_overlap
+from .loft import assemble_paper, assemble_paper_fast, pairwise_overlap
 from .models import (
     ItemBank,
     conditional_standard_error,
@@ -62,6 +62,7 @@ __all__ = [
     "SparseResponses",
     "StoppingRule",
     "assemble_paper",
+    "assemble_paper_fast",
     "blueprint_violations",
     "calibrate",
     "conditional_standard_error",
