@@ -5,8 +5,8 @@ Choice items use ``qti-choice-interaction`` (single or multiple cardinality, ``q
 fractions, the map_response template); numeric items a ``qti-text-entry-interaction`` with float
 base type and ``qti-equal`` with an absolute tolerance. Per-option and general feedback are
 ``qti-modal-feedback`` bound to the FEEDBACK outcome. The NOS/PC/KU/GS tags, status, difficulty
-estimate and enemies, which QTI has no place for, are in the manifest (each item file's metadata) in the
-``kaushal`` namespace. Packages are read with defusedxml and a size cap.
+estimate and enemies, which QTI has no place for, are in the manifest (each item file's
+metadata) in the ``kaushal`` namespace. Packages are read with defusedxml and a size cap.
 """
 
 from __future__ import annotations
