@@ -1,7 +1,8 @@
 """GIFT (Moodle's plain-text format), read as Moodle 4.x's own parser reads it.
 
 Grammar (Moodle ``question/format/gift/format.php``): questions are separated by blank lines
-(here also a new ``::title::`` line after a complete question); whole-line ``//`` comments are
+(here also a new ``::title::`` line, or a line that starts another question with its own answer
+block, after a complete question); whole-line ``//`` comments are
 dropped, except ``// [id:...]`` and ``// [tag:...]`` which Moodle 4 writes for idnumber and tags;
 ``$CATEGORY: path`` switches category at any depth; ``::title::``; a ``[html]``, ``[moodle]``,
 ``[plain]`` or ``[markdown]`` prefix sets the text format; the answer block is the first ``{``
@@ -11,7 +12,8 @@ general feedback. Type: no block = description, ``{}`` = essay, ``{#...}`` = num
 (single when an ``=`` is present), ``=`` with ``->`` = matching, ``T/F/TRUE/FALSE``
 (``#wrong#right`` feedback) = true/false, else short answer. ``%n%`` weights must be in Moodle's
 grade set.
-Escapes: ``\\~ \\= \\# \\{ \\} \\:`` and ``\\n``; other backslashes are literal. UTF-8 with or
+Escapes: ``\\~ \\= \\# \\{ \\} \\:``, ``\\n`` and ``\\\\`` (one backslash); other backslashes are
+literal. UTF-8 with or
 without BOM; other encodings are refused, naming the problem.
 
 Kaushal's own files use ``$CATEGORY: $course$/top/QP/NOS/PC`` and ``[html]`` text with Hindi and
@@ -44,20 +46,21 @@ EXTENSION = "gift.txt"
 _SPECIAL = "~=#{}:"
 # Escaped specials become private-use placeholders while the structure is parsed (as Moodle's
 # escapedchar_pre does), and their characters again in the texts.
-_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + "n")}
+_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + "n\\")}
 _BACK = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
 _WEIGHT = re.compile(r"^%(-*)(\d{1,2}\.?\d*|100)%")
 
 
 def escape(text: str) -> str:
-    out = text
+    out = text.replace("\\", "\\\\")
     for ch in _SPECIAL:
         out = out.replace(ch, "\\" + ch)
     return out.replace("\r", "").replace("\n", "\\n")
 
 
 def _protect(text: str) -> str:
-    return re.sub(r"\\([~=#{}:n])", lambda m: _PLACEHOLDER[m.group(1)], text)
+    # Left to right, as Moodle's escapedchar_pre: "\\\\" is one backslash, then "\\~" etc.
+    return re.sub(r"\\([~=#{}:n\\])", lambda m: _PLACEHOLDER[m.group(1)], text)
 
 
 def _restore(text: str) -> str:
@@ -176,34 +179,47 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _blocks(text: str):
-    """Yield (first line, comment lines, block lines) per question or $CATEGORY, as Moodle
-    splits a file (blank lines), also splitting where a ``::title::`` line follows a question
-    whose answer block is complete."""
-    comments: list[str] = []
-    block: list[str] = []
-    start = 0
+    """Yield (first line, comment lines, block lines) per question or $CATEGORY. Moodle splits
+    a file at blank lines; a blank-line chunk is split again where a ``$CATEGORY:`` line comes,
+    or where a question's answer block is complete and the next line starts a ``::title::`` or
+    a question of its own (an answer block follows before the next blank line), so that
+    questions written without blank lines between them stay separate questions."""
+    chunk: list[tuple[int, str]] = []
+    for number, raw in enumerate([*text.splitlines(), ""], start=1):
+        if raw.strip():
+            chunk.append((number, raw))
+        elif chunk:
+            yield from _chunk_split(chunk)
+            chunk = []
 
+
+def _chunk_split(chunk: list[tuple[int, str]]):
     def complete(lines: list[str]) -> bool:
         joined = _protect("\n".join(lines))
         return "{" in joined and joined.count("{") == joined.count("}")
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # brace_ahead[i]: an answer block opens on line i of the chunk or after it.
+    brace_ahead = [False] * (len(chunk) + 1)
+    for i in range(len(chunk) - 1, -1, -1):
+        raw = chunk[i][1]
+        opens = not raw.strip().startswith("//") and "{" in _protect(raw)
+        brace_ahead[i] = opens or brace_ahead[i + 1]
+    comments: list[str] = []
+    between: list[str] = []  # comments inside a question: the next one's, if it starts there
+    block: list[str] = []
+    start = 0
+    for i, (number, raw) in enumerate(chunk):
         stripped = raw.strip()
         if stripped.startswith("//"):
-            if not block:
-                comments.append(stripped[2:].strip())
-            continue
-        if not stripped:
-            if block:
-                yield start, comments, block
-            # Comments belong to the question right below them, not across a blank line.
-            block, comments = [], []
+            (between if block else comments).append(stripped[2:].strip())
             continue
         if block and (
-            stripped.startswith("$CATEGORY:") or (stripped.startswith("::") and complete(block))
+            stripped.startswith("$CATEGORY:")
+            or (complete(block) and (stripped.startswith("::") or brace_ahead[i]))
         ):
             yield start, comments, block
-            block, comments = [], []
+            block, comments = [], between
+        between = []
         if not block:
             start = number
         block.append(raw)

@@ -66,6 +66,18 @@ ORDERING_DEFAULTS = {"layouttype": "VERTICAL", "selecttype": "ALL", "selectcount
                      "gradingtype": "ALL_OR_NOTHING", "showgrading": "SHOW",
                      "numberingstyle": "none"}  # fmt: skip
 _ORDERING_DISPLAY = ("layouttype", "showgrading", "numberingstyle")
+# qtype_ordering's gradingtype as its set_options_for_import reads it (any other value, or none,
+# is RELATIVE_NEXT_EXCLUDE_LAST there) -> our ordering grading; None: our scorer has no such rule.
+ORDERING_GRADINGS: dict[str, str | None] = {
+    "ALL_OR_NOTHING": "all_or_nothing", "ABS": "absolute_position",
+    "ABSOLUTE": "absolute_position", "ABSOLUTE_POSITION": "absolute_position",
+    "RELATIVE_NEXT_EXCLUDE_LAST": "relative_next_exclude_last",
+    "RELATIVE_NEXT_INCLUDE_LAST": "relative_next_include_last",
+    "LONGEST_ORDERED_SUBSET": "longest_ordered_subset",
+    "LONGEST_CONTIGUOUS_SUBSET": "longest_contiguous_subset",
+    "RELATIVE_ONE_PREVIOUS_AND_NEXT": None, "RELATIVE_ALL_PREVIOUS_AND_NEXT": None,
+    "RELATIVE_TO_CORRECT": None,
+}  # fmt: skip
 
 # ---------------------------------------------------------------- export
 
@@ -176,8 +188,9 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
             sub = _text(question, "subquestion", pair.get("question_html", ""))
             ET.SubElement(ET.SubElement(sub, "answer"), "text").text = pair["answer"]
     elif kind == ItemType.ORDERING:
-        # qtype_ordering's fields: we score all or nothing, over all the items.
+        # qtype_ordering's fields: all the items, graded as our ordering grading says.
         settings = {**ORDERING_DEFAULTS, **data.get("moodle_ordering", {})}
+        settings["gradingtype"] = data.get("grading", "all_or_nothing").upper()
         for tag, value in settings.items():
             ET.SubElement(question, tag).text = value
         # Moodle's ordering question lists the items in the right order.
@@ -303,13 +316,15 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         ) from exc
     except Exception as exc:  # defusedxml refuses entities, DTDs and the like
         raise ItemImportError([Problem(0, "-", f"refused XML: {exc}", source)]) from exc
-    if root.tag != "quiz":
+    if root.tag not in ("quiz", "question"):
         raise ItemImportError([Problem(1, "-", "the root element must be <quiz>", source)])
+    # A lone <question> (as qtype plugins keep their import fixtures) is a one-question file.
+    questions = [root] if root.tag == "question" else root.findall("question")
     lines = _question_lines(text)
     parsed = ParsedFile()
     category = ""
     number = 0
-    for index, question in enumerate(root.findall("question")):
+    for index, question in enumerate(questions):
         line = lines[index] if index < len(lines) else 0
         qtype = question.get("type", "")
         if qtype == "category":
@@ -464,11 +479,7 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
         display = {t: v for t, v in display.items() if v and v != ORDERING_DEFAULTS[t]}
         if display:
             type_data["moodle_ordering"] = display
-        grading = _field(question, "gradingtype").strip().upper()
-        if grading and grading != "ALL_OR_NOTHING":
-            notes.append(f"ordering graded {grading} (Kaushal scores all or nothing)")
-        if _field(question, "selecttype").strip().upper() not in ("", "ALL"):
-            notes.append("ordering shows a subset of the items (Kaushal shows them all)")
+        type_data["grading"] = _ordering_grading(question, len(options))
     elif qtype == "essay":
         item_type = ItemType.ESSAY
         type_data.update(
@@ -521,6 +532,30 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
     )
     record.id_set(_field(question, "idnumber"))
     return record
+
+
+def _ordering_grading(question: ET.Element, items: int) -> str:
+    """Our grading for a qtype_ordering question, read with the defaults Moodle's
+    import_from_xml uses (no gradingtype: relative to the next item, last excluded; no
+    selecttype: a random subset of 6); refused where our scorer cannot score it as Moodle does."""
+    raw = _field(question, "gradingtype").strip().upper()
+    grading = ORDERING_GRADINGS.get(raw, "relative_next_exclude_last")
+    if grading is None:
+        raise ValueError(
+            f"ordering graded {raw} is not supported (Kaushal scores all or nothing, absolute "
+            "position, relative to the next item, or the longest ordered/contiguous subset)"
+        )
+    # The old names of selecttype/selectcount were logical/studentsee.
+    old = question.find("selecttype") is None
+    select = _field(question, "logical" if old else "selecttype").strip().upper() or "RANDOM"
+    count = decimal_or_none(_field(question, "studentsee" if old else "selectcount").strip() or "6")
+    shown = max(int(count or 0), 2)
+    if select not in ("ALL", "EXACT") and shown < items:
+        raise ValueError(
+            f"ordering shows each candidate {shown} of its {items} items ({select} subset); "
+            "Kaushal orders all the items"
+        )
+    return grading
 
 
 _CLOZE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
