@@ -97,9 +97,8 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
         out.append(f"// {meta.strip()}")
         stem = _field({k: t.stem_html for k, t in langs.items()})
         general = _field({k: t.general_feedback_html for k, t in langs.items()})
-        title = escape(content.name or ident or "question")
-        if not content.name and not ident:
-            title = ""
+        # No name, no title: an id written as the title would read back as the name.
+        title = escape(content.name)
         head = (f"::{title}::" if title else "") + f"[html]{stem}"
         kind = content.item_type
         if kind == ItemType.DESCRIPTION:
@@ -108,10 +107,23 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
         answers: list[str] = []
         if kind == ItemType.NUMERIC:
             value = format(content.numeric_answer, "f")
-            answers.append(f"=%100%{value}:{format(content.numeric_tolerance or 0, 'f')}")
-            for extra in content.type_data.get("answers", []):
+
+            def said(html: str) -> str:
+                return f"#{_field({'en': html})}" if html else ""
+
+            data = content.type_data
+            answers.append(
+                f"=%100%{value}:{format(content.numeric_tolerance or 0, 'f')}"
+                + said(data.get("answer_feedback_html", ""))
+            )
+            for extra in data.get("answers", []):
                 weight = moodle_percent(Decimal(extra["fraction"]))
-                answers.append(f"=%{weight}%{extra['value']}:{extra.get('tolerance') or 0}")
+                answers.append(
+                    f"=%{weight}%{extra['value']}:{extra.get('tolerance') or 0}"
+                    + said(extra.get("feedback_html", ""))
+                )
+            if data.get("other_answer_feedback_html"):  # any other number: no marks
+                answers.append("~" + said(data["other_answer_feedback_html"]))
             body = "#" + "\n\t".join(answers)
         elif kind == ItemType.TRUE_FALSE:
             correct = content.correct_keys[0]
@@ -255,8 +267,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         record.source_category = category
         if id_match:
             record.id_set(id_match.group(1))
-            if record.content.name == id_match.group(1).strip():
-                record.content.name = ""  # the title Moodle writes when a question has no name
+            if record.content.name == record.uid:
+                record.content.name = ""  # our older exports wrote the id as the title
         problems = record.apply_tags(re.findall(r"\[tag:([^\]]+)\]", meta))
         if problems:
             parsed.skipped.append(Problem(line, title, "; ".join(problems), source))

@@ -144,7 +144,8 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
     if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE):
         ET.SubElement(question, "answernumbering").text = data.get("answer_numbering", "abc")
     combined = data.get("combined_feedback", {})
-    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING):
+    if kind in (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING,
+                ItemType.ORDERING):  # fmt: skip
         for tag in _COMBINED:
             _text(question, tag, combined.get(tag, ""))
     if kind == ItemType.SHORT_ANSWER:
@@ -168,6 +169,13 @@ def _question_out(quiz: ET.Element, record: ItemRecord) -> None:
             ET.SubElement(answer, "text").text = str(extra["value"])
             ET.SubElement(answer, "tolerance").text = str(extra.get("tolerance") or 0)
             _text(answer, "feedback", extra.get("feedback_html", ""))
+        if data.get("other_answer_feedback_html"):  # Moodle's "*": any other number, no marks
+            answer = ET.SubElement(
+                question, "answer", {"fraction": "0", "format": "moodle_auto_format"}
+            )
+            ET.SubElement(answer, "text").text = "*"
+            ET.SubElement(answer, "tolerance").text = "0"
+            _text(answer, "feedback", data["other_answer_feedback_html"])
         if data.get("units"):
             units = ET.SubElement(question, "units")
             for unit in data["units"]:
@@ -484,12 +492,14 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
         item_type = ItemType.ESSAY
         type_data.update(
             response_format=_field(question, "responseformat").strip() or "editor",
-            # Stored only when a response is optional (the default is required).
-            response_required=None if _bool(_field(question, "responserequired"), True) else False,
             lines=int(decimal_or_none(_field(question, "responsefieldlines")) or 15),
             grader_info_html=_rich(question, "graderinfo/text", notes),
             response_template_html=_rich(question, "responsetemplate/text", notes),
         )
+        # Stored only when a response is optional (the default is required): a stored None
+        # would be written back as an optional response.
+        if not _bool(_field(question, "responserequired"), True):
+            type_data["response_required"] = False
         if (decimal_or_none(_field(question, "attachments")) or 0) != 0:
             notes.append("file attachments to the essay")
     elif qtype == "description":
