@@ -10,7 +10,8 @@ to the first ``}`` (text after it: "missing word", the stem gets ``_____``); ``#
 general feedback. Type: no block = description, ``{}`` = essay, ``{#...}`` = numerical (``=a:tol``,
 ``=low..high``, ``%n%`` weights, ``~`` wrong-answer feedback), any ``~`` = multiple choice
 (single when an ``=`` is present), ``=`` with ``->`` = matching, ``T/F/TRUE/FALSE``
-(``#wrong#right`` feedback) = true/false, else short answer. ``%n%`` weights must be in Moodle's
+(``#wrong#right`` feedback) = true/false, ``{>n ...}`` = qtype_ordering's ordering (settings,
+then one item per line), else short answer. ``%n%`` weights must be in Moodle's
 grade set.
 Escapes: ``\\~ \\= \\# \\{ \\} \\:``, ``\\n`` and ``\\\\`` (one backslash); other backslashes are
 literal. UTF-8 with or
@@ -41,6 +42,7 @@ from .common import (
     option_key,
 )
 from .moodle_fractions import moodle_fraction, moodle_percent
+from .moodle_xml import ordering_grading
 
 EXTENSION = "gift.txt"
 _SPECIAL = "~=#{}:"
@@ -49,6 +51,44 @@ _SPECIAL = "~=#{}:"
 _PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + "n\\")}
 _BACK = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
 _WEIGHT = re.compile(r"^%(-*)(\d{1,2}\.?\d*|100)%")
+
+
+def _tokens(*words: str) -> str:
+    # A setting is a whole word: "H" must not be read off the first item "Hello".
+    return "(?:" + "|".join(words) + r")(?=\s|$)"
+
+
+# qtype_ordering's GIFT form (its import_from_gift): {>count [select] [layout] [grading] [show]
+# [numbering] then one item per line, in the right order}.
+_ORDERING = re.compile(
+    r"^\s*>\s*(\d+)\s*"
+    + "".join(
+        f"({t})?\\s*"
+        for t in (
+            _tokens("ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG"),
+            _tokens("HORIZONTAL", "HORI", "H", "1", "VERTICAL", "VERT", "V", "0"),
+            _tokens(
+                "ALL_OR_NOTHING",
+                "ABSOLUTE_POSITION",
+                "ABSOLUTE",
+                "ABS",
+                "RELATIVE_NEXT_EXCLUDE_LAST",
+                "RELATIVE_NEXT_INCLUDE_LAST",
+                "RELATIVE_ONE_PREVIOUS_AND_NEXT",
+                "RELATIVE_ALL_PREVIOUS_AND_NEXT",
+                "RELATIVE_TO_CORRECT",
+                "LONGEST_ORDERED_SUBSET",
+                "LONGEST_CONTIGUOUS_SUBSET",
+                "RELATIVE",
+                "REL",
+            ),  # fmt: skip
+            _tokens("SHOW", "TRUE", "YES", "1", "HIDE", "FALSE", "NO", "0"),
+            _tokens("none", "123", "abc", "ABCD", "iii", "IIII"),
+        )
+    )
+    + r"(.*?)\s*$",
+    re.S,
+)
 
 
 def escape(text: str) -> str:
@@ -133,6 +173,19 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
             body = f"{correct.upper()}#{fb_wrong}#{fb_right}"
         elif kind == ItemType.ESSAY:
             body = ""
+        elif kind == ItemType.ORDERING:
+            # qtype_ordering's GIFT: settings, then the items in the right order, one a line.
+            data = content.type_data
+            shown = data.get("moodle_ordering", {})
+            settings = [
+                f">{len(data.get('order', []))}", "ALL",
+                shown.get("layouttype", "VERTICAL"),
+                data.get("grading", "all_or_nothing").upper(),
+                shown.get("showgrading", "SHOW"), shown.get("numberingstyle", "none"),
+            ]  # fmt: skip
+            items = [_field({k: t.options[key].html for k, t in langs.items()})
+                     for key in data.get("order", [])]  # fmt: skip
+            body = " ".join(settings) + "\n" + "\n".join(items) + "\n"
         elif kind == ItemType.MATCHING:
             body = "\n".join(
                 f"\t={escape(p.get('question_html', ''))} -> {escape(p['answer'])}"
@@ -351,6 +404,9 @@ def _question(body: str) -> ItemRecord:
         general, answer_text = answer_text[cut + 4 :], answer_text[:cut].strip()
     stem_html, fmt = _formatted(stem_raw)
     general_html = _formatted(general, fmt)[0] if general.strip() else ""
+    ordering = _ORDERING.match(answer_text) if not kind else None
+    if ordering:
+        kind = "ordering"
     if not kind:
         if answer_text == "":
             kind = "essay"
@@ -393,6 +449,27 @@ def _question(body: str) -> ItemRecord:
                 fraction, answer = _weight(answer, Decimal(0))
             value, feedback = _comment(answer, fmt)
             add_option(option_key(index), fraction, _formatted(value, fmt)[0], feedback)
+    elif kind == "ordering" and ordering:
+        item_type = ItemType.ORDERING
+        count, select, layout, grading, show, numbering, rest = ordering.groups()
+        items = [line.strip() for line in rest.splitlines() if line.strip()]
+        if len(items) < 2:
+            raise ValueError("an ordering question needs at least two items, one per line")
+        for index, item in enumerate(items):
+            add_option(option_key(index), Decimal(0), _formatted(item, "moodle")[0], "")
+        # As import_from_gift: a count outside 2..items means min(6, items).
+        shown = int(count) if 2 <= int(count) <= len(items) else min(6, len(items))
+        type_data["order"] = [key for key, _ in options]
+        type_data["grading"] = ordering_grading(
+            grading=grading or "", select=select or "RANDOM", count=str(shown), items=len(items)
+        )
+        display = {
+            "layouttype": "HORIZONTAL" if layout in ("HORIZONTAL", "HORI", "H", "1") else "",
+            "showgrading": "HIDE" if show in ("HIDE", "FALSE", "NO", "0") else "",
+            "numberingstyle": numbering if numbering and numbering != "none" else "",
+        }
+        if display := {k: v for k, v in display.items() if v}:
+            type_data["moodle_ordering"] = display
     elif kind == "match":
         item_type = ItemType.MATCHING
         pairs = []

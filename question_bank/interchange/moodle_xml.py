@@ -547,25 +547,38 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
 def _ordering_grading(question: ET.Element, items: int) -> str:
     """Our grading for a qtype_ordering question, read with the defaults Moodle's
     import_from_xml uses (no gradingtype: relative to the next item, last excluded; no
-    selecttype: a random subset of 6); refused where our scorer cannot score it as Moodle does."""
-    raw = _field(question, "gradingtype").strip().upper()
-    grading = ORDERING_GRADINGS.get(raw, "relative_next_exclude_last")
-    if grading is None:
+    selecttype: a random subset of 6)."""
+    # The old names of selecttype/selectcount were logical/studentsee.
+    old = question.find("selecttype") is None
+    return ordering_grading(
+        grading=_field(question, "gradingtype"),
+        select=_field(question, "logical" if old else "selecttype") or "RANDOM",
+        count=_field(question, "studentsee" if old else "selectcount") or "6",
+        items=items,
+    )
+
+
+def ordering_grading(*, grading: str, select: str, count: str, items: int) -> str:
+    """qtype_ordering's settings (as its set_options_for_import reads them, XML or GIFT) as our
+    ordering grading; ValueError where our scorer cannot score the question as Moodle does: a
+    grading it has not, or each candidate shown only a subset of the items."""
+    raw = grading.strip().upper()
+    ours = ORDERING_GRADINGS.get(raw, "relative_next_exclude_last")
+    if ours is None:
         raise ValueError(
             f"ordering graded {raw} is not supported (Kaushal scores all or nothing, absolute "
             "position, relative to the next item, or the longest ordered/contiguous subset)"
         )
-    # The old names of selecttype/selectcount were logical/studentsee.
-    old = question.find("selecttype") is None
-    select = _field(question, "logical" if old else "selecttype").strip().upper() or "RANDOM"
-    count = decimal_or_none(_field(question, "studentsee" if old else "selectcount").strip() or "6")
-    shown = max(int(count or 0), 2)
+    select = select.strip().upper()
+    number = decimal_or_none(count.strip())
+    shown = max(int(number or 0), 2)  # Moodle's MIN_SUBSET_ITEMS
     if select not in ("ALL", "EXACT") and shown < items:
+        shown_as = "CONTIGUOUS" if select in ("CONTIGUOUS", "CONTIG") else "RANDOM"
         raise ValueError(
-            f"ordering shows each candidate {shown} of its {items} items ({select} subset); "
+            f"ordering shows each candidate {shown} of its {items} items ({shown_as} subset); "
             "Kaushal orders all the items"
         )
-    return grading
+    return ours
 
 
 _CLOZE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")

@@ -76,6 +76,8 @@ IMPORTED_REFUSED = {
     "tsugi_sample.gift": (14, {"Q3 MA": "exactly one fully correct option"}),
     "citolab_match.xml": (0, {"Characters and Plays": "worth different marks"}),
     "citolab_inline_choice.xml": (1, {}),
+    # qtype_ordering's GIFT: ">2" with no select type is a random 2 of the 6 items in Moodle.
+    "qtype_ordering_testexport.gift.txt": (0, {"Moodle": "2 of its 6 items (RANDOM subset)"}),
     "citolab_order.xml": (1, {}),
     "citolab_text_entry.xml": (1, {}),
     "citolab_gap_match.xml": (0, {"Richard III (Take 1)": "gap-match-interaction is not supported"}),
@@ -370,3 +372,38 @@ def test_qti3_items_from_citolab_keep_order_case_rule_and_partial_credit():
         ("York", 1), ("york", Decimal("0.5"))]  # fmt: skip
     assert entry.content.type_data["case_sensitive"] is True
     assert "this sun of _____;" in text.stem_html
+
+
+@pytest.mark.parametrize(
+    ("head", "grading", "display"),
+    [
+        (">6 ALL VERTICAL ABSOLUTE_POSITION SHOW none", "absolute_position", {}),
+        (">4", "relative_next_exclude_last", {}),  # a random 4 of 4: all of them
+        (">9 EXACT H ALL_OR_NOTHING HIDE 123", "all_or_nothing",
+         {"layouttype": "HORIZONTAL", "showgrading": "HIDE", "numberingstyle": "123"}),
+        (">0 ALL LONGEST_CONTIGUOUS_SUBSET", "longest_contiguous_subset", {}),
+    ],
+)  # fmt: skip
+def test_gift_ordering_as_qtype_ordering_writes_it_is_an_ordering_question(head, grading, display):
+    data = f"::Steps::Put them in order.{{{head}\nHello\nVery\nTidy\nWorld\n}}".encode()
+    [record] = FORMATS["gift"].read(data).records
+    content = record.content
+    assert content.item_type == "ordering"
+    text = content.translations["en"]
+    assert [text.options[k].html for k in content.type_data["order"]] == [
+        "Hello", "Very", "Tidy", "World"]  # fmt: skip
+    assert content.type_data["grading"] == grading
+    assert content.type_data.get("moodle_ordering", {}) == display
+    assert text.stem_html == "Put them in order."
+
+
+def test_gift_ordering_moodle_scores_otherwise_is_refused():
+    gift = FORMATS["gift"]
+    for head, reason in [
+        (">3 RANDOM", "3 of its 4 items (RANDOM subset)"),
+        (">2 CONTIG", "2 of its 4 items (CONTIGUOUS subset)"),
+        (">4 ALL V RELATIVE_TO_CORRECT", "RELATIVE_TO_CORRECT is not supported"),
+    ]:
+        parsed = gift.read(f"::Steps::Order.{{{head}\na\nb\nc\nd}}".encode())
+        assert parsed.records == [], head
+        assert reason in parsed.skipped[0].message

@@ -113,10 +113,10 @@ CANNOT_HOLD = {
     "moodle": {"types": set(), "fields": set()},
     "csv": {"types": set(), "fields": set()},
     "qti": {"types": set(), "fields": set()},
-    # GIFT has no cloze or ordering question, no penalty, hints, combined feedback, shuffle
+    # GIFT has no cloze question, no penalty, hints, combined feedback, shuffle
     # setting, short-answer case rule or essay settings.
     "gift": {
-        "types": {"cloze", "ordering"},
+        "types": {"cloze"},
         "fields": {
             "penalty",
             "shuffle_options",
