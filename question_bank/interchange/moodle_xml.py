@@ -1,6 +1,8 @@
 """Moodle XML, as Moodle 4.x writes it: multichoice, truefalse, shortanswer, numerical, essay,
-match, description and cloze (multianswer), each question refused on its own when it cannot be
-read (an unsupported type, grades outside Moodle's grade set, a broken cloze part).
+match, ordering (qtype_ordering), description and cloze (multianswer), each question refused on
+its own when it cannot be read (an unsupported type, grades outside Moodle's grade set, a broken
+cloze part, an ordering graded or shown in a way our scorer cannot follow). A file may also be a
+lone ``<question>`` (as qtype plugins keep their fixtures).
 
 Categories: Kaushal's own export writes ``$course$/top/QP/NOS/PC`` (Moodle writes a "/" inside a
 name as "//"); any other path is kept as the item's source category and the item is tagged where
@@ -61,7 +63,7 @@ _KNOWN = {
 }  # fmt: skip
 
 
-# qtype_ordering's settings as our ordering type works: all items, all or nothing.
+# qtype_ordering's settings as our ordering type works: all the items (the grading is ours).
 ORDERING_DEFAULTS = {"layouttype": "VERTICAL", "selecttype": "ALL", "selectcount": "0",
                      "gradingtype": "ALL_OR_NOTHING", "showgrading": "SHOW",
                      "numberingstyle": "none"}  # fmt: skip
