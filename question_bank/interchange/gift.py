@@ -1,7 +1,8 @@
 """GIFT (Moodle's plain-text format), read as Moodle 4.x's own parser reads it.
 
 Grammar (Moodle ``question/format/gift/format.php``): questions are separated by blank lines
-(here also a new ``::title::`` line after a complete question); whole-line ``//`` comments are
+(here also a new ``::title::`` line, or a line that starts another question with its own answer
+block, after a complete question); whole-line ``//`` comments are
 dropped, except ``// [id:...]`` and ``// [tag:...]`` which Moodle 4 writes for idnumber and tags;
 ``$CATEGORY: path`` switches category at any depth; ``::title::``; a ``[html]``, ``[moodle]``,
 ``[plain]`` or ``[markdown]`` prefix sets the text format; the answer block is the first ``{``
@@ -9,9 +10,11 @@ to the first ``}`` (text after it: "missing word", the stem gets ``_____``); ``#
 general feedback. Type: no block = description, ``{}`` = essay, ``{#...}`` = numerical (``=a:tol``,
 ``=low..high``, ``%n%`` weights, ``~`` wrong-answer feedback), any ``~`` = multiple choice
 (single when an ``=`` is present), ``=`` with ``->`` = matching, ``T/F/TRUE/FALSE``
-(``#wrong#right`` feedback) = true/false, else short answer. ``%n%`` weights must be in Moodle's
+(``#wrong#right`` feedback) = true/false, ``{>n ...}`` = qtype_ordering's ordering (settings,
+then one item per line), else short answer. ``%n%`` weights must be in Moodle's
 grade set.
-Escapes: ``\\~ \\= \\# \\{ \\} \\:`` and ``\\n``; other backslashes are literal. UTF-8 with or
+Escapes: ``\\~ \\= \\# \\{ \\} \\:``, ``\\n`` and ``\\\\`` (one backslash); other backslashes are
+literal. UTF-8 with or
 without BOM; other encodings are refused, naming the problem.
 
 Kaushal's own files use ``$CATEGORY: $course$/top/QP/NOS/PC`` and ``[html]`` text with Hindi and
@@ -41,25 +44,65 @@ from .common import (
     option_key,
 )
 from .moodle_fractions import moodle_fraction
+from .moodle_xml import ordering_grading
 
 EXTENSION = "gift.txt"
 _SPECIAL = "~=#{}:"
 # Escaped specials become private-use placeholders while the structure is parsed (as Moodle's
 # escapedchar_pre does), and their characters again in the texts.
-_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + "n")}
+_PLACEHOLDER = {ch: chr(0xE000 + i) for i, ch in enumerate(_SPECIAL + "n\\")}
 _BACK = {v: ("\n" if k == "n" else k) for k, v in _PLACEHOLDER.items()}
 _WEIGHT = re.compile(r"^%(-*)(\d{1,2}\.?\d*|100)%")
 
 
+def _tokens(*words: str) -> str:
+    # A setting is a whole word: "H" must not be read off the first item "Hello".
+    return "(?:" + "|".join(words) + r")(?=\s|$)"
+
+
+# qtype_ordering's GIFT form (its import_from_gift): {>count [select] [layout] [grading] [show]
+# [numbering] then one item per line, in the right order}.
+_ORDERING = re.compile(
+    r"^\s*>\s*(\d+)\s*"
+    + "".join(
+        f"({t})?\\s*"
+        for t in (
+            _tokens("ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG"),
+            _tokens("HORIZONTAL", "HORI", "H", "1", "VERTICAL", "VERT", "V", "0"),
+            _tokens(
+                "ALL_OR_NOTHING",
+                "ABSOLUTE_POSITION",
+                "ABSOLUTE",
+                "ABS",
+                "RELATIVE_NEXT_EXCLUDE_LAST",
+                "RELATIVE_NEXT_INCLUDE_LAST",
+                "RELATIVE_ONE_PREVIOUS_AND_NEXT",
+                "RELATIVE_ALL_PREVIOUS_AND_NEXT",
+                "RELATIVE_TO_CORRECT",
+                "LONGEST_ORDERED_SUBSET",
+                "LONGEST_CONTIGUOUS_SUBSET",
+                "RELATIVE",
+                "REL",
+            ),  # fmt: skip
+            _tokens("SHOW", "TRUE", "YES", "1", "HIDE", "FALSE", "NO", "0"),
+            _tokens("none", "123", "abc", "ABCD", "iii", "IIII"),
+        )
+    )
+    + r"(.*?)\s*$",
+    re.S,
+)
+
+
 def escape(text: str) -> str:
-    out = text
+    out = text.replace("\\", "\\\\")
     for ch in _SPECIAL:
         out = out.replace(ch, "\\" + ch)
     return out.replace("\r", "").replace("\n", "\\n")
 
 
 def _protect(text: str) -> str:
-    return re.sub(r"\\([~=#{}:n])", lambda m: _PLACEHOLDER[m.group(1)], text)
+    # Left to right, as Moodle's escapedchar_pre: "\\\\" is one backslash, then "\\~" etc.
+    return re.sub(r"\\([~=#{}:n\\])", lambda m: _PLACEHOLDER[m.group(1)], text)
 
 
 def _restore(text: str) -> str:
@@ -96,9 +139,8 @@ def render(records: list[ItemRecord], *, qualification_pack_code: str) -> bytes:
         out.append(f"// {meta.strip()}")
         stem = _field({k: t.stem_html for k, t in langs.items()})
         general = _field({k: t.general_feedback_html for k, t in langs.items()})
-        title = escape(content.name or ident or "question")
-        if not content.name and not ident:
-            title = ""
+        # No name, no title: an id written as the title would read back as the name.
+        title = escape(content.name)
         head = (f"::{title}::" if title else "") + f"[html]{stem}"
         writer = item_type_spec(content.item_type).export_writer("gift")
         if writer is None:
@@ -133,34 +175,47 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _blocks(text: str):
-    """Yield (first line, comment lines, block lines) per question or $CATEGORY, as Moodle
-    splits a file (blank lines), also splitting where a ``::title::`` line follows a question
-    whose answer block is complete."""
-    comments: list[str] = []
-    block: list[str] = []
-    start = 0
+    """Yield (first line, comment lines, block lines) per question or $CATEGORY. Moodle splits
+    a file at blank lines; a blank-line chunk is split again where a ``$CATEGORY:`` line comes,
+    or where a question's answer block is complete and the next line starts a ``::title::`` or
+    a question of its own (an answer block follows before the next blank line), so that
+    questions written without blank lines between them stay separate questions."""
+    chunk: list[tuple[int, str]] = []
+    for number, raw in enumerate([*text.splitlines(), ""], start=1):
+        if raw.strip():
+            chunk.append((number, raw))
+        elif chunk:
+            yield from _chunk_split(chunk)
+            chunk = []
 
+
+def _chunk_split(chunk: list[tuple[int, str]]):
     def complete(lines: list[str]) -> bool:
         joined = _protect("\n".join(lines))
         return "{" in joined and joined.count("{") == joined.count("}")
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # brace_ahead[i]: an answer block opens on line i of the chunk or after it.
+    brace_ahead = [False] * (len(chunk) + 1)
+    for i in range(len(chunk) - 1, -1, -1):
+        raw = chunk[i][1]
+        opens = not raw.strip().startswith("//") and "{" in _protect(raw)
+        brace_ahead[i] = opens or brace_ahead[i + 1]
+    comments: list[str] = []
+    between: list[str] = []  # comments inside a question: the next one's, if it starts there
+    block: list[str] = []
+    start = 0
+    for i, (number, raw) in enumerate(chunk):
         stripped = raw.strip()
         if stripped.startswith("//"):
-            if not block:
-                comments.append(stripped[2:].strip())
-            continue
-        if not stripped:
-            if block:
-                yield start, comments, block
-            # Comments belong to the question right below them, not across a blank line.
-            block, comments = [], []
+            (between if block else comments).append(stripped[2:].strip())
             continue
         if block and (
-            stripped.startswith("$CATEGORY:") or (stripped.startswith("::") and complete(block))
+            stripped.startswith("$CATEGORY:")
+            or (complete(block) and (stripped.startswith("::") or brace_ahead[i]))
         ):
             yield start, comments, block
-            block, comments = [], []
+            block, comments = [], between
+        between = []
         if not block:
             start = number
         block.append(raw)
@@ -196,8 +251,8 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         record.source_category = category
         if id_match:
             record.id_set(id_match.group(1))
-            if record.content.name == id_match.group(1).strip():
-                record.content.name = ""  # the title Moodle writes when a question has no name
+            if record.content.name == record.uid:
+                record.content.name = ""  # our older exports wrote the id as the title
         problems = record.apply_tags(re.findall(r"\[tag:([^\]]+)\]", meta))
         if problems:
             parsed.skipped.append(Problem(line, title, "; ".join(problems), source))
@@ -280,6 +335,9 @@ def _question(body: str) -> ItemRecord:
         general, answer_text = answer_text[cut + 4 :], answer_text[:cut].strip()
     stem_html, fmt = _formatted(stem_raw)
     general_html = _formatted(general, fmt)[0] if general.strip() else ""
+    ordering = _ORDERING.match(answer_text) if not kind else None
+    if ordering:
+        kind = "ordering"
     if not kind:
         if answer_text == "":
             kind = "essay"
@@ -322,6 +380,27 @@ def _question(body: str) -> ItemRecord:
                 fraction, answer = _weight(answer, Decimal(0))
             value, feedback = _comment(answer, fmt)
             add_option(option_key(index), fraction, _formatted(value, fmt)[0], feedback)
+    elif kind == "ordering" and ordering:
+        item_type = ItemType.ORDERING
+        count, select, layout, grading, show, numbering, rest = ordering.groups()
+        items = [line.strip() for line in rest.splitlines() if line.strip()]
+        if len(items) < 2:
+            raise ValueError("an ordering question needs at least two items, one per line")
+        for index, item in enumerate(items):
+            add_option(option_key(index), Decimal(0), _formatted(item, "moodle")[0], "")
+        # As import_from_gift: a count outside 2..items means min(6, items).
+        shown = int(count) if 2 <= int(count) <= len(items) else min(6, len(items))
+        type_data["order"] = [key for key, _ in options]
+        type_data["grading"] = ordering_grading(
+            grading=grading or "", select=select or "RANDOM", count=str(shown), items=len(items)
+        )
+        display = {
+            "layouttype": "HORIZONTAL" if layout in ("HORIZONTAL", "HORI", "H", "1") else "",
+            "showgrading": "HIDE" if show in ("HIDE", "FALSE", "NO", "0") else "",
+            "numberingstyle": numbering if numbering and numbering != "none" else "",
+        }
+        if display := {k: v for k, v in display.items() if v}:
+            type_data["moodle_ordering"] = display
     elif kind == "match":
         item_type = ItemType.MATCHING
         pairs = []

@@ -1,7 +1,7 @@
 """Each item type's GIFT writer, named by its type spec (``ItemTypeSpec.export_writers``): the
 answer block between ``{`` and ``}`` (``gift.render`` writes the category, ids, tags, title,
 stem and general feedback). ``None``: the question has no answer block (a description).
-Ordering and cloze have no GIFT writer: GIFT cannot express them.
+Cloze has no GIFT writer: GIFT cannot express it. Ordering is qtype_ordering's GIFT syntax.
 """
 
 from __future__ import annotations
@@ -14,14 +14,42 @@ from .gift import _WEIGHT, _field, escape
 from .moodle_fractions import moodle_percent
 
 
+def _said(html: str) -> str:
+    return f"#{_field({'en': html})}" if html else ""
+
+
 def numeric(record: ItemRecord) -> str:
-    content = record.content
+    content, data = record.content, record.content.type_data
     value = format(content.numeric_answer, "f")  # type: ignore[arg-type]
-    answers = [f"=%100%{value}:{format(content.numeric_tolerance or 0, 'f')}"]
-    for extra in content.type_data.get("answers", []):
+    answers = [
+        f"=%100%{value}:{format(content.numeric_tolerance or 0, 'f')}"
+        + _said(data.get("answer_feedback_html", ""))
+    ]
+    for extra in data.get("answers", []):
         weight = moodle_percent(Decimal(extra["fraction"]))
-        answers.append(f"=%{weight}%{extra['value']}:{extra.get('tolerance') or 0}")
+        answers.append(
+            f"=%{weight}%{extra['value']}:{extra.get('tolerance') or 0}"
+            + _said(extra.get("feedback_html", ""))
+        )
+    if data.get("other_answer_feedback_html"):  # any other number: no marks
+        answers.append("~" + _said(data["other_answer_feedback_html"]))
     return "#" + "\n\t".join(answers)
+
+
+def ordering(record: ItemRecord) -> str:
+    """qtype_ordering's GIFT: its settings, then the items in the right order, one a line."""
+    data, langs = record.content.type_data, record.content.translations
+    shown = data.get("moodle_ordering", {})
+    settings = [
+        f">{len(data.get('order', []))}", "ALL",
+        shown.get("layouttype", "VERTICAL"),
+        data.get("grading", "all_or_nothing").upper(),
+        shown.get("showgrading", "SHOW"), shown.get("numberingstyle", "none"),
+    ]  # fmt: skip
+    items = [
+        _field({k: t.options[key].html for k, t in langs.items()}) for key in data.get("order", [])
+    ]
+    return " ".join(settings) + "\n" + "\n".join(items) + "\n"
 
 
 def true_false(record: ItemRecord) -> str:

@@ -84,6 +84,13 @@ def numeric(question: ET.Element, record: ItemRecord) -> None:
         ET.SubElement(answer, "text").text = str(extra["value"])
         ET.SubElement(answer, "tolerance").text = str(extra.get("tolerance") or 0)
         _text(answer, "feedback", extra.get("feedback_html", ""))
+    if data.get("other_answer_feedback_html"):  # Moodle's "*": any other number, no marks
+        answer = ET.SubElement(
+            question, "answer", {"fraction": "0", "format": "moodle_auto_format"}
+        )
+        ET.SubElement(answer, "text").text = "*"
+        ET.SubElement(answer, "tolerance").text = "0"
+        _text(answer, "feedback", data["other_answer_feedback_html"])
     if data.get("units"):
         units = ET.SubElement(question, "units")
         for unit in data["units"]:
@@ -113,9 +120,11 @@ def matching(question: ET.Element, record: ItemRecord) -> None:
 
 
 def ordering(question: ET.Element, record: ItemRecord) -> None:
-    # qtype_ordering's fields: we score all or nothing, over all the items.
+    # qtype_ordering's fields: all the items, graded as our ordering grading says.
     data, langs = record.content.type_data, record.content.translations
+    _combined(question, record)
     settings = {**ORDERING_DEFAULTS, **data.get("moodle_ordering", {})}
+    settings["gradingtype"] = data.get("grading", "all_or_nothing").upper()
     for tag, value in settings.items():
         ET.SubElement(question, tag).text = value
     # Moodle's ordering question lists the items in the right order.

@@ -1,6 +1,8 @@
 """Moodle XML, as Moodle 4.x writes it: multichoice, truefalse, shortanswer, numerical, essay,
-match, description and cloze (multianswer), each question refused on its own when it cannot be
-read (an unsupported type, grades outside Moodle's grade set, a broken cloze part).
+match, ordering (qtype_ordering), description and cloze (multianswer), each question refused on
+its own when it cannot be read (an unsupported type, grades outside Moodle's grade set, a broken
+cloze part, an ordering graded or shown in a way our scorer cannot follow). A file may also be a
+lone ``<question>`` (as qtype plugins keep their fixtures).
 
 Categories: Kaushal's own export writes ``$course$/top/QP/NOS/PC`` (Moodle writes a "/" inside a
 name as "//"); any other path is kept as the item's source category and the item is tagged where
@@ -62,11 +64,23 @@ _KNOWN = {
 }  # fmt: skip
 
 
-# qtype_ordering's settings as our ordering type works: all items, all or nothing.
+# qtype_ordering's settings as our ordering type works: all the items (the grading is ours).
 ORDERING_DEFAULTS = {"layouttype": "VERTICAL", "selecttype": "ALL", "selectcount": "0",
                      "gradingtype": "ALL_OR_NOTHING", "showgrading": "SHOW",
                      "numberingstyle": "none"}  # fmt: skip
 _ORDERING_DISPLAY = ("layouttype", "showgrading", "numberingstyle")
+# qtype_ordering's gradingtype as its set_options_for_import reads it (any other value, or none,
+# is RELATIVE_NEXT_EXCLUDE_LAST there) -> our ordering grading; None: our scorer has no such rule.
+ORDERING_GRADINGS: dict[str, str | None] = {
+    "ALL_OR_NOTHING": "all_or_nothing", "ABS": "absolute_position",
+    "ABSOLUTE": "absolute_position", "ABSOLUTE_POSITION": "absolute_position",
+    "RELATIVE_NEXT_EXCLUDE_LAST": "relative_next_exclude_last",
+    "RELATIVE_NEXT_INCLUDE_LAST": "relative_next_include_last",
+    "LONGEST_ORDERED_SUBSET": "longest_ordered_subset",
+    "LONGEST_CONTIGUOUS_SUBSET": "longest_contiguous_subset",
+    "RELATIVE_ONE_PREVIOUS_AND_NEXT": None, "RELATIVE_ALL_PREVIOUS_AND_NEXT": None,
+    "RELATIVE_TO_CORRECT": None,
+}  # fmt: skip
 
 # ---------------------------------------------------------------- export
 
@@ -214,13 +228,15 @@ def read(data: bytes, *, source: str = "") -> ParsedFile:
         ) from exc
     except Exception as exc:  # defusedxml refuses entities, DTDs and the like
         raise ItemImportError([Problem(0, "-", f"refused XML: {exc}", source)]) from exc
-    if root.tag != "quiz":
+    if root.tag not in ("quiz", "question"):
         raise ItemImportError([Problem(1, "-", "the root element must be <quiz>", source)])
+    # A lone <question> (as qtype plugins keep their import fixtures) is a one-question file.
+    questions = [root] if root.tag == "question" else root.findall("question")
     lines = _question_lines(text)
     parsed = ParsedFile()
     category = ""
     number = 0
-    for index, question in enumerate(root.findall("question")):
+    for index, question in enumerate(questions):
         line = lines[index] if index < len(lines) else 0
         qtype = question.get("type", "")
         if qtype == "category":
@@ -375,21 +391,19 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
         display = {t: v for t, v in display.items() if v and v != ORDERING_DEFAULTS[t]}
         if display:
             type_data["moodle_ordering"] = display
-        grading = _field(question, "gradingtype").strip().upper()
-        if grading and grading != "ALL_OR_NOTHING":
-            notes.append(f"ordering graded {grading} (Kaushal scores all or nothing)")
-        if _field(question, "selecttype").strip().upper() not in ("", "ALL"):
-            notes.append("ordering shows a subset of the items (Kaushal shows them all)")
+        type_data["grading"] = _ordering_grading(question, len(options))
     elif qtype == "essay":
         item_type = ItemType.ESSAY
         type_data.update(
             response_format=_field(question, "responseformat").strip() or "editor",
-            # Stored only when a response is optional (the default is required).
-            response_required=None if _bool(_field(question, "responserequired"), True) else False,
             lines=int(decimal_or_none(_field(question, "responsefieldlines")) or 15),
             grader_info_html=_rich(question, "graderinfo/text", notes),
             response_template_html=_rich(question, "responsetemplate/text", notes),
         )
+        # Stored only when a response is optional (the default is required): a stored None
+        # would be written back as an optional response.
+        if not _bool(_field(question, "responserequired"), True):
+            type_data["response_required"] = False
         if (decimal_or_none(_field(question, "attachments")) or 0) != 0:
             notes.append("file attachments to the essay")
     elif qtype == "description":
@@ -432,6 +446,43 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
     )
     record.id_set(_field(question, "idnumber"))
     return record
+
+
+def _ordering_grading(question: ET.Element, items: int) -> str:
+    """Our grading for a qtype_ordering question, read with the defaults Moodle's
+    import_from_xml uses (no gradingtype: relative to the next item, last excluded; no
+    selecttype: a random subset of 6)."""
+    # The old names of selecttype/selectcount were logical/studentsee.
+    old = question.find("selecttype") is None
+    return ordering_grading(
+        grading=_field(question, "gradingtype"),
+        select=_field(question, "logical" if old else "selecttype") or "RANDOM",
+        count=_field(question, "studentsee" if old else "selectcount") or "6",
+        items=items,
+    )
+
+
+def ordering_grading(*, grading: str, select: str, count: str, items: int) -> str:
+    """qtype_ordering's settings (as its set_options_for_import reads them, XML or GIFT) as our
+    ordering grading; ValueError where our scorer cannot score the question as Moodle does: a
+    grading it has not, or each candidate shown only a subset of the items."""
+    raw = grading.strip().upper()
+    ours = ORDERING_GRADINGS.get(raw, "relative_next_exclude_last")
+    if ours is None:
+        raise ValueError(
+            f"ordering graded {raw} is not supported (Kaushal scores all or nothing, absolute "
+            "position, relative to the next item, or the longest ordered/contiguous subset)"
+        )
+    select = select.strip().upper()
+    number = decimal_or_none(count.strip())
+    shown = max(int(number or 0), 2)  # Moodle's MIN_SUBSET_ITEMS
+    if select not in ("ALL", "EXACT") and shown < items:
+        shown_as = "CONTIGUOUS" if select in ("CONTIGUOUS", "CONTIG") else "RANDOM"
+        raise ValueError(
+            f"ordering shows each candidate {shown} of its {items} items ({shown_as} subset); "
+            "Kaushal orders all the items"
+        )
+    return ours
 
 
 _CLOZE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")

@@ -70,6 +70,12 @@ def _normalise(root: ET.Element) -> ET.Element:
     return root
 
 
+def _plain(html: str) -> str:
+    """A match answer as plain text: tags dropped, the source's line breaks and indents as one
+    space (they are layout in the XML, not content)."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
 def _inner_html(element: ET.Element | None, skip: set[str] = frozenset()) -> str:
     """Sanitised HTML of an element's content; QTI elements other than the HTML are dropped,
     an interaction in ``skip`` leaves a blank ``_____`` where it stood."""
@@ -282,13 +288,20 @@ def item_read(
                     "(one-to-many matches are not supported)"
                 )
             used.add(target)
-            pairs.append(
-                {"question_html": html, "answer": re.sub(r"<[^>]+>", "", targets.get(target, ""))}
+            pairs.append({"question_html": html, "answer": _plain(targets.get(target, ""))})
+        # map_response with pairs worth different marks: our matching gives each pair one share.
+        worth = {mapped.get(f"{key} {pairs_of[key]}") for key, _ in sources}
+        by_map = processing is not None and "map_response" in (
+            processing.get("template", "") or processing.get("template-location", "")
+        )
+        if by_map and len(worth) > 1:
+            marks = ", ".join(sorted(str(w) for w in worth))
+            raise ValueError(
+                f"match pairs worth different marks ({marks}) are not supported: Kaushal gives "
+                "every pair the same share"
             )
         pairs += [
-            {"question_html": "", "answer": re.sub(r"<[^>]+>", "", h)}
-            for k, h in targets.items()
-            if k not in used
+            {"question_html": "", "answer": _plain(h)} for k, h in targets.items() if k not in used
         ]
         type_data["pairs"] = pairs
         item_type = ItemType.MATCHING

@@ -150,7 +150,7 @@ def test_new_types_round_trip_through_every_format(name, asc_q0202, curator):
     Item.objects.all().delete()
     result = items_import_file(data=data, qualification_pack_code="ASC/Q0202", format=name)
     after = item_records_for_export(qualification_pack_code="ASC/Q0202")
-    lost = {"gift": {"ordering", "cloze"}}.get(name, set())  # GIFT has no such questions
+    lost = {"gift": {"cloze"}}.get(name, set())  # GIFT has no such question
     assert result.skipped == []
     expected = [r for r in before if r.content.item_type not in lost]
     key = lambda r: r.content.item_type  # noqa: E731
@@ -179,8 +179,13 @@ def test_new_types_round_trip_through_every_format(name, asc_q0202, curator):
                 r.content.name = r.content.name if r.content.name != r.source_id else ""
                 if r.content.item_type == "description":  # no answer block, so no feedback
                     r.content.translations["en"].general_feedback_html = ""
-        if name == "moodle" and b.content.item_type == "ordering":
-            # Moodle's ordering question has no keys: the items in the right order are kept.
+        if name in ("moodle", "gift") and b.content.item_type == "ordering":
+            # Moodle's ordering question (XML, or qtype_ordering's GIFT) has no keys: the items
+            # in the right order are kept, and the grading.
+            assert a.content.type_data["grading"] == b.content.type_data.get(
+                "grading", "all_or_nothing"
+            )
+
             def in_order(r):
                 t = r.content.translations["en"]
                 return [t.options[k].html for k in r.content.type_data["order"]]

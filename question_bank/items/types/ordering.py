@@ -69,7 +69,7 @@ def ordering_credit(order: list[str], response: list[str], grading: str) -> tupl
 
 class Ordering(ItemTypeSpec):
     name = "ordering"
-    export_writers = {"qti": "ordering", "moodle": "ordering"}
+    export_writers = {"qti": "ordering", "moodle": "ordering", "gift": "ordering"}
     deliverable = True
     widget = "ordering"
     shows_options = True
