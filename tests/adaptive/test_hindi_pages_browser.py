@@ -66,8 +66,9 @@ def english_texts(page: Page, data: list[str]) -> list[str]:
     return found
 
 
-def photograph(page: Page, name: str) -> None:
-    shots = Path(os.environ.get("KAUSHAL_SHOTS_DIR") or "/tmp/kaushal-shots")
+def photograph(page: Page, shots: Path, name: str) -> None:
+    """At 1366 and 390 px into ``$KAUSHAL_SHOTS_DIR`` (else a pytest tmp dir); never wider
+    than the screen."""
     shots.mkdir(parents=True, exist_ok=True)
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
@@ -75,7 +76,8 @@ def photograph(page: Page, name: str) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
 
 
-def test_a_learner_in_hindi_sees_no_english_interface_text(live_server, page, small_bank):
+def test_a_learner_in_hindi_sees_no_english_interface_text(live_server, page, small_bank, tmp_path):
+    shots = Path(os.environ.get("KAUSHAL_SHOTS_DIR") or tmp_path)
     assessment = assessment_make(review_after=ReviewAfter.IMMEDIATELY, title="ASC theory")
     learner = user_in(Role.LEARNER, username="meera", full_name="Meera Patil")
     assignment = assigned_to(assessment, learner)
@@ -97,14 +99,14 @@ def test_a_learner_in_hindi_sees_no_english_interface_text(live_server, page, sm
     expect(page.locator("html")).to_have_attribute("lang", "hi")
 
     assert not (found := english_texts(page, data)), ("dashboard", found)
-    photograph(page, "dashboard")
+    photograph(page, shots, "dashboard")
 
     page.goto(f"{live_server.url}/assess/{assessment.slug}/")
     assert not (found := english_texts(page, data)), ("assessment page", found)
     page.get_by_role("button", name="मूल्यांकन शुरू करें").click()  # "Start the assessment"
     expect(page.locator("#answer-form")).to_be_visible()
     assert not (found := english_texts(page, data)), ("question page", found)
-    photograph(page, "question")
+    photograph(page, shots, "question")
     for _ in range(assessment.length):
         page.locator("#answer-form input[name=answer]").first.check()
         # The page saves the choice as a draft; submit once it has (one writer at a time).
@@ -118,8 +120,8 @@ def test_a_learner_in_hindi_sees_no_english_interface_text(live_server, page, sm
             break
     expect(page.locator("h1")).to_be_visible()
     assert not (found := english_texts(page, data)), (f"result page {page.url}", found)
-    photograph(page, "result")
+    photograph(page, shots, "result")
 
     page.get_by_role("link", name="अपने उत्तर देखें").click()  # "Review your answers"
     assert not (found := english_texts(page, data)), ("review page", found)
-    photograph(page, "review")
+    photograph(page, shots, "review")
