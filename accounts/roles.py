@@ -90,6 +90,8 @@ _LTI_ADMINISTER = [
     "lti.view_toolkey",
     "lti.view_batch",
     "lti.change_batch",
+    "lti.view_trainingcentre",
+    "lti.change_trainingcentre",
     "lti.view_scorepost",
     "lti.change_scorepost",
 ]

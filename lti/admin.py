@@ -26,6 +26,7 @@ from .models import (
     ResourceLink,
     ScorePost,
     ToolKey,
+    TrainingCentre,
 )
 
 ROLE_MAPPING_FIELDS = ("instructor_role", "content_developer_role", "administrator_role")
@@ -117,6 +118,16 @@ class BatchAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{batch}: {counts}")
             except (services.ServiceTemporaryError, services.ServicePermanentError) as exc:
                 self.message_user(request, f"{batch}: {exc}", level=messages.ERROR)
+
+
+@admin.register(TrainingCentre)
+class TrainingCentreAdmin(admin.ModelAdmin):
+    """Centres, their time zone, their administrators (who manage its batches) and its assessors
+    (who assign assessments to its batches, ``lms.admin_assignments``)."""
+
+    list_display = ["name", "code", "city", "time_zone"]
+    search_fields = ["name", "code", "city"]
+    filter_horizontal = ["administrators", "assessors"]
 
 
 @admin.register(ScorePost)

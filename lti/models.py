@@ -140,8 +140,8 @@ class LaunchTarget(models.Model):
 
 class TrainingCentre(models.Model):
     """A training centre: batches are trained there, and its times (assessment windows,
-    results) are shown in its time zone. Centre administrators manage its batches; its assessors
-assign assessments to them."""
+        results) are shown in its time zone. Centre administrators manage its batches; its assessors
+    assign assessments to them."""
 
     name = models.CharField(max_length=300)
     code = models.SlugField(max_length=64, unique=True)

@@ -24,6 +24,7 @@ from playwright.sync_api import Page, expect
 
 from lms.management.commands.demo_setup import DEMO_PASSWORD
 from tests.browser.login import log_in
+from tests.browser.screens import OVERFLOW
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -136,6 +137,8 @@ def test_assessor_sees_results_with_names_and_marks(page, demo):
     expect(
         page.get_by_role("table", name="Batches this assessment is assigned to")
     ).to_contain_text("Asia/Dubai")
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate(OVERFLOW) <= 0, "the assignment page scrolls sideways on a phone"
     _photograph(page, demo, "assessor-assign")
 
 

@@ -297,6 +297,7 @@ THIRD_PARTY_PREFIXES: dict[str, Group] = {
             "/django-admin/",
             "/django-admin/lti/platformregistration/",
             "/django-admin/lti/batch/",
+            "/django-admin/lti/trainingcentre/",
             "/django-admin/lti/scorepost/",
         ),
         refused=roles(ANONYMOUS, LEARNER, TRAINER, CURATOR, EDITOR, ASSESSOR),
