@@ -58,3 +58,21 @@ def test_hostile_html_in_type_data_of_an_imported_file_is_stored_harmless():
     stored = " ".join(str(v.type_data) for v in versions)
     assert "Spanner" in stored and "Model answer" in stored
     assert not DANGER.search(stored), DANGER.search(stored)
+
+
+def test_the_migration_cleans_type_data_stored_before(db):
+    """Rows written before the sanitiser reached type data are cleaned by migration 0006."""
+    import importlib
+
+    from django.apps import apps
+
+    seed_import(ASC)
+    items_import_file(data=MOODLE_XML.encode(), qualification_pack_code="ASC/Q0202")
+    version = ItemVersion.objects.get(item_type="matching")
+    dirty = {**version.type_data, "pairs": [{"question_html": EVIL, "answer": "nut"}]}
+    ItemVersion.objects.filter(pk=version.pk).update(type_data=dirty)
+    migration = importlib.import_module("question_bank.migrations.0006_sanitise_type_data_html")
+    migration.sanitise(apps, None)
+    version.refresh_from_db()
+    assert version.type_data["pairs"][0]["answer"] == "nut"
+    assert not DANGER.search(str(version.type_data))
