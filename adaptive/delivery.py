@@ -388,9 +388,9 @@ LOFT_SOLVE_SECONDS = 0.25
 @dataclass(frozen=True)
 class _Issued:
     """The papers issued so far at an assessment, as indices of the current bank, and the cap
-    the latest one got if it tells which lower caps are out of reach (its pool was the current
-    one and its candidate had no exclusions: with more papers issued, a cap it could not meet
-    is no easier now)."""
+    the latest one got if it tells which lower caps are likely out of reach (its pool was the
+    current one and its candidate had no exclusions: with more papers issued, a cap it could
+    not meet is no easier now)."""
 
     papers: list[list[int]]
     latest_cap: float | None
@@ -441,7 +441,7 @@ def _loft_paper(
     else the next step up. Each cap is tried by the greedy (milliseconds); at the assessment's
     own cap the 0-1 program gets a short try when the greedy is stuck, and when the greedy is
     stuck at every cap the 0-1 program decides at each (slow, but only on a bank nearly too
-    small for the blueprint). Caps below the latest paper's are skipped (see ``_Issued``)."""
+    small for the blueprint)."""
     blueprint = assessment_blueprint(assessment, bank)
     problems = blueprint_shortfalls(bank, blueprint, excluded)
     if problems:
@@ -452,8 +452,17 @@ def _loft_paper(
         # The overlap rule reads the papers issued before: one assembly at a time.
         Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").get()
     issued = _issued_papers(assessment, bank) if caps[0] < 1.0 else _Issued([], None)
-    reachable = [c for c in caps if issued.latest_cap is None or c >= issued.latest_cap - 1e-9]
-    found = _loft_paper_greedy(bank, blueprint, issued.papers, reachable, excluded, target, rng)
+    latest = issued.latest_cap
+    found = _loft_paper_greedy(
+        bank,
+        blueprint,
+        issued.papers,
+        caps,
+        excluded,
+        target,
+        rng,
+        solve_own=caps[0] < 1.0 and (latest is None or latest <= caps[0] + 1e-9),
+    )
     if found is None:
         found = _loft_paper_solved(bank, blueprint, issued.papers, caps, excluded, target, rng)
     if found is None:
@@ -482,9 +491,15 @@ def _loft_paper_greedy(
     excluded: list[int],
     target: list[float],
     rng: np.random.Generator,
+    *,
+    solve_own: bool,
 ) -> tuple[list[int], float] | None:
-    """The first cap the greedy meets; at the first cap the 0-1 program also gets a short try
-    (``LOFT_SOLVE_SECONDS``) when the greedy is stuck, as it finds papers the greedy cannot."""
+    """The first cap the greedy meets (three draws of the random weights per cap, a few ms
+    each: fewer below the latest paper's cap made the rest of the centre's papers stay raised
+    on one unlucky draw). ``solve_own``: at the
+    assessment's own cap the 0-1 program also gets a short try (``LOFT_SOLVE_SECONDS``) when
+    the greedy is stuck, as it finds papers the greedy cannot; not once a paper was raised
+    (see ``_Issued``), so starts pay for it only until the bank first runs short."""
     for k, cap in enumerate(caps):
         papers = issued if cap < 1.0 else []
         paper = assemble_paper_fast(
@@ -496,7 +511,7 @@ def _loft_paper_greedy(
             excluded=excluded,
             rng=rng,
         )
-        if paper is None and k == 0 and cap < 1.0:
+        if paper is None and k == 0 and solve_own:
             try:
                 paper = assemble_paper(
                     bank.irt,

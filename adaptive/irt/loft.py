@@ -10,9 +10,10 @@ That is a 0-1 program (van der Linden 2005), and solving it with HiGHS costs 1-3
 growing with the papers issued; a centre starting 100 candidates in the same minute queued
 behind it. The blueprint plus the overlap caps are only maximum rows on top of the shadow test's
 rows, so the greedy of :mod:`adaptive.irt.shadow` builds a paper in a few milliseconds; the
-result is checked exactly (every blueprint row, every cap, the excluded items, the enemies) and
-the 0-1 program is solved only when the greedy gets stuck. Either way the paper meets the same
-constraints; only its information may fall a little short of the optimum.
+paper is then improved by swaps, checked exactly (every blueprint row, every cap, the excluded
+items, the enemies), and the 0-1 program is solved only when the greedy gets stuck. Either way
+the paper meets the same constraints; its information falls a little short of the optimum
+(about 7 % at the cut in the simulation study, where overlap came out lower).
 """
 
 from __future__ import annotations
@@ -93,6 +94,46 @@ def _greedy(
     return np.asarray(chosen, dtype=np.int64)
 
 
+def _improve(
+    paper: NDArray[np.int64],
+    weight: FloatArray,
+    tables: AssemblyTables,
+    incidence: FloatArray,
+    cap: int,
+    allowed: NDArray[np.bool_],
+    passes: int = 2,
+) -> NDArray[np.int64]:
+    """Better swaps for the greedy's paper: each item, worst first, gives way to the best item
+    outside whose swap keeps every row and cap within bounds and raises the weight. The greedy
+    takes the best items first and is then blocked by the caps; the swaps win back part of what
+    the 0-1 program's optimum would have (see benchmarks/loft_bench.py)."""
+    by_item, lo, hi = tables.by_item, tables.lo, tables.hi
+    inside = np.zeros(weight.size, dtype=bool)
+    inside[paper] = True
+    totals = by_item[inside].sum(axis=0)
+    counts = incidence[inside].sum(axis=0)
+    for _ in range(passes):
+        improved = False
+        for out in sorted(np.flatnonzero(inside).tolist(), key=lambda i: weight[i]):
+            ins = np.flatnonzero(~inside & allowed & (weight > weight[out]))
+            if not ins.size:
+                continue
+            after = totals - by_item[out] + by_item[ins]
+            ok = np.all((after >= lo - _EPS) & (after <= hi + _EPS), axis=1)
+            if incidence.shape[1]:
+                ok &= np.all(counts - incidence[out] + incidence[ins] <= cap + _EPS, axis=1)
+            if not ok.any():
+                continue
+            best = int(ins[ok][int(np.argmax(weight[ins[ok]]))])
+            inside[out], inside[best] = False, True
+            totals += by_item[best] - by_item[out]
+            counts += incidence[best] - incidence[out]
+            improved = True
+        if not improved:
+            break
+    return np.flatnonzero(inside).astype(np.int64)
+
+
 def assemble_paper_greedy(
     weight: FloatArray,
     blueprint: Blueprint,
@@ -110,7 +151,10 @@ def assemble_paper_greedy(
     allowed = np.ones(n_items, dtype=bool)
     allowed[np.asarray(excluded, dtype=np.int64)] = False
     incidence = _incidence(n_items, issued_papers)
-    paper = _greedy(np.asarray(weight, dtype=float), tables, incidence, cap, allowed)
+    weight = np.asarray(weight, dtype=float)
+    paper = _greedy(weight, tables, incidence, cap, allowed)
+    if paper is not None:
+        paper = _improve(paper, weight, tables, incidence, cap, allowed)
     if paper is None or not meets_blueprint(tables, paper, np.zeros(0, np.int64), allowed):
         return None
     if incidence.shape[1] and incidence[paper].sum(axis=0).max() > cap + _EPS:
