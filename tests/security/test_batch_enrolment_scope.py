@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from lti.models import Batch, BatchMembership, TrainingCentre
-from tests.question_bank.factories import user_in
+from tests.question_bank.factories import asc_q0202, user_in  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,18 @@ def test_an_administrator_enrols_any_learner(client, centres):
     client.force_login(user_in(Role.ADMINISTRATOR))
     client.post(_edit(centres), {"action": "enrol", "lines": "zorawar"})
     assert _enrolled(centres, centres["other"])
+
+
+def test_a_learner_removed_from_the_batch_is_no_longer_the_trainers_to_read(
+    client,
+    centres,
+    asc_q0202,  # noqa: F811
+):
+    """Removing a learner ends the trainer's view of them: their page is a 404 like any other."""
+    learner = centres["fresh"]
+    BatchMembership.objects.create(batch=centres["mine"], user=learner)
+    client.force_login(centres["trainer"])
+    url = reverse("batch_learner", args=[centres["mine"].pk, learner.pk])
+    assert client.get(url).status_code == 200
+    client.post(_edit(centres), {"action": "remove", "member": [learner.pk]})
+    assert client.get(url).status_code == 404
