@@ -52,8 +52,10 @@ _SLACK = 1.0
 def _incidence(n_items: int, issued_papers: Sequence[Sequence[int]]) -> FloatArray:
     """(n_items, n_papers): 1 where an item is in an issued paper."""
     incidence = np.zeros((n_items, len(issued_papers)))
-    for col, paper in enumerate(issued_papers):  # one column per paper already issued
-        incidence[np.asarray(paper, dtype=np.int64), col] = 1.0
+    sizes = [len(p) for p in issued_papers]
+    if sum(sizes):
+        rows = np.concatenate([np.asarray(p, dtype=np.int64) for p in issued_papers if len(p)])
+        incidence[rows, np.repeat(np.arange(len(sizes)), sizes)] = 1.0
     return incidence
 
 
@@ -118,17 +120,21 @@ def _improve(
     inside[paper] = True
     totals = by_item[inside].sum(axis=0)
     counts = incidence[inside].sum(axis=0)
+    shared = incidence.sum(axis=1)  # per item, the issued papers it is in
+    has_issued = incidence.shape[1] > 0
     for _ in range(passes):
         improved = False
         for out in sorted(np.flatnonzero(inside).tolist(), key=lambda i: weight[i]):
-            ins = np.flatnonzero(~inside & allowed & (weight > weight[out]))
+            cand = ~inside & allowed & (weight > weight[out])
+            if has_issued:
+                # Papers that would be at their cap without ``out`` take no item of theirs.
+                full = counts - incidence[out] >= cap - _EPS
+                cand &= (incidence @ full == 0) & (shared <= shared[out] + _SLACK + _EPS)
+            ins = np.flatnonzero(cand)
             if not ins.size:
                 continue
             after = totals - by_item[out] + by_item[ins]
             ok = np.all((after >= lo - _EPS) & (after <= hi + _EPS), axis=1)
-            if incidence.shape[1]:
-                ok &= np.all(counts - incidence[out] + incidence[ins] <= cap + _EPS, axis=1)
-                ok &= incidence[ins].sum(axis=1) <= incidence[out].sum() + _SLACK + _EPS
             if not ok.any():
                 continue
             best = int(ins[ok][int(np.argmax(weight[ins[ok]]))])
@@ -153,16 +159,36 @@ def assemble_paper_greedy(
     items shared with each issued paper) and the exclusions, built greedily by ``weight``;
     None when the greedy got stuck (the 0-1 program then decides). What it returns is checked
     exactly, so it meets every constraint the 0-1 program would."""
-    n_items = weight.size
-    tables = AssemblyTables.for_blueprint(blueprint, n_items)
+    weight = np.asarray(weight, dtype=float)
+    tables, incidence, allowed = _problem(blueprint, weight.size, issued_papers, excluded)
+    return _paper(weight, tables, incidence, cap, allowed)
+
+
+def _problem(
+    blueprint: Blueprint,
+    n_items: int,
+    issued_papers: Sequence[Sequence[int]],
+    excluded: Sequence[int],
+) -> tuple[AssemblyTables, FloatArray, NDArray[np.bool_]]:
     allowed = np.ones(n_items, dtype=bool)
     allowed[np.asarray(excluded, dtype=np.int64)] = False
-    incidence = _incidence(n_items, issued_papers)
-    weight = np.asarray(weight, dtype=float)
+    tables = AssemblyTables.for_blueprint(blueprint, n_items)
+    return tables, _incidence(n_items, issued_papers), allowed
+
+
+def _paper(
+    weight: FloatArray,
+    tables: AssemblyTables,
+    incidence: FloatArray,
+    cap: int,
+    allowed: NDArray[np.bool_],
+) -> NDArray[np.int64] | None:
+    """The greedy, its swaps, and the exact check."""
     paper = _greedy(weight, tables, incidence, cap, allowed)
-    if paper is not None:
-        paper = _improve(paper, weight, tables, incidence, cap, allowed)
-    if paper is None or not meets_blueprint(tables, paper, np.zeros(0, np.int64), allowed):
+    if paper is None:
+        return None
+    paper = _improve(paper, weight, tables, incidence, cap, allowed)
+    if not meets_blueprint(tables, paper, np.zeros(0, np.int64), allowed):
         return None
     if incidence.shape[1] and incidence[paper].sum(axis=0).max() > cap + _EPS:
         return None
@@ -203,11 +229,10 @@ def assemble_paper_fast(
     ``tries`` draws of the random weights: the caller may raise the cap rather than wait for
     the 0-1 program (delivery does, under the assessment's lock)."""
     cap = overlap_cap(max_overlap, blueprint.length)
+    tables, incidence, allowed = _problem(blueprint, bank.n_items, issued_papers, excluded)
     for _ in range(max(tries, 1)):
         weight = _weights(bank, target_thetas, randomization, rng)
-        paper = assemble_paper_greedy(
-            weight, blueprint, issued_papers=issued_papers, cap=cap, excluded=excluded
-        )
+        paper = _paper(weight, tables, incidence, cap, allowed)
         if paper is not None:
             return paper
     return None
