@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import prefetch_related_objects
 
-from adaptive.irt import Blueprint, Constraint, ItemBank, expected_score
+from adaptive.irt import Blueprint, Constraint, ItemBank, PreparedBank, expected_score
 from question_bank.api import deliverable_types, item_type_spec, qualification_pack_nos
 from question_bank.items.content import item_content_of
 from question_bank.items.types import ItemTypeSpec
@@ -70,6 +70,16 @@ class AssessmentBank:
     score_levels: list[list[float]] = field(default_factory=list)
     # Pool indices of items an assessor marks (essays): no score, hence no IRT, until marked.
     hand_marked: frozenset[int] = frozenset()
+    _prepared: PreparedBank | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def prepared(self) -> PreparedBank:
+        """The bank's log-probabilities and information on the CAT's theta grid, tabulated once
+        per built bank (the bank is cached per process, and a recalibration builds a new one):
+        tabulating them was most of a CAT answer step's CPU (13 ms of 38 at 185 items)."""
+        if self._prepared is None:
+            self._prepared = PreparedBank.from_bank(self.irt)
+        return self._prepared
 
     def category(self, index: int, score: float) -> int:
         """The IRT score category of ``score`` (a fraction) on pool item ``index``."""
@@ -137,6 +147,24 @@ def _pool_versions(pcs: list[PerformanceCriterion]) -> list[ItemVersion]:
         _pool_queryset(pcs)
         .select_related("item__performance_criterion__nos")
         .order_by("item__nos__code", "item__performance_criterion__position", "item_id")
+    )
+
+
+def pool_version_ids(
+    *, qualification_pack_code: str, nos_codes: list[str] | None = None
+) -> list[int]:
+    """The current pool's version ids in ``bank_build``'s order (three queries): what an
+    assessment's bank is built from, so that a built bank can be found again by them."""
+    nos_list = qualification_pack_nos(code=qualification_pack_code)
+    if nos_codes:
+        nos_list = [nos for nos in nos_list if nos.code in set(nos_codes)]
+    pcs = list(PerformanceCriterion.objects.filter(nos__in=nos_list))
+    if not pcs:
+        return []
+    return list(
+        _pool_queryset(pcs)
+        .order_by("item__nos__code", "item__performance_criterion__position", "item_id")
+        .values_list("pk", flat=True)
     )
 
 

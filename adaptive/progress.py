@@ -35,9 +35,14 @@ class AttemptProgress:
 def _information_share(
     attempt: Attempt, responses: list[tuple[int, bool]], se_target: float
 ) -> float:
-    """Share of the stopping rule's precision reached by the answers so far (0-1)."""
+    """Share of the stopping rule's precision reached by the answers so far (0-1): from the
+    standard error the answer step stored with the CAT state, or (an attempt started before it
+    was stored) by estimating the ability again."""
     if not responses or se_target <= 0:
         return 0.0
+    stored = attempt.state.get("standard_error")
+    if stored is not None:
+        return _precision_share(float(stored), se_target)
     from .delivery import attempt_bank  # the answer path's cached bank: no rebuild per page
 
     bank = attempt_bank(attempt)
@@ -48,7 +53,10 @@ def _information_share(
             pattern[column[version_id]] = 1.0 if is_correct else 0.0
     if np.isnan(pattern).all():
         return 0.0
-    se = float(estimate_ability(pattern, bank.irt).standard_error[0])
+    return _precision_share(float(estimate_ability(pattern, bank.irt).standard_error[0]), se_target)
+
+
+def _precision_share(se: float, se_target: float) -> float:
     reached = max(0.0, 1.0 / se**2 - 1.0)
     needed = 1.0 / se_target**2 - 1.0
     return min(1.0, reached / needed) if needed > 0 else 1.0

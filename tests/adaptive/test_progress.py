@@ -66,3 +66,70 @@ def test_cat_progress_moves_towards_the_stopping_rule(client, small_bank, candid
     attempt = second.attempts.get()
     html = client.get(reverse("adaptive:attempt", args=[attempt.pk])).content.decode()
     assert "Question 1 (at most 8)" in html and 'id="progress-bar"' in html
+
+
+def test_cat_steps_reuse_the_tabulated_bank_and_the_stored_standard_error(
+    small_bank, candidate, monkeypatch
+):
+    """A CAT answer step tabulates the bank's log-probabilities once per built bank, not once
+    per step, and the progress bar reads the standard error the step stored: estimating the
+    ability again on each page was a third of the page's CPU. The stored value is the one a
+    fresh estimate gives."""
+    from adaptive.irt import PreparedBank
+    from adaptive.progress import _information_share
+
+    assessment = assessment_make(delivery=Delivery.CAT, length=8, min_length=4, se_target=0.5)
+    assign(assessment, candidate)
+    built = []
+    original = PreparedBank.from_bank.__func__
+    monkeypatch.setattr(
+        PreparedBank,
+        "from_bank",
+        classmethod(lambda cls, bank, grid=None: built.append(1) or original(cls, bank, grid)),
+    )
+    attempt = delivery.attempt_start(user=candidate, assessment=assessment)
+    for _ in range(3):
+        attempt = delivery.attempt_answer(
+            attempt=attempt,
+            user=candidate,
+            item_version_id=attempt.current_item_version_id,
+            answer="A",
+        )
+    assert len(built) == 1
+    stored = attempt.state["standard_error"]
+    responses = list(attempt.responses.values_list("item_version_id", "is_correct"))
+    fresh = _information_share(
+        type(attempt)(
+            pk=attempt.pk,
+            pool=attempt.pool,
+            qualification_pack_code=attempt.qualification_pack_code,
+            state={},
+        ),
+        responses,
+        0.5,
+    )
+    assert _information_share(attempt, responses, 0.5) == pytest.approx(fresh, abs=0.02)
+    assert 0 < stored < 1
+    monkeypatch.setattr(
+        "adaptive.progress.estimate_ability",
+        lambda *a, **k: pytest.fail("the page estimated the ability again"),
+    )
+    attempt_progress(attempt=attempt)
+
+
+def test_starts_share_one_built_bank_until_the_pool_changes(small_bank, candidate):
+    """Candidates starting the same assessment share the bank built for its current pool; an
+    item recalibrated or withdrawn meanwhile gives a new one, never a stale bank."""
+    from adaptive.delivery import assessment_bank
+    from question_bank.models import ItemStatus, ItemVersion
+
+    assessment = assessment_make()
+    first = assessment_bank(assessment)
+    assert assessment_bank(assessment) is first
+    item = first.items[0]
+    type(small_bank[0]).objects.filter(pk=item.item_id).update(difficulty=1.25)
+    recalibrated = assessment_bank(assessment)
+    assert recalibrated is not first
+    assert recalibrated.irt.difficulty[0] == pytest.approx(1.25, abs=1e-6)
+    ItemVersion.objects.filter(pk=item.version_id).update(status=ItemStatus.RETIRED)
+    assert item.version_id not in assessment_bank(assessment).version_ids
