@@ -93,11 +93,25 @@ def test_two_requests_submitting_one_answer_at_the_same_moment_store_it_once(sma
         finally:
             connections.close_all()
 
+    def again() -> str:
+        """The candidate's retry after the 503 page, once the other request is over."""
+        try:
+            mine = Attempt.objects.get(pk=attempt.pk)
+            delivery.attempt_answer(attempt=mine, user=candidate, item_version_id=item, answer="A")
+            return "stored"
+        except delivery.DuplicateResponseError:
+            return "duplicate"
+        except delivery.AssessmentUnavailableError:
+            return "moved on"
+
     threads = [threading.Thread(target=submit) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    # On SQLite both requests can find the database busy at the same moment (each is then
+    # answered 503 and retried); whichever way it goes, the answer is stored exactly once.
+    outcomes = [again() if outcome == "busy" else outcome for outcome in outcomes]
     assert sorted(outcomes).count("stored") == 1, outcomes
     assert Response.objects.filter(attempt=attempt).count() == 1
     attempt.refresh_from_db()
