@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from question_bank.api import item_type_spec
 from question_bank.models import ItemType
@@ -22,19 +22,35 @@ from .models import Assessment, EssayMark, Response
 HAND_MARKED_TYPES = [ItemType.ESSAY]
 
 
+def _essay_responses(*, marked: bool) -> QuerySet[Response]:
+    """Essay responses of finished, counted attempts: unmarked, or marked (``marked=True``)."""
+    return Response.objects.filter(
+        attempt__is_preview=False,
+        attempt__finished_at__isnull=False,
+        item_version__item_type__in=HAND_MARKED_TYPES,
+        score__isnull=not marked,
+    )
+
+
 def essays_to_mark(*, assessment: Assessment, marked: bool = False) -> QuerySet[Response]:
     """Essay responses of an assessment's finished, counted attempts: unmarked first (the
     queue), or those already marked (``marked=True``)."""
     return (
-        Response.objects.filter(
-            attempt__assessment=assessment,
-            attempt__is_preview=False,
-            attempt__finished_at__isnull=False,
-            item_version__item_type__in=HAND_MARKED_TYPES,
-            score__isnull=not marked,
-        )
+        _essay_responses(marked=marked)
+        .filter(attempt__assessment=assessment)
         .select_related("user", "attempt", "item_version")
         .order_by("attempt__finished_at", "id")
+    )
+
+
+def essays_to_mark_counts(*, assessments) -> dict[int, int]:
+    """Per assessment (pk), how many essays wait for their mark, in one query."""
+    return dict(
+        _essay_responses(marked=False)
+        .filter(attempt__assessment__in=assessments)
+        .values("attempt__assessment_id")
+        .annotate(n=Count("pk"))
+        .values_list("attempt__assessment_id", "n")
     )
 
 

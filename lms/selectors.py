@@ -317,8 +317,7 @@ def _batch_glance(user) -> list[BatchGlance]:
 def _assessment_glance() -> list[AssessmentGlance]:
     from django.db.models import Count
 
-    from adaptive.marking import HAND_MARKED_TYPES
-    from adaptive.models import Response
+    from adaptive.marking import essays_to_mark_counts
     from lti.models import LaunchTarget, ScorePost
 
     counted = Q(attempts__is_preview=False)
@@ -336,18 +335,7 @@ def _assessment_glance() -> list[AssessmentGlance]:
         )
         .order_by("title")
     )
-    essays = dict(
-        Response.objects.filter(
-            attempt__assessment__in=assessments,
-            attempt__is_preview=False,
-            attempt__finished_at__isnull=False,
-            item_version__item_type__in=HAND_MARKED_TYPES,
-            score__isnull=True,
-        )
-        .values("attempt__assessment_id")
-        .annotate(n=Count("pk"))
-        .values_list("attempt__assessment_id", "n")
-    )
+    essays = essays_to_mark_counts(assessments=assessments)
     failed = dict(
         ScorePost.objects.filter(
             status=ScorePost.Status.FAILED,

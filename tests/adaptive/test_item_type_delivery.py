@@ -301,6 +301,8 @@ def test_essay_waits_for_an_assessor_and_the_result_says_so_until_marked(
     url = f"/admin/assessment-results/{attempt.assessment_id}/essays/"
     queue = client.get(url).content.decode()
     assert "Lock, tag, try." in queue and "Waiting for a mark (4)" in queue
+    dashboard = client.get("/dashboard/").content.decode()  # the assessor's count of the queue
+    assert f'href="{url}">4</a>' in dashboard
     assert "padlock" in queue  # the markers' information is shown to the assessor
     responses = list(Response.objects.order_by("id"))
     bad = client.post(url, {"response": responses[0].pk, "marks": "5"}, follow=True)
