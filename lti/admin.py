@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from . import services
+from . import outbound, services
 from .models import (
     Batch,
     BatchMembership,
@@ -44,6 +44,7 @@ class PlatformRegistrationForm(forms.ModelForm):
             "key_set_url",
             "auth_audience",
             "deployment_ids",
+            "service_hosts",
             "is_active",
             "instructor_role",
             "content_developer_role",
@@ -55,6 +56,19 @@ class PlatformRegistrationForm(forms.ModelForm):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise forms.ValidationError('Enter a JSON list of deployment ids, e.g. ["1"].')
         return value
+
+    def clean_service_hosts(self):
+        value = self.cleaned_data["service_hosts"]
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or not all(
+            outbound.service_host_entry_valid(v) for v in value
+        ):
+            raise forms.ValidationError(
+                'Enter a JSON list of host names, e.g. ["school.blackboard.com", '
+                '"lms.example.org:8443", "*.instructure.com"].'
+            )
+        return [v.lower() for v in value]
 
 
 @admin.register(PlatformRegistration)
@@ -93,8 +107,9 @@ class LaunchTargetAdmin(admin.ModelAdmin):
 
 @admin.register(ResourceLink)
 class ResourceLinkAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "registration", "target", "batch"]
+    list_display = ["__str__", "registration", "target", "batch", "ags_refusal"]
     list_filter = ["registration"]
+    readonly_fields = ["ags_refusal"]
     search_fields = ["resource_link_id", "title"]
 
 
@@ -106,7 +121,14 @@ class BatchMembershipInline(admin.TabularInline):
 
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
-    list_display = ["name", "qualification_pack_code", "registration", "roster_synced_at"]
+    list_display = [
+        "name",
+        "qualification_pack_code",
+        "registration",
+        "roster_synced_at",
+        "roster_refusal",
+    ]
+    readonly_fields = ["roster_refusal"]
     inlines = [BatchMembershipInline]
     actions = ["sync_roster"]
 

@@ -6,15 +6,20 @@ into temporary (retry) and permanent, and paging that follows any ``Link: <...>;
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 import requests
+from django.conf import settings
 from django.core.cache import cache
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.service_connector import ServiceConnector
 
+from . import outbound
 from .models import PlatformRegistration
 from .tool_conf import registration_for
+
+logger = logging.getLogger(__name__)
 
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_LINEITEM_READ = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
@@ -45,19 +50,54 @@ def _next_link(link_header: str) -> str | None:
     return None
 
 
+def service_timeout() -> float:
+    """Seconds for each call to a platform (connect, each read, and the whole answer)."""
+    return float(getattr(settings, "LTI_SERVICE_TIMEOUT_SECONDS", 15))
+
+
+def service_max_bytes() -> int:
+    """The largest answer read from a platform: a roster page of thousands of members fits."""
+    return int(getattr(settings, "LTI_SERVICE_MAX_BYTES", 16 * 1024 * 1024))
+
+
+def service_max_pages() -> int:
+    return int(getattr(settings, "LTI_SERVICE_MAX_PAGES", 200))
+
+
 class CachedServiceConnector(ServiceConnector):
-    """Access tokens cached in the shared cache until just before they expire."""
+    """Access tokens cached in the shared cache until just before they expire. Every call
+    (token endpoint included) has a timeout, a size limit and a deadline for its whole answer,
+    and follows no redirect: a redirect could lead the bearer token's request, or the worker,
+    anywhere (requests would drop the Authorization header only on a change of host)."""
 
     def __init__(self, registration: PlatformRegistration):
         super().__init__(registration_for(registration))
         self._model = registration
-        self._requests_session.request = self._with_timeout(self._requests_session.request)
+        self._requests_session.request = self._guarded(self._requests_session.request)
 
     @staticmethod
-    def _with_timeout(request):
+    def _guarded(request):
         def wrapped(method, url, **kwargs):
-            kwargs.setdefault("timeout", 15)
-            return request(method, url, **kwargs)
+            timeout = service_timeout()
+            kwargs["timeout"] = timeout
+            kwargs["allow_redirects"] = False
+            kwargs["stream"] = True
+            response = request(method, url, **kwargs)
+            try:
+                if 300 <= response.status_code < 400:
+                    location = response.headers.get("Location", "")
+                    raise ServicePermanentError(
+                        f"{url} answered with a redirect (HTTP {response.status_code}) to "
+                        f"{location[:200]!r}: not followed"
+                    )
+                outbound.body_read(response, max_bytes=service_max_bytes(), seconds=timeout)
+            except outbound.AnswerTooLargeError as exc:
+                raise ServicePermanentError(f"{url}: {exc}") from exc
+            except outbound.AnswerTooSlowError as exc:
+                raise ServiceTemporaryError(f"{url}: {exc}") from exc
+            finally:
+                response.close()
+            return response
 
         return wrapped
 
@@ -114,7 +154,18 @@ class CachedServiceConnector(ServiceConnector):
         accept="application/json",
         content_type="application/json",
     ) -> requests.Response:
-        """One authenticated call; a 401 drops the cached token and tries once more."""
+        """One authenticated call; a 401 drops the cached token and tries once more. An
+        address that is not the platform's own gets nothing, not even a token request."""
+        try:
+            outbound.service_url_check(url, registration=self._model)
+        except outbound.ServiceAddressRefusedError as exc:
+            logger.warning(
+                "LTI service call refused for registration %s (%s): %s",
+                self._model.pk,
+                self._model.issuer[:200],
+                exc,
+            )
+            raise ServicePermanentError(str(exc)) from exc
         for attempt in (1, 2):
             token = self.get_access_token(scopes)
             headers = {"Authorization": f"Bearer {token}", "Accept": accept}
@@ -140,11 +191,21 @@ class CachedServiceConnector(ServiceConnector):
 
     def paged(self, *, scopes, url, accept) -> list[dict]:
         """Every page of a paged GET, following ``Link: <...>; rel="next"``."""
-        pages, seen = [], set()
+        pages: list = []
+        seen: set[str] = set()
+        total = 0
         while url and url not in seen:
+            if len(seen) >= service_max_pages() or total > 4 * service_max_bytes():
+                raise ServicePermanentError(
+                    f"{url}: the platform's answer goes on for more than {len(seen)} pages"
+                )
             seen.add(url)
             response = self.request(scopes=scopes, url=url, accept=accept)
-            pages.append(response.json())
+            total += len(response.content)
+            try:
+                pages.append(response.json())
+            except ValueError as exc:
+                raise ServicePermanentError(f"{url} did not answer JSON") from exc
             url = _next_link(response.headers.get("Link", ""))
         return pages
 

@@ -35,12 +35,14 @@ from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.session import SessionService
 
+from . import outbound
 from .tool_conf import DatabaseToolConf
 
 logger = logging.getLogger(__name__)
 
 LTI_VERSION = "1.3.0"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+DL_SETTINGS_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 SUPPORTED_MESSAGE_TYPES = {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
 STATE_TTL = 600  # seconds between login initiation and launch
 LAUNCH_TTL = 30 * 60  # how long a launch's data (deep linking, fallback page) can be read
@@ -232,17 +234,38 @@ def same_origin(url: str, other: str) -> bool:
     return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
 
+def jwks_refresh_seconds() -> int:
+    """At most one refresh of a platform's JWKS this often: whoever starts a login (anyone)
+    could otherwise make us fetch it on every forged launch with an unknown kid."""
+    return int(getattr(settings, "LTI_JWKS_REFRESH_SECONDS", 60))
+
+
+JWKS_MAX_BYTES = 256 * 1024  # a key set of a few RSA keys is a few KB
+JWKS_TIMEOUT_SECONDS = 10
+ID_TOKEN_MAX_BYTES = 64 * 1024  # launches are a few KB; Django alone would take 2.5 MB
+
+
 def jwks_fetch(url: str, *, refresh: bool = False) -> dict:
-    """The platform's JWKS, cached; ``refresh`` bypasses the cache (unknown kid: key rotation)."""
+    """The platform's JWKS, cached; ``refresh`` bypasses the cache (unknown kid: key rotation),
+    at most once per jwks_refresh_seconds() per key set, else the cached one is returned."""
     cache_key = _key("jwks", url)
-    if not refresh:
-        cached = cache.get(cache_key)
-        if cached:
-            return cached
+    cached = cache.get(cache_key)
+    if cached and (
+        not refresh or not cache.add(_key("jwks-refresh", url), 1, jwks_refresh_seconds())
+    ):
+        return cached
     try:
-        response = requests.get(url, timeout=10)
-        response.raise_for_status()
+        with requests.get(
+            url, timeout=JWKS_TIMEOUT_SECONDS, allow_redirects=False, stream=True
+        ) as response:
+            if response.status_code != 200:
+                raise LaunchRejectedError(
+                    f"The platform's key set could not be fetched (HTTP {response.status_code})."
+                )
+            outbound.body_read(response, max_bytes=JWKS_MAX_BYTES, seconds=JWKS_TIMEOUT_SECONDS)
         keyset = response.json()
+    except (outbound.AnswerTooLargeError, outbound.AnswerTooSlowError) as exc:
+        raise LaunchRejectedError(f"The platform's key set could not be fetched: {exc}") from exc
     except (requests.RequestException, ValueError) as exc:
         raise LaunchRejectedError(f"The platform's key set could not be fetched: {exc}") from exc
     if not isinstance(keyset, dict) or not isinstance(keyset.get("keys"), list):
@@ -307,8 +330,11 @@ class ToolMessageLaunch(DjangoMessageLaunch):
         return self
 
     def validate_jwt_format(self):
-        if not self._get_request_param("id_token"):
+        id_token = self._get_request_param("id_token")
+        if not id_token:
             raise LaunchRejectedError("The launch has no id_token.", status=400)
+        if len(id_token) > ID_TOKEN_MAX_BYTES:
+            raise LaunchRejectedError("The id_token is too large.", status=400)
         super().validate_jwt_format()
         # Valid base64 JSON is not yet a JWT: the checks below read both parts as objects.
         if not all(isinstance(self._jwt.get(part), dict) for part in ("header", "body")):
@@ -395,7 +421,34 @@ class ToolMessageLaunch(DjangoMessageLaunch):
         message_type = body.get(CLAIM + "message_type")
         if message_type not in SUPPORTED_MESSAGE_TYPES:
             raise LaunchRejectedError(f"Unsupported message type {message_type!r}.")
-        return super().validate_message()
+        sub = body.get("sub")
+        if not sub:  # LTI 1.3 core 5.3.6: an anonymous launch; there is nobody to teach
+            raise LaunchRejectedError(
+                "This launch has no user (an anonymous launch): open it from your course "
+                "while signed in to the LMS."
+            )
+        if not isinstance(sub, str) or len(sub) > 255:  # OpenID Connect Core 1.0, 2
+            raise LaunchRejectedError(
+                "The id_token's sub is not a string of at most 255 characters."
+            )
+        super().validate_message()
+        if message_type == "LtiDeepLinkingRequest":
+            self._validate_deep_link_return_url()
+        return self
+
+    def _validate_deep_link_return_url(self):
+        """Our signed response is posted by the browser to this URL: only to the platform's
+        own host (never another site, never a ``javascript:`` URL run on our origin)."""
+        settings_claim = self._jwt["body"].get(DL_SETTINGS_CLAIM)
+        url = (
+            settings_claim.get("deep_link_return_url") if isinstance(settings_claim, dict) else None
+        )
+        try:
+            outbound.service_url_check(url, registration=self.registration_model(), resolve=False)
+        except outbound.ServiceAddressRefusedError as exc:
+            raise LaunchRejectedError(
+                f"The deep linking return address is not the platform's own: {exc}"
+            ) from exc
 
     def validate_target_link_uri(self):
         target = self._jwt["body"].get(CLAIM + "target_link_uri")

@@ -46,6 +46,16 @@ class PlatformRegistration(models.Model):
         blank=True,
         help_text=_('A JSON list of strings, e.g. ["1", "2"]. A launch from any other is refused.'),
     )
+    service_hosts = models.JSONField(
+        _("other hosts of its services"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Hosts besides those of the issuer, authentication and token URLs that may serve "
+            'grades and rosters, as a JSON list: ["school.blackboard.com", "lms.example:8443", '
+            '"*.instructure.com"]. A service address on any other host is not used.'
+        ),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # What the platform's roles become here. A platform says who is an administrator or an
@@ -192,6 +202,11 @@ class Batch(models.Model):
     )
     context_id = models.CharField(max_length=255, blank=True)
     context_memberships_url = models.URLField(max_length=500, blank=True)
+    roster_refusal = models.TextField(
+        _("roster address refused"),
+        blank=True,
+        help_text=_("Why the roster (NRPS) address the platform gave was not used."),
+    )
     roster_synced_at = models.DateTimeField(null=True, blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="BatchMembership", related_name="batches"
@@ -267,6 +282,11 @@ class ResourceLink(models.Model):
     ags_lineitems_url = models.URLField(max_length=500, blank=True)
     ags_lineitem_url = models.URLField(max_length=500, blank=True)
     ags_scopes = models.JSONField(default=list, blank=True)
+    ags_refusal = models.TextField(
+        _("grade service address refused"),
+        blank=True,
+        help_text=_("Why the grade service (AGS) address the platform gave was not used."),
+    )
 
     class Meta:
         constraints = [

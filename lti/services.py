@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, user_assign_role
 
-from . import adapters
+from . import adapters, outbound
 from .connector import (
     LINEITEM_MEDIA,
     LINEITEMS_MEDIA,
@@ -179,6 +179,27 @@ def _membership_upsert(*, batch: Batch, user, batch_role: str) -> None:
         membership.save(update_fields=["is_active", "role"])
 
 
+def _service_url_accept(
+    url: object, *, registration: PlatformRegistration, what: str
+) -> tuple[str, str]:
+    """(url, "") for a service address of the registration's own, ("", why not) for any other:
+    the launch goes on for learning, grades or rosters show why they cannot be exchanged, and
+    nothing is ever sent there (lti/outbound.py)."""
+    try:
+        outbound.service_url_check(url, registration=registration, resolve=False)
+    except outbound.ServiceAddressRefusedError as exc:
+        logger.warning(
+            "LTI %s address refused for registration %s (%s): %s",
+            what,
+            registration.pk,
+            registration.issuer[:200],
+            exc,
+        )
+        return "", str(exc)
+    assert isinstance(url, str)
+    return url, ""
+
+
 @transaction.atomic
 def launch_accept(*, registration: PlatformRegistration, claims: dict) -> LaunchResult:
     """Apply a validated launch: user, roles, batch (context), resource link and its target."""
@@ -205,11 +226,13 @@ def launch_accept(*, registration: PlatformRegistration, claims: dict) -> Launch
         )
         nrps = claims.get(NRPS_CLAIM) or {}
         updates = []
-        if nrps.get("context_memberships_url") and (
-            batch.context_memberships_url != nrps["context_memberships_url"]
-        ):
-            batch.context_memberships_url = nrps["context_memberships_url"]
-            updates.append("context_memberships_url")
+        if isinstance(nrps, dict) and nrps.get("context_memberships_url"):
+            url, refusal = _service_url_accept(
+                nrps["context_memberships_url"], registration=registration, what="roster (NRPS)"
+            )
+            if (batch.context_memberships_url, batch.roster_refusal) != (url, refusal):
+                batch.context_memberships_url, batch.roster_refusal = url, refusal
+                updates += ["context_memberships_url", "roster_refusal"]
         if target and not batch.qualification_pack_code:
             code = adapters.course_code_of(target.target_type, target.target_key)
             if code:
@@ -230,13 +253,25 @@ def launch_accept(*, registration: PlatformRegistration, claims: dict) -> Launch
             defaults={"deployment_id": claims[CLAIM + "deployment_id"]},
         )
         ags = claims.get(AGS_CLAIM) or {}
+        ags = ags if isinstance(ags, dict) else {}
         resource_link.deployment_id = claims[CLAIM + "deployment_id"]
         resource_link.title = (link_claim.get("title") or "")[:300]
         resource_link.batch = batch or resource_link.batch
         resource_link.target = target or resource_link.target
-        resource_link.ags_lineitems_url = ags.get("lineitems", "")
-        resource_link.ags_lineitem_url = ags.get("lineitem", "")
-        resource_link.ags_scopes = list(ags.get("scope", []))
+        refusals = []
+        for field, member in (("ags_lineitems_url", "lineitems"), ("ags_lineitem_url", "lineitem")):
+            url, refusal = "", ""
+            if ags.get(member):
+                url, refusal = _service_url_accept(
+                    ags[member], registration=registration, what="grade service (AGS)"
+                )
+            setattr(resource_link, field, url)
+            refusals += [refusal] if refusal else []
+        resource_link.ags_refusal = " ".join(refusals)
+        scopes = ags.get("scope", [])
+        resource_link.ags_scopes = (
+            [s for s in scopes if isinstance(s, str)][:20] if isinstance(scopes, list) else []
+        )
         resource_link.save()
         target = resource_link.target
     return LaunchResult(
@@ -267,8 +302,11 @@ def line_item_ensure(*, resource_link: ResourceLink, score_maximum: float) -> Li
             scopes=[SCOPE_LINEITEM], url=resource_link.ags_lineitems_url, accept=LINEITEMS_MEDIA
         ):
             for item in page if isinstance(page, list) else []:
-                if item.get("resourceLinkId") == resource_link.resource_link_id:
-                    url = item["id"]
+                if (
+                    isinstance(item, dict)
+                    and item.get("resourceLinkId") == resource_link.resource_link_id
+                ):
+                    url = item.get("id")
                     break
         if url is None:
             created = connector.request(
@@ -284,9 +322,15 @@ def line_item_ensure(*, resource_link: ResourceLink, score_maximum: float) -> Li
                 accept=LINEITEM_MEDIA,
                 content_type=LINEITEM_MEDIA,
             ).json()
-            url = created["id"]
+            url = created.get("id") if isinstance(created, dict) else None
+    elif resource_link.ags_refusal:
+        raise ServicePermanentError(resource_link.ags_refusal)
     else:
         raise ServicePermanentError("The platform gave this link no grade service (AGS).")
+    try:  # the platform's answer named it: the same rules as the launch's addresses
+        outbound.service_url_check(url, registration=resource_link.registration, resolve=False)
+    except outbound.ServiceAddressRefusedError as exc:
+        raise ServicePermanentError(str(exc)) from exc
     line_item, _ = LineItem.objects.get_or_create(
         resource_link=resource_link,
         defaults={
@@ -514,12 +558,20 @@ def _roster_apply(*, batch: Batch, members: list[dict]) -> dict[str, int]:
 
 def batch_roster_sync(*, batch: Batch) -> dict[str, int]:
     """Bring a batch's members in line with the platform's roster (all pages)."""
+    if batch.registration and batch.roster_refusal and not batch.context_memberships_url:
+        raise ServicePermanentError(batch.roster_refusal)
     if not batch.registration or not batch.context_memberships_url:
         raise ServicePermanentError("This batch has no platform roster (NRPS) to sync from.")
     pages = CachedServiceConnector(batch.registration).paged(
         scopes=[SCOPE_NRPS], url=batch.context_memberships_url, accept=NRPS_MEDIA
     )
-    members = [m for page in pages for m in page.get("members", [])]
+    members = [
+        m
+        for page in pages
+        if isinstance(page, dict) and isinstance(page.get("members", []), list)
+        for m in page.get("members", [])
+        if isinstance(m, dict)
+    ]
     return _roster_apply(batch=batch, members=members)
 
 

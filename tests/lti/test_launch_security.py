@@ -5,6 +5,7 @@ A refused launch answers 4xx with a page that says what was wrong, and creates n
 
 from __future__ import annotations
 
+import json
 import time
 
 import jwt
@@ -322,3 +323,82 @@ def test_a_malformed_token_is_refused_not_a_server_error(
     response = launch(client, platform, tamper=malformed)
     assert 400 <= response.status_code < 500, response.status_code
     assert not PlatformUser.objects.exists()
+
+
+# -- gaps found in the audit of December 2026 ---------------------------------------------------
+
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+
+def test_an_anonymous_launch_is_refused_with_a_clear_reason(client, platform, registration):
+    """LTI 1.3 core 5.3.6 lets a platform leave ``sub`` out; Kaushal teaches and grades people."""
+    mutate(platform, lambda claims: claims.pop("sub"))
+    assert_refused(launch(client, platform), "no user (an anonymous launch)")
+
+
+@pytest.mark.parametrize("sub", ["x" * 256, 12345, ["a"]])
+def test_a_sub_that_is_not_a_short_string_is_refused(client, platform, registration, sub):
+    """OpenID Connect Core 1.0, 2: at most 255 ASCII characters (our column's width too)."""
+    mutate(platform, lambda claims: claims.update(sub=sub))
+    response = launch(client, platform)
+    assert_refused(response, "")
+    body = response.content.decode()
+    assert "sub is not a string of at most 255" in body or "Subject must be a string" in body
+
+
+def test_an_oversized_id_token_is_refused_before_it_is_parsed(client, platform, registration):
+    def inflate(fields):
+        fields["id_token"] = "e" * 70_000 + "." + fields["id_token"]
+        return fields
+
+    assert_refused(launch(client, platform, tamper=inflate), "too large", status=400)
+
+
+@pytest.mark.parametrize(
+    "return_url",
+    [
+        "https://evil.example/collect",
+        "javascript:alert(document.cookie)",
+        "http://127.0.0.1:6379/",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
+def test_a_deep_linking_return_url_off_the_platform_is_refused(
+    client, platform, registration, return_url
+):
+    """Our signed response is posted by the browser to this address: another site would get it,
+    and a ``javascript:`` form action would run on our origin."""
+    mutate(platform, lambda claims: claims[DL_SETTINGS].update(deep_link_return_url=return_url))
+    spec = LaunchSpec(sub="teacher-1", roles=("instructor",), message_type="LtiDeepLinkingRequest")
+    response = launch(client, platform, spec)
+    assert_refused(response, "deep linking return address is not the platform&#x27;s own")
+    assert "lti-deep-link-return" not in response.content.decode()  # no form, no signed JWT
+
+
+def test_forged_kids_refresh_the_jwks_once_per_cooldown_not_once_per_launch(
+    client, platform, registration, settings
+):
+    """Anyone may start a login, so an unknown kid must not buy a JWKS fetch every time."""
+    settings.LTI_JWKS_REFRESH_SECONDS = 60
+    assert launch(client, platform).status_code == 302
+    fetches = platform.jwks_fetches
+    for _ in range(3):
+        platform.sign_with = KeyPair.generate()
+        assert launch(client, platform).status_code == 403
+    assert platform.jwks_fetches == fetches + 1
+
+
+def test_a_jwks_redirect_is_not_followed(client, platform, registration):
+    platform.fault = lambda method, path: (
+        (302, {"Location": f"{platform.url}/elsewhere"}, "") if path == "/jwks" else None
+    )
+    assert_refused(launch(client, platform), "key set could not be fetched (HTTP 302)")
+    assert ("GET", "/elsewhere") not in platform.calls
+
+
+def test_a_huge_jwks_is_not_read_into_memory(client, platform, registration):
+    keys = {"keys": [platform.signing_key.jwk()] * 2000}
+    platform.fault = lambda method, path: (
+        (200, {"Content-Type": "application/json"}, json.dumps(keys)) if path == "/jwks" else None
+    )
+    assert_refused(launch(client, platform), "larger than")
