@@ -139,6 +139,11 @@ def _is_local(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not address.is_global or address.is_multicast
 
 
+def host_is_local(host: str) -> bool:
+    """The host is, or resolves to, a private, loopback or link-local address."""
+    return any(_is_local(a) for a in _addresses(_host(host)))
+
+
 def registration_is_local(registration: PlatformRegistration, *, resolve: bool = True) -> bool:
     """The registration's own URLs lie on a private, loopback or link-local address."""
     lookup = _addresses if resolve else _literal

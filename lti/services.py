@@ -659,7 +659,17 @@ def _url_parts(value: object, what: str) -> tuple[str, str, int, str, SplitResul
     if not parts.hostname or parts.username is not None or parts.password is not None:
         raise RegistrationFailedError(f"The platform's {what} is not a URL.")
     port = port or (443 if scheme == "https" else 80)
+    if not private_platforms_allowed() and outbound.host_is_local(parts.hostname):
+        # Whoever holds an invite names the configuration URL, and the configuration names
+        # the rest: without this, a probe of the private network or the cloud metadata service.
+        raise RegistrationFailedError(f"The platform's {what} is on a private or local network.")
     return scheme, parts.hostname.lower(), port, parts.path, parts
+
+
+def private_platforms_allowed() -> bool:
+    """Dynamic registration of a platform on a private network (an on-premises Moodle beside
+    an on-premises Kaushal): LTI_ALLOW_PRIVATE_PLATFORMS, or DEBUG (local test platforms)."""
+    return bool(settings.DEBUG or getattr(settings, "LTI_ALLOW_PRIVATE_PLATFORMS", False))
 
 
 def issuer_matches_configuration_url(*, issuer: object, configuration_url: str) -> bool:

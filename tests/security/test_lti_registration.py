@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import socket
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+import requests
 from django.utils import timezone
 
 from lti import services
@@ -309,3 +311,59 @@ def test_an_expired_invite_reads_nothing(client, fake, http_allowed):
     response = register(client, invite, fake.url + CONFIG_PATH)
     assert response.status_code == 400
     assert fake.calls == []
+
+
+@pytest.mark.parametrize(
+    "config_url",
+    [
+        "https://10.0.0.5/.well-known/openid-configuration",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]:8443/.well-known/openid-configuration",
+        "https://metadata.internal.example/.well-known/openid-configuration",  # resolves inside
+    ],
+)
+def test_an_invite_cannot_probe_the_private_network(client, invite, settings, config_url):
+    """Whoever holds an invite names the configuration URL: outside DEBUG a private, loopback or
+    link-local address is refused before any request, so no status code leaks what is there."""
+    settings.DEBUG = False
+    sent = []
+    real_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host == "metadata.internal.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 0))]
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    with (
+        mock.patch("lti.outbound.socket.getaddrinfo", getaddrinfo),
+        mock.patch.object(requests.Session, "send", lambda *a, **k: sent.append(a)),
+    ):
+        response = register(client, invite, config_url)
+    assert_nothing_stored(response, invite, "private or local network")
+    assert sent == []
+
+
+def test_configuration_endpoints_on_the_private_network_are_refused(settings):
+    settings.DEBUG = False
+    config = {
+        "issuer": "https://lms.example.org",
+        "authorization_endpoint": "https://lms.example.org/auth",
+        "token_endpoint": "https://lms.example.org/token",
+        "jwks_uri": "https://169.254.169.254/jwks",
+        "registration_endpoint": "https://lms.example.org/register",
+    }
+    with (
+        mock.patch("lti.outbound.socket.getaddrinfo", side_effect=socket.gaierror),
+        pytest.raises(services.RegistrationFailedError, match="jwks_uri is on a private"),
+    ):
+        services._platform_configuration_check(
+            config, configuration_url="https://lms.example.org" + CONFIG_PATH
+        )
+
+
+def test_an_on_premises_platform_may_be_allowed_by_setting(settings):
+    settings.DEBUG = False
+    settings.LTI_ALLOW_PRIVATE_PLATFORMS = True
+    assert services.issuer_matches_configuration_url(
+        issuer="https://10.0.0.5", configuration_url="https://10.0.0.5" + CONFIG_PATH
+    )
