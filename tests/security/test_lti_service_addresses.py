@@ -244,6 +244,23 @@ def test_a_rogue_roster_address_gets_no_request_and_the_batch_says_why(
     assert outbound_urls == sent_before
 
 
+def test_the_admin_sees_why_a_links_grade_service_is_not_used(
+    client,
+    platform,  # noqa: F811
+    registration,  # noqa: F811
+    admin_client,
+):
+    rogue_services(platform, lineitems="http://169.254.169.254/latest/meta-data/")
+    learner_of(client, platform)
+    link = ResourceLink.objects.get()
+
+    listing = admin_client.get("/django-admin/lti/resourcelink/").content.decode()
+    page = admin_client.get(f"/django-admin/lti/resourcelink/{link.pk}/change/").content.decode()
+
+    for html in (listing, page):
+        assert "outside its own host: not used" in html
+
+
 def test_a_later_good_launch_clears_the_refusal(client, platform, registration):  # noqa: F811
     rogue_services(platform, lineitems="http://10.0.0.5/x", memberships="http://10.0.0.5/m")
     launch(client, platform, LaunchSpec(sub="trainer-1", roles=("instructor",)))
