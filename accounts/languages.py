@@ -19,6 +19,8 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from .models import User
+
 LMS_LANGUAGE_SESSION_KEY = "kaushal_lms_language"
 
 __all__ = [
@@ -59,13 +61,13 @@ def interface_language(
     return None
 
 
-def user_preferred_language_set(*, user: AbstractBaseUser, language: str) -> bool:
+def user_preferred_language_set(*, user: User, language: str) -> bool:
     """Record the language a person chose (the switch on every page); False when Kaushal has no
     such language (nothing changes)."""
     if language not in _supported():
         return False
     if getattr(user, "preferred_language", None) != language:
-        user.preferred_language = language  # type: ignore[attr-defined]
+        user.preferred_language = language
         user.save(update_fields=["preferred_language"])
     return True
 
@@ -108,5 +110,8 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     follows them to their next login and LTI launch."""
     response = set_language(request)
     if request.user.is_authenticated:
-        user_preferred_language_set(user=request.user, language=request.POST.get("language", ""))
+        user_preferred_language_set(
+            user=request.user,  # type: ignore[arg-type]  # authenticated: our User
+            language=request.POST.get("language", ""),
+        )
     return response

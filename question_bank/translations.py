@@ -131,8 +131,7 @@ class FrameworkText:
 
     @property
     def max_length(self) -> int | None:
-        english_field = KINDS[self.kind][0]
-        return self.obj._meta.get_field(english_field + HINDI_SUFFIX).max_length
+        return getattr(self.obj._meta.get_field(self.hindi_field), "max_length", None)
 
     @property
     def hindi_field(self) -> str:
