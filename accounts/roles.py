@@ -50,6 +50,8 @@ _FRAMEWORK_VIEW = [
 _FRAMEWORK_IMPORT = [
     "question_bank.add_qualificationpack",
     "question_bank.import_qualificationpack",
+    # The Hindi texts of QP/NOS/element/PC/KU/GS, typed or imported beside the English.
+    "question_bank.translate_qualificationpack",
 ]
 
 # Content: Wagtail page and media rights are granted per page tree / collection by

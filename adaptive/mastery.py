@@ -67,6 +67,7 @@ class NosMastery:
     mastered: bool | None  # None: too little evidence yet
     practice_answered: int = 0  # knowledge checks
     summative_answered: int = 0  # assessments
+    nos_title_hi: str = ""  # shown in Hindi pages where set (question_bank.translations)
 
     @property
     def percent_correct(self) -> float | None:
@@ -88,6 +89,7 @@ class PcWeakness:
     answered: int
     correct: int
     expected_percent: float | None  # mean over the learners with an ability estimate
+    pc_text_hi: str = ""
 
     @property
     def percent_correct(self) -> float | None:
@@ -186,6 +188,7 @@ def mastery_per_nos(
                 NosMastery(
                     nos_code=nos.code,
                     nos_title=nos.title,
+                    nos_title_hi=nos.title_hi,
                     answered=len(given),
                     correct=correct,
                     expected_percent=expected,
@@ -267,6 +270,7 @@ def pc_weakness(
             PcWeakness(
                 pc_code=pc.code,
                 pc_text=pc.text,
+                pc_text_hi=pc.text_hi,
                 theory_marks=float(pc.theory_marks or 0),
                 answered=len(given),
                 correct=sum(given),

@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from question_bank.api import item_for_learner, response_evaluate, response_review_parts
+from question_bank.api import (
+    item_for_learner,
+    nos_hindi_titles,
+    response_evaluate,
+    response_review_parts,
+)
 
 from .models import Attempt, ReviewAfter
 from .selectors import assignments_for_candidate
@@ -166,6 +171,15 @@ def _gaps_marked(shown: dict) -> str:
     return "".join(html)
 
 
+def attempt_subscores(*, attempt: Attempt) -> list[dict]:
+    """The attempt's stored per-NOS sub-scores, each with its NOS's Hindi title where a curator
+    has entered one (``nos_title_hi``): the stored rows keep the English title only, and the
+    Hindi may be entered after the attempt."""
+    rows = attempt.subscores or []
+    hindi = nos_hindi_titles(row.get("nos_code", "") for row in rows)
+    return [{**row, "nos_title_hi": hindi.get(row.get("nos_code", ""), "")} for row in rows]
+
+
 @dataclass(frozen=True)
 class PcFeedback:
     nos_code: str
@@ -173,6 +187,7 @@ class PcFeedback:
     pc_text: str
     questions: int
     share: float  # of the marks of this PC's questions, 0-1
+    pc_text_hi: str = ""
 
 
 def attempt_pc_feedback(*, attempt: Attempt) -> dict[str, list[PcFeedback]]:
@@ -188,7 +203,8 @@ def attempt_pc_feedback(*, attempt: Attempt) -> dict[str, list[PcFeedback]]:
         row[1] += 1
         row[2] += float(response.score)
     rows = [
-        PcFeedback(pc.nos.code, pc.code, pc.text, n, score / n) for pc, n, score in totals.values()
+        PcFeedback(pc.nos.code, pc.code, pc.text, n, score / n, pc.text_hi)
+        for pc, n, score in totals.values()
     ]
     return {
         "strengths": sorted((r for r in rows if r.share >= STRENGTH_SHARE), key=lambda r: -r.share),

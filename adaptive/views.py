@@ -36,7 +36,12 @@ from accounts.roles import Role, user_has_role
 from . import delivery, drafts
 from .models import Assessment, Attempt
 from .progress import attempt_progress
-from .review import attempt_pc_feedback, attempt_review, attempt_review_decision
+from .review import (
+    attempt_pc_feedback,
+    attempt_review,
+    attempt_review_decision,
+    attempt_subscores,
+)
 from .selectors import (
     assessment_start_decision,
     assessments_linked_for_candidate,
@@ -284,6 +289,7 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": attempt.assessment,
             "pass_percentage": delivery.pass_percentage(attempt.assessment),
             "pc_feedback": attempt_pc_feedback(attempt=attempt),
+            "subscores": attempt_subscores(attempt=attempt),
             "review": attempt_review_decision(attempt=attempt),
         },
     )

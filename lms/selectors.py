@@ -111,6 +111,7 @@ class NosColumn:
     assessed: int = 0
     median: float | None = None
     bins: list[int] = field(default_factory=list)
+    title_hi: str = ""
 
 
 @dataclass
@@ -172,6 +173,7 @@ def batch_report(*, batch: Batch, sort: str = "name", descending: bool = False) 
             NosColumn(
                 code=link.nos.code,
                 title=link.nos.title,
+                title_hi=link.nos.title_hi,
                 mastered=sum(1 for r in rows if r.cells[k].mastered),
                 assessed=sum(1 for r in rows if r.cells[k].mastered is not None),
                 median=values[len(values) // 2] if values else None,

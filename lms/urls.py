@@ -8,6 +8,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.languages import language_switch
+
 from . import views
 
 urlpatterns = [
@@ -17,7 +19,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also keeps a signed-in person's choice (accounts.languages)
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("", include("lms.app_urls")),
 ]
 

@@ -23,6 +23,8 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem as LtiLineItem
 
+from accounts.languages import lms_language_keep
+
 from . import adapters, selectors, services
 from .keys import tool_jwks
 from .launch import (
@@ -46,6 +48,13 @@ DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_setting
 # LMS roles that may place our content in their course (a choice within the LMS, not a right here)
 DEEP_LINKING_LIS_ROLES = {"Instructor", "ContentDeveloper", "Administrator"}
 GRADED_SCORE_MAXIMUM = 100
+
+
+def _launch_locale(claims: dict | None) -> object:
+    """The launch's ``launch_presentation.locale`` ("hi-IN"), or None; a rogue platform may
+    send any shape, and anything but a string is ignored (``language_from_locale``)."""
+    presentation = (claims or {}).get(CLAIM + "launch_presentation")
+    return presentation.get("locale") if isinstance(presentation, dict) else None
 
 
 def tool_urls(request: HttpRequest) -> dict[str, str]:
@@ -118,6 +127,8 @@ def launch(request: HttpRequest) -> HttpResponse:
     claims = message_launch.claims()
     result = services.launch_accept(registration=message_launch.registration_model(), claims=claims)
     login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+    # The LMS's language for this session, unless the learner has chosen one (accounts.languages)
+    lms_language_keep(request, locale=_launch_locale(claims))
     launch_id = message_launch.get_launch_id()
     if claims.get(CLAIM + "message_type") == "LtiDeepLinkingRequest":
         return redirect("lti:deep_link", launch_id=launch_id)
@@ -210,6 +221,7 @@ def _handoff_complete(request: HttpRequest, *, confirmed: bool) -> HttpResponse:
     if handoff_redeem(launch_id=launch_id, secret=secret) is None:
         return _handoff_refused(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    lms_language_keep(request, locale=_launch_locale(launch_data_get(launch_id)))
     next_url = record.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

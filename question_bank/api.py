@@ -32,11 +32,15 @@ from .models import (
     KnowledgeItem,
     PerformanceCriterion,
 )
+from .translations import framework_text, hindi_is_active, nos_hindi_titles
 
 __all__ = [
     "approved_items_for",
     "auto_scored_types",
     "deliverable_types",
+    "framework_text",
+    "hindi_is_active",
+    "nos_hindi_titles",
     "item_exposure_record",
     "item_for_learner",
     "item_type_spec",

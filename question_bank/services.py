@@ -178,6 +178,25 @@ def _resolve_provisional_codes(parsed: ParsedDocument) -> None:
                     ref.code = match.code
 
 
+def _hindi_of(nos: NationalOccupationalStandard | None) -> dict[tuple[str, str], str]:
+    """{(kind, English): Hindi} of a NOS revision: the next revision keeps the Hindi of every
+    text whose English it repeats word for word (a changed English needs a new translation)."""
+    if nos is None:
+        return {}
+    hindi: dict[tuple[str, str], str] = {}
+    if nos.title_hi:
+        hindi[("nos", nos.title)] = nos.title_hi
+    for kind, rows, english in (
+        ("element", nos.elements.exclude(title_hi=""), "title"),
+        ("pc", nos.performance_criteria.exclude(text_hi=""), "text"),
+        ("ku", nos.knowledge_items.exclude(text_hi=""), "text"),
+        ("gs", nos.generic_skills.exclude(text_hi=""), "text"),
+    ):
+        for row in rows:
+            hindi.setdefault((kind, getattr(row, english)), getattr(row, english + "_hi"))
+    return hindi
+
+
 def _nos_store(
     unit: ParsedNos, matched_by_title: bool, findings: list[Finding]
 ) -> tuple[NationalOccupationalStandard, bool]:
@@ -203,6 +222,7 @@ def _nos_store(
             )
         return current, False
     revision = 1
+    hindi = _hindi_of(current)
     if current is not None:
         revision = current.revision + 1
         current.is_current = False
@@ -221,6 +241,7 @@ def _nos_store(
         is_current=True,
         framework=unit.framework,
         title=unit.title,
+        title_hi=hindi.get(("nos", unit.title), ""),
         description=unit.description,
         scope=unit.scope,
         range_statement=unit.range_statement,
@@ -237,7 +258,12 @@ def _nos_store(
     nos.save()
     pc_position = 0
     for e_position, parsed_element in enumerate(unit.elements, start=1):
-        element = Element(nos=nos, position=e_position, title=parsed_element.title)
+        element = Element(
+            nos=nos,
+            position=e_position,
+            title=parsed_element.title,
+            title_hi=hindi.get(("element", parsed_element.title), ""),
+        )
         _set_marks(element, parsed_element.marks)
         element.save()
         pcs = []
@@ -249,17 +275,31 @@ def _nos_store(
                 position=pc_position,
                 code=parsed_pc.code,
                 text=parsed_pc.text,
+                text_hi=hindi.get(("pc", parsed_pc.text), ""),
             )
             _set_marks(pc, parsed_pc.marks)
             pcs.append(pc)
         PerformanceCriterion.objects.bulk_create(pcs)
     KnowledgeItem.objects.bulk_create(
-        KnowledgeItem(nos=nos, position=i, code=k.code, text=k.text, category=k.category)
+        KnowledgeItem(
+            nos=nos,
+            position=i,
+            code=k.code,
+            text=k.text,
+            text_hi=hindi.get(("ku", k.text), ""),
+            category=k.category,
+        )
         for i, k in enumerate(unit.knowledge, start=1)
     )
     GenericSkill.objects.bulk_create(
         GenericSkill(
-            nos=nos, position=i, code=s.code, text=s.text, group=s.group, category=s.category
+            nos=nos,
+            position=i,
+            code=s.code,
+            text=s.text,
+            text_hi=hindi.get(("gs", s.text), ""),
+            group=s.group,
+            category=s.category,
         )
         for i, s in enumerate(unit.skills, start=1)
     )
@@ -324,6 +364,7 @@ def _qp_store(
         revision=revision,
         is_current=True,
         title=qp_parsed.title,
+        title_hi=previous.title_hi if previous and previous.title == qp_parsed.title else "",
         version=qp_parsed.version,
         nsqf_level=qp_parsed.nsqf_level,
         level_framework=level_framework,

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # a signed-in person's chosen (or LMS-launched) language over the cookie/browser's
+    "accounts.languages.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # frame-ancestors for the registered LMS platforms; must come before XFrameOptionsMiddleware
     "lti.framing.PlatformFramingMiddleware",

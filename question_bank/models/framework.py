@@ -5,6 +5,10 @@ NationalOccupationalStandard -> Element -> PerformanceCriterion; KnowledgeItem a
 hang off the NOS. A NOS is stored once and shared by every QP that lists it (ASC/N0001 is in
 many QPs). Hong Kong units of competency are NOS rows with ``framework = HK-SCS``.
 
+Hindi: each text a learner reads (QP, NOS and element titles; PC, KU and GS texts) has a
+``<field>_hi`` twin, blank until a curator enters or imports it; ``question_bank.translations``
+is the one place that picks the text for the page's language (Hindi, else the English).
+
 Versions: a changed document never overwrites what items, lessons and papers point to. Each
 import that changes a QP or NOS adds a new ``revision`` and moves ``is_current`` to it; the old
 rows stay. ``version`` is the version printed in the document, ``revision`` is ours.
@@ -81,6 +85,7 @@ class NationalOccupationalStandard(models.Model):
     is_current = models.BooleanField(default=True)
     framework = models.CharField(max_length=16, choices=Framework.choices, default=Framework.NOS)
     title = models.CharField(max_length=500)
+    title_hi = models.CharField(_("title in Hindi"), max_length=500, blank=True)
     description = models.TextField(blank=True)
     scope = models.TextField(blank=True)
     range_statement = models.TextField(blank=True)
@@ -126,6 +131,7 @@ class QualificationPack(models.Model):
     revision = models.PositiveIntegerField(default=1)
     is_current = models.BooleanField(default=True)
     title = models.CharField(max_length=500)
+    title_hi = models.CharField(_("title in Hindi"), max_length=500, blank=True)
     version = models.CharField(max_length=32, blank=True)
     nsqf_level = models.CharField(max_length=32, blank=True)
     level_framework = models.CharField(
@@ -156,7 +162,10 @@ class QualificationPack(models.Model):
     class Meta:
         verbose_name = _("qualification pack")
         ordering = ["code", "-revision"]
-        permissions = [("import_qualificationpack", "Can import qualification documents")]
+        permissions = [
+            ("import_qualificationpack", "Can import qualification documents"),
+            ("translate_qualificationpack", "Can enter and import the Hindi texts of a QP"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["code", "revision"], name="qp_code_revision_unique"),
             models.UniqueConstraint(
@@ -208,6 +217,7 @@ class Element(MarksMixin):
     )
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=1000)
+    title_hi = models.CharField(_("title in Hindi"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["nos", "position"]
@@ -229,6 +239,7 @@ class PerformanceCriterion(MarksMixin):
     position = models.PositiveIntegerField()
     code = models.CharField(max_length=32)
     text = models.TextField()
+    text_hi = models.TextField(_("text in Hindi"), blank=True)
 
     class Meta:
         verbose_name = _("performance criterion")
@@ -248,6 +259,7 @@ class KnowledgeItem(models.Model):
     position = models.PositiveIntegerField()
     code = models.CharField(max_length=32)
     text = models.TextField()
+    text_hi = models.TextField(_("text in Hindi"), blank=True)
     category = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -266,6 +278,7 @@ class GenericSkill(models.Model):
     position = models.PositiveIntegerField()
     code = models.CharField(max_length=32)
     text = models.TextField()
+    text_hi = models.TextField(_("text in Hindi"), blank=True)
     group = models.CharField(max_length=255, blank=True)
     category = models.CharField(max_length=255, blank=True)
 

@@ -111,6 +111,8 @@ class LaunchSpec:
     lineitem: str | None = None  # a fixed line item URL (platform-created column)
     deep_link_data: dict | None = field(default_factory=lambda: {"opaque": "x1"})
     accept_multiple: bool = True  # lti1p3platform always sends True; False is set after it
+    # The launch_presentation claim as sent (e.g. {"locale": "hi-IN"}); None: not sent
+    launch_presentation: object = None
 
 
 class PlainRequest(Request):
@@ -402,6 +404,9 @@ class TestPlatform:
                 launch.set_extra_claims(
                     {"https://purl.imsglobal.org/spec/lti/claim/message_type": spec.message_type}
                 )
+        if spec.launch_presentation is not None:
+            claim = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
+            launch.set_extra_claims({claim: spec.launch_presentation})
         if spec.with_ags:
             launch.set_ags(f"{self.url}/ags/{spec.context_id}/lineitems", spec.lineitem)
         launch.set_nrps(f"{self.url}/NRPS/{spec.context_id}/Memberships")

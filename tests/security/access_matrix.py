@@ -52,6 +52,7 @@ TRAINERS = roles(TRAINER, *ADMINS)
 WAGTAIL_USERS = roles(CURATOR, EDITOR, ASSESSOR, TRAINER, *ADMINS)
 FRAMEWORK_VIEWERS = WAGTAIL_USERS
 FRAMEWORK_IMPORTERS = roles(CURATOR, *ADMINS)
+FRAMEWORK_TRANSLATORS = roles(CURATOR, *ADMINS)  # the framework's Hindi texts
 ITEM_VIEWERS = roles(CURATOR, ASSESSOR, *ADMINS)
 ITEM_CURATORS = roles(CURATOR, *ADMINS)
 CALIBRATORS = roles(CURATOR, *ADMINS)
@@ -163,6 +164,13 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "framework:qualification_pack": Expect(FRAMEWORK_VIEWERS, path="/admin/framework/qp/{qp}/"),
     "framework:nos": Expect(FRAMEWORK_VIEWERS, path="/admin/framework/nos/{nos}/"),
     "framework:import": Expect(FRAMEWORK_IMPORTERS),
+    "framework:qualification_pack_hindi": Expect(
+        FRAMEWORK_TRANSLATORS, path="/admin/framework/qp/{qp}/hindi/"
+    ),
+    "framework:qualification_pack_hindi_template": Expect(
+        FRAMEWORK_TRANSLATORS, path="/admin/framework/qp/{qp}/hindi/template.csv"
+    ),
+    "framework:nos_hindi": Expect(FRAMEWORK_TRANSLATORS, path="/admin/framework/nos/{nos}/hindi/"),
     # item bank (question_bank/admin_items.py)
     "items:index": Expect(ITEM_VIEWERS),
     "items:coverage": Expect(ITEM_VIEWERS),

@@ -9,6 +9,10 @@ their own (the interchange formats have none), so this loader sets it from the f
 from. ``asc_q0202_trainer_drafts.gift.txt`` is a trainer's own untagged file (drafts to be
 tagged, with suggestions) and three questions submitted for review, so the curator and the
 reviewer have work waiting.
+
+``asc_q0202_hindi.csv`` is the Hindi of ASC/Q0202's QP, NOS and element titles and PCs, in
+the curators' Hindi sheet format (``question_bank.interchange.hindi_sheet``), imported the way a
+curator imports it; its KUs and GS stay English, so the demo also shows the fallback.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from question_bank.interchange import FORMATS, ItemImportError, items_import_file
+from question_bank.interchange import FORMATS, ItemImportError, hindi_sheet, items_import_file
 from question_bank.items.selectors import qualification_pack_current
 from question_bank.models import Item, ItemPurpose
+from question_bank.translations import framework_texts
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_bank"
 DEMO_FILES = [
@@ -28,6 +33,7 @@ DEMO_FILES = [
     ("ASC/Q0202", "asc_q0202_trainer_drafts.gift.txt", "gift", ItemPurpose.SUMMATIVE),
     ("SSC/Q2211", "ssc_q2211.xml", "moodle", ItemPurpose.SUMMATIVE),
 ]
+DEMO_HINDI = [("ASC/Q0202", "asc_q0202_hindi.csv")]
 
 
 class Command(BaseCommand):
@@ -59,3 +65,23 @@ class Command(BaseCommand):
             uids = [r.uid for r in FORMATS[fmt].parse(data, source=name) if r.uid]
             Item.objects.filter(uid__in=uids).exclude(purpose=purpose).update(purpose=purpose)
             self.stdout.write(f"{code}: {name}: {result}")
+        self._load_hindi()
+
+    def _load_hindi(self) -> None:
+        for code, name in DEMO_HINDI:
+            pack = qualification_pack_current(code=code)
+            if pack is None:
+                continue  # said above
+            report = hindi_sheet.sheet_import(
+                texts=framework_texts(qualification_pack=pack),
+                data=(DEMO_DIR / name).read_bytes(),
+                name=name,
+            )
+            if report.errors:
+                for line, message in report.errors:
+                    self.stderr.write(f"{name}: row {line}: {message}")
+                raise CommandError(f"the demo Hindi texts {name} could not be loaded")
+            self.stdout.write(
+                f"{code}: {name}: {len(report.updated)} Hindi texts set, "
+                f"{report.unchanged} unchanged"
+            )
