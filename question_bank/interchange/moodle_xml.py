@@ -561,8 +561,10 @@ def gaps_parse(
         answers = []
         for index in groups[group]:
             text, _group, reusable = choices[index]
-            answer = {"text": text, "fraction": "1" if index == number - 1 else "0",
-                      "feedback_html": "", "tolerance": "0"}  # fmt: skip
+            right = "1" if index == number - 1 else "0"
+            answer: dict[str, object] = {
+                "text": text, "fraction": right, "feedback_html": "", "tolerance": "0",
+            }  # fmt: skip
             if not reusable:
                 answer["max_uses"] = 1
             answers.append(answer)

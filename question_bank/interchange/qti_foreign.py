@@ -432,8 +432,10 @@ def _gap_match(
                 / (Decimal(share.numerator) / Decimal(share.denominator))
             )
             fraction = moodle_fraction(fraction) or fraction.quantize(Decimal("0.0000001"))
-            answer = {"text": text, "fraction": format(fraction.normalize() + 0, "f"),
-                      "feedback_html": "", "tolerance": "0"}  # fmt: skip
+            written = format(fraction.normalize() + 0, "f")
+            answer: dict[str, object] = {
+                "text": text, "fraction": written, "feedback_html": "", "tolerance": "0",
+            }  # fmt: skip
             uses = int(decimal_or_none(match_max) or 0)
             if 0 < uses < len(gaps):
                 answer["max_uses"] = uses

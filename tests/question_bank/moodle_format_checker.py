@@ -217,9 +217,9 @@ def _question(q: ET.Element, qtype: str, name: str) -> list[str]:  # noqa: C901 
             group = (_text(choice, "group") or "").strip()
             if not (group.isdigit() and 1 <= int(group) <= groups):
                 out.append(f"choice {number}: group {group!r} is not 1 to {groups}")
-            if qtype == "ddwtos" and choice.find("infinite") is not None:
-                if (choice.find("infinite").text or "").strip():  # type: ignore[union-attr]
-                    out.append("<infinite/> is empty (its presence is the flag)")
+            infinite = choice.find("infinite")
+            if qtype == "ddwtos" and infinite is not None and (infinite.text or "").strip():
+                out.append("<infinite/> is empty (its presence is the flag)")
         places = [int(n) for n in re.findall(r"\[\[(\d+)\]\]", _text(q, "questiontext/text") or "")]
         if not places:
             out.append("errornoslots: the question text needs places like [[1]]")

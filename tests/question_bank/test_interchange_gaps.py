@@ -273,9 +273,7 @@ def test_gap_items_come_back_unchanged_from_moodle_qti_and_csv(fmt, path, moodle
             if any(response.values()) and len(set(response.values()) - {""}) == len(
                 [t for t in response.values() if t]
             ):
-                assert CLOZE.score(back.content, response) == CLOZE.score(
-                    record.content, response
-                )
+                assert CLOZE.score(back.content, response) == CLOZE.score(record.content, response)
     # QTI 3.0 (our package) and CSV: everything.
     for name in ("qti", "csv"):
         data = FORMATS[name].render([record], qualification_pack_code="ASC/Q0202")
