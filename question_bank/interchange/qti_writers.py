@@ -320,9 +320,10 @@ def _ordering_credit(w: QtiItem, order: list[str], grading: str) -> None:
 
 
 def cloze(w: QtiItem) -> None:
-    """Each part its own response (RESPONSE_n), scored by its share of the weights: a choice part
-    by a mapping of every choice to its fraction of that share (partial and negative marks
-    too), a text part by its right answer. The total never goes below 0, as ours."""
+    """Each part its own response (RESPONSE_n), worth its weight: a choice part by a mapping of
+    every choice to its fraction of that weight (partial and negative marks too), a text part by
+    its right answer. SCORE is the sum over the total weight (whole numbers until that division,
+    so full marks are exactly 1) and never below 0, as ours."""
     parts = w.data.get("parts", [])
     total = sum(Decimal(p.get("weight", 1)) for p in parts) or Decimal(1)
     for i, part in enumerate(parts, start=1):
@@ -332,30 +333,38 @@ def cloze(w: QtiItem) -> None:
         right = next(a for a in part["answers"] if Decimal(str(a["fraction"])) == 1)
         value = f"C{part['answers'].index(right) + 1}" if choice else right["text"]
         _sub(_sub(declaration, "qti-correct-response"), "qti-value", text=value)
-        share = Decimal(part.get("weight", 1)) / total
+        share = Decimal(part.get("weight", 1))
         if choice:
             mapping = _sub(declaration, "qti-mapping", {"default-value": "0"})
             for j, a in enumerate(part["answers"], start=1):
                 worth = _num(Decimal(str(a["fraction"])) * share)
                 _sub(mapping, "qti-map-entry", {"map-key": f"C{j}", "mapped-value": worth})
+    interactions: dict[int, ET.Element] = {}
     for i, part in enumerate(parts, start=1):
-        holder = _sub(w.body, "p")
-        share = Decimal(part.get("weight", 1)) / total
         if part["kind"] == "multichoice":
-            inline = _sub(
-                holder,
+            inline = _el(
                 "qti-inline-choice-interaction",
                 {"response-identifier": f"RESPONSE_{i}", "shuffle": "false"},
             )
             for j, a in enumerate(part["answers"], start=1):
                 _sub(inline, "qti-inline-choice", {"identifier": f"C{j}"}, a["text"])
+        else:
+            inline = _el("qti-text-entry-interaction", {"response-identifier": f"RESPONSE_{i}"})
+        interactions[i] = inline
+    # Each interaction where its {#n} stands in the stem; one the stem lacks, after it.
+    placed = _place_inline(w.body[0], interactions)
+    for i, inline in interactions.items():
+        if i not in placed:
+            _sub(w.body, "p").append(inline)
+    for i, part in enumerate(parts, start=1):
+        share = Decimal(part.get("weight", 1))
+        if part["kind"] == "multichoice":
             _set_score(
                 w.processing,
                 _el("qti-sum", {}, _var("SCORE"),
                     _el("qti-map-response", {"identifier": f"RESPONSE_{i}"})),
             )  # fmt: skip
             continue
-        _sub(holder, "qti-text-entry-interaction", {"response-identifier": f"RESPONSE_{i}"})
         condition = _sub(w.processing, "qti-response-condition")
         branch = _sub(condition, "qti-response-if")
         branch.append(
@@ -369,12 +378,54 @@ def cloze(w: QtiItem) -> None:
         add = _el("qti-sum", {}, _var("SCORE"), _el("qti-base-value", {"base-type": "float"}))
         add[1].text = _num(share)
         _set_score(branch, add)
+    total_value = _el("qti-base-value", {"base-type": "float"})
+    total_value.text = _num(total)
+    _set_score(w.processing, _el("qti-divide", {}, _var("SCORE"), total_value))
     if any(Decimal(str(a["fraction"])) < 0 for p in parts for a in p["answers"]):
         zero = _el("qti-base-value", {"base-type": "float"})
         zero.text = "0"
         below = _sub(_sub(w.processing, "qti-response-condition"), "qti-response-if")
         below.append(_el("qti-lt", {}, _var("SCORE"), zero))
         _set_score(below, "0")
+
+
+_PLACEHOLDER = re.compile(r"\{#(\d+)\}")
+
+
+def _place_inline(stem: ET.Element, interactions: dict[int, ET.Element]) -> set[int]:
+    """Put each interaction where its ``{#n}`` is in the stem's text (ElementTree keeps text in
+    ``.text`` and ``.tail``); returns the n placed."""
+    placed: set[int] = set()
+
+    def split(text: str) -> tuple[str, list[ET.Element]]:
+        pieces = _PLACEHOLDER.split(text)  # text, n, text, n, ..., text
+        head, elements = pieces[0], []
+        for k in range(1, len(pieces), 2):
+            n, after = int(pieces[k]), pieces[k + 1]
+            if n in interactions and n not in placed:
+                element = interactions[n]
+                element.tail = after
+                placed.add(n)
+                elements.append(element)
+            elif elements:  # no such part: the text stays as it is
+                elements[-1].tail = (elements[-1].tail or "") + f"{{#{n}}}" + after
+            else:
+                head += f"{{#{n}}}" + after
+        return head, elements
+
+    for node in list(stem.iter()):
+        children = list(node)
+        if node.text and _PLACEHOLDER.search(node.text):
+            node.text, elements = split(node.text)
+            for offset, element in enumerate(elements):
+                node.insert(offset, element)
+        for child in children:
+            if child.tail and _PLACEHOLDER.search(child.tail):
+                child.tail, elements = split(child.tail)
+                index = list(node).index(child)
+                for offset, element in enumerate(elements, start=1):
+                    node.insert(index + offset, element)
+    return placed
 
 
 def description(w: QtiItem) -> None:

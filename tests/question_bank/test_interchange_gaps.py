@@ -285,3 +285,21 @@ def test_gap_items_come_back_unchanged_from_moodle_qti_and_csv(fmt, path, moodle
     gift = FORMATS["gift"].render([record], qualification_pack_code="ASC/Q0202")
     assert b"[not exportable to GIFT: cloze; use Moodle XML or QTI]" in gift
     assert FORMATS["gift"].read(gift, source="back.gift").records == []
+
+
+def test_qti_export_puts_each_gap_where_it_stands_and_full_marks_are_exactly_one():
+    record = _one("moodle", "moodle_xml/qtype_gapselect_testquestion.xml")
+    record.uid = "gapselect"
+    xml = qti._item_xml(record, "en")
+    assert item_problems(xml) == []
+    assert b"{#" not in xml
+    body = ET.fromstring(xml).find(f"{{{qti.QTI}}}qti-item-body")
+    stem = "".join(body.itertext())
+    assert stem.startswith("The cat") and "catsatmatdogtable on the" in stem
+    player = Player(xml)
+    right = {"RESPONSE_1": "C1", "RESPONSE_2": "C2", "RESPONSE_3": "C3"}
+    outcome = player.run(right)
+    assert outcome.score == 1.0  # exactly: the combined feedback for full marks fires
+    assert "CORRECT" in outcome.shown
+    assert player.run({"RESPONSE_1": "C1"}).score == pytest.approx(1 / 3)
+    assert "PARTIALLY_CORRECT" in player.run({"RESPONSE_1": "C1"}).shown
