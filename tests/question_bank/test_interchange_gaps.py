@@ -303,3 +303,20 @@ def test_qti_export_puts_each_gap_where_it_stands_and_full_marks_are_exactly_one
     assert "CORRECT" in outcome.shown
     assert player.run({"RESPONSE_1": "C1"}).score == pytest.approx(1 / 3)
     assert "PARTIALLY_CORRECT" in player.run({"RESPONSE_1": "C1"}).shown
+
+
+def test_a_word_that_may_fill_two_gaps_is_refused_in_a_third():
+    from question_bank.items.content import ItemContent, Translation
+
+    answers = [{"text": "on", "fraction": "1", "max_uses": 2}, {"text": "off", "fraction": "0"}]
+    part = {"kind": "multichoice", "weight": 1, "group": 1, "answers": answers}
+    content = ItemContent(
+        item_type="cloze",
+        translations={"en": Translation("<p>{#1} {#2} {#3}</p>")},
+        type_data={"parts": [part, part, part]},
+    )
+    assert CLOZE.validate(content) == []
+    two = {"blank_1": ["on"], "blank_2": ["on"], "blank_3": ["off"]}
+    assert CLOZE.score(content, CLOZE.answer_from_form(content, two, [])) == Decimal(2) / 3
+    with pytest.raises(ValueError, match="“on” can fill 2 gaps at most."):
+        CLOZE.answer_from_form(content, {**two, "blank_3": ["on"]}, [])

@@ -20,6 +20,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
 
 from .base import ItemTypeSpec, form_value
 from .short_answer import answer_matches
@@ -159,9 +160,14 @@ class Cloze(ItemTypeSpec):
         if overused:
             text, limit = overused
             raise ValueError(
-                f"“{text}” can fill one gap only."
+                gettext("“%(word)s” can fill one gap only.") % {"word": text}
                 if limit == 1
-                else f"“{text}” can fill {limit} gaps at most."
+                else ngettext(
+                    "“%(word)s” can fill %(count)d gap at most.",
+                    "“%(word)s” can fill %(count)d gaps at most.",
+                    limit,
+                )
+                % {"word": text, "count": limit}
             )
         return response
 
