@@ -179,8 +179,8 @@ class Cloze(ItemTypeSpec):
 
     def _parts_view(self, content):
         # Choices are shown for multichoice parts only (sorted: the author's order often puts
-        # the right one first; a gap's group order is shared by all its gaps and gives nothing
-        # away); a short-answer or numerical part shows none.
+        # the right one first; a gap item with shuffling off keeps its group's order, as Moodle
+        # shows it); a short-answer or numerical part shows none.
         return [
             {
                 "index": i,
@@ -188,7 +188,7 @@ class Cloze(ItemTypeSpec):
                 "group": part.get("group"),
                 "choices": (
                     [a["text"] for a in part["answers"]]
-                    if part.get("group") is not None
+                    if part.get("group") is not None and not content.shuffle_options
                     else sorted(a["text"] for a in part["answers"])
                 )
                 if part["kind"] == "multichoice"
