@@ -10,7 +10,14 @@ from decimal import Decimal
 
 from .common import ItemRecord, multilang_join
 from .moodle_fractions import moodle_percent
-from .moodle_xml import _COMBINED, ORDERING_DEFAULTS, _text, cloze_part_text
+from .moodle_xml import (
+    _COMBINED,
+    GAP_QTYPES,
+    ORDERING_DEFAULTS,
+    _text,
+    cloze_part_text,
+    gap_choices,
+)
 
 
 def _shuffle(question: ET.Element, record: ItemRecord) -> None:
@@ -139,6 +146,11 @@ def cloze(question: ET.Element, record: ItemRecord) -> None:
     # Moodle stores the sub-questions inside the text: put them back where {#n} stands.
     langs = record.content.translations
     text = multilang_join({k: t.stem_html for k, t in langs.items()})
+    data = record.content.type_data
+    gaps = gap_choices(data.get("parts", []))
+    if gaps is not None:
+        _gaps(question, record, text, *gaps)
+        return
     for i, part in enumerate(record.content.type_data.get("parts", []), start=1):
         text = text.replace(f"{{#{i}}}", cloze_part_text(part))
     question.find("questiontext/text").text = text  # type: ignore[union-attr]
@@ -146,3 +158,31 @@ def cloze(question: ET.Element, record: ItemRecord) -> None:
 
 def description(question: ET.Element, record: ItemRecord) -> None:
     """A shared stimulus: its text only."""
+
+
+def _gaps(
+    question: ET.Element,
+    record: ItemRecord,
+    text: str,
+    choices: list[tuple[str, int, bool]],
+    numbers: list[int],
+) -> None:
+    """A cloze item of choice-group gaps as Moodle's own question (gapselect, or ddwtos where it
+    came from one or a choice fills one gap only): [[n]] where each gap is, then its choices."""
+    qtype = record.content.type_data.get("moodle_gaps")
+    if qtype not in GAP_QTYPES:
+        qtype = "gapselect" if all(reusable for _, _, reusable in choices) else "ddwtos"
+    if qtype == "gapselect" and not all(reusable for _, _, reusable in choices):
+        qtype = "ddwtos"  # gapselect has no single-use choices
+    question.set("type", qtype)
+    for i, number in enumerate(numbers, start=1):
+        text = text.replace(f"{{#{i}}}", f"[[{number}]]")
+    question.find("questiontext/text").text = text  # type: ignore[union-attr]
+    _shuffle(question, record)
+    _combined(question, record)
+    for choice_text, group, reusable in choices:
+        choice = ET.SubElement(question, GAP_QTYPES[qtype])
+        ET.SubElement(choice, "text").text = choice_text
+        ET.SubElement(choice, "group").text = str(group)
+        if qtype == "ddwtos" and reusable:
+            ET.SubElement(choice, "infinite")

@@ -1,5 +1,7 @@
 """Moodle XML, as Moodle 4.x writes it: multichoice, truefalse, shortanswer, numerical, essay,
-match, ordering (qtype_ordering), description and cloze (multianswer), each question refused on
+match, ordering (qtype_ordering), description, cloze (multianswer), and select missing words
+(gapselect) and drag and drop into text (ddwtos) as cloze items whose gaps draw on choice groups
+(see ``gaps_parse``), each question refused on
 its own when it cannot be read (an unsupported type, grades outside Moodle's grade set, a broken
 cloze part, an ordering graded or shown in a way our scorer cannot follow). A file may also be a
 lone ``<question>`` (as qtype plugins keep their fixtures).
@@ -60,8 +62,12 @@ _KNOWN = {
     "attachments", "attachmentsrequired", "graderinfo", "responsetemplate", "subquestion",
     "image", "image_base64", "maxbytes", "filetypeslist", "minwordlimit", "maxwordlimit",
     "instructions", "layouttype", "selecttype", "selectcount", "gradingtype", "showgrading",
-    "numberingstyle",
+    "numberingstyle", "selectoption", "dragbox",
 }  # fmt: skip
+# Moodle's question types whose places [[n]] take one of a group of choices: the element that
+# holds each choice.
+GAP_QTYPES = {"gapselect": "selectoption", "ddwtos": "dragbox"}
+_GAP_PLACE = re.compile(r"\[\[(\d+)\]\]")
 
 
 # qtype_ordering's settings as our ordering type works: all the items (the grading is ours).
@@ -422,10 +428,27 @@ def _question(question: ET.Element, qtype: str) -> ItemRecord:
         for translation in translations.values():
             translation.stem_html, parts = cloze_parse(translation.stem_html)
             type_data["parts"] = parts
+    elif qtype in GAP_QTYPES:
+        item_type = ItemType.CLOZE
+        choices = [
+            (_field(c, "text").strip(), _field(c, "group").strip() or "1",
+             qtype == "gapselect" or c.find("infinite") is not None)
+            for c in question.findall(GAP_QTYPES[qtype])
+        ]  # fmt: skip
+        stems, parts, gap_notes = gaps_parse(
+            {lang: t.stem_html for lang, t in translations.items()}, choices
+        )
+        for lang, translation in translations.items():
+            translation.stem_html = stems[lang]
+        type_data["parts"] = parts
+        type_data["moodle_gaps"] = qtype
+        notes.extend(gap_notes)
+        if qtype == "ddwtos":
+            notes.append("dragging the words (each gap is a select of its group's words)")
     else:
         raise ValueError(
             f"question type {qtype!r} is not supported (multichoice, truefalse, shortanswer, "
-            "numerical, essay, matching, ordering, description, cloze)"
+            "numerical, essay, matching, ordering, description, cloze, gapselect, ddwtos)"
         )
     if notes:
         type_data["not_modelled"] = sorted(set(notes))
@@ -483,6 +506,115 @@ def ordering_grading(*, grading: str, select: str, count: str, items: int) -> st
             "Kaushal orders all the items"
         )
     return ours
+
+
+def gaps_parse(
+    stems: dict[str, str], choices: list[tuple[str, str, bool]]
+) -> tuple[dict[str, str], list[dict], list[str]]:
+    """Moodle's gapselect/ddwtos: ``stems`` (language -> text with [[n]], n naming the right
+    choice of that place) and ``choices`` (text, group, reusable: ddwtos "infinite"; gapselect
+    choices are always reusable) -> the stems with ``{#k}``, one cloze part per place (its
+    group's choices, the named one worth 100 %; a choice that is not reusable fills one gap
+    only) and notes. Each place is scored on its own, as Moodle's ``grade_response`` (right
+    places / places). ValueError where our selects could not show or score it as Moodle does."""
+    notes: list[str] = []
+    for number, (text, _group, _reusable) in enumerate(choices, start=1):
+        if not text:
+            raise ValueError(f"choice {number} is empty")
+        if re.search(r"<[a-zA-Z/!]", text):
+            raise ValueError(
+                f"choice {number} ({text!r}) is formatted (HTML): a select shows plain text only"
+            )
+    groups: dict[str, list[int]] = {}
+    for index, (text, group, _reusable) in enumerate(choices):
+        same = [i for i in groups.get(group, []) if choices[i][0] == text]
+        if same:
+            raise ValueError(
+                f"choices {same[0] + 1} and {index + 1} of group {group} both read {text!r}: "
+                "Kaushal tells a gap's choices apart by their text"
+            )
+        groups.setdefault(group, []).append(index)
+    places: list[int] | None = None
+    out: dict[str, str] = {}
+    for lang, stem in stems.items():
+        numbers = [int(n) for n in _GAP_PLACE.findall(stem)]
+        if places is not None and numbers != places:
+            raise ValueError(f"the {lang!r} text has other gaps than the first language's")
+        places = numbers
+        pieces = _GAP_PLACE.split(stem)  # text, number, text, ..., text
+        out[lang] = "".join(
+            piece if k % 2 == 0 else f"{{#{k // 2 + 1}}}" for k, piece in enumerate(pieces)
+        )
+    if not places:
+        raise ValueError("the question text has no gap ([[1]], [[2]], ...)")
+    for number in places:
+        if not 1 <= number <= len(choices):
+            raise ValueError(f"gap [[{number}]] names no choice (there are {len(choices)})")
+        if places.count(number) > 1 and not choices[number - 1][2]:
+            raise ValueError(
+                f"choice {number} is the answer of {places.count(number)} gaps but may fill "
+                "one only (it is not marked unlimited)"
+            )
+    parts = []
+    for number in places:
+        group = choices[number - 1][1]
+        answers = []
+        for index in groups[group]:
+            text, _group, reusable = choices[index]
+            right = "1" if index == number - 1 else "0"
+            answer: dict[str, object] = {
+                "text": text, "fraction": right, "feedback_html": "", "tolerance": "0",
+            }  # fmt: skip
+            if not reusable:
+                answer["max_uses"] = 1
+            answers.append(answer)
+        parts.append({"kind": "multichoice", "weight": 1, "answers": answers,
+                      "case_sensitive": False, "group": _group_number(group)})  # fmt: skip
+    used = {choices[n - 1][1] for n in places}
+    notes.extend(f"choices of group {g}, which no gap uses" for g in groups if g not in used)
+    return out, parts, notes
+
+
+def _group_number(group: str) -> int:
+    number = decimal_or_none(group)
+    if number is None or number != int(number) or number < 1:
+        raise ValueError(f"choice group {group!r} is not a whole number from 1")
+    return int(number)
+
+
+def gap_choices(parts: list[dict]) -> tuple[list[tuple[str, int, bool]], list[int]] | None:
+    """The other way: a cloze item's parts as Moodle's choices (text, group, reusable) and each
+    part's choice number, or None when the parts are not gaps of choice groups (a part without a
+    group, with partial or negative marks, feedback, another weight, or a group whose gaps list
+    other choices)."""
+    by_group: dict[int, list[dict]] = {}
+    for part in parts:
+        group = part.get("group")
+        answers = part.get("answers", [])
+        if (
+            part.get("kind") != "multichoice" or group is None or int(part.get("weight", 1)) != 1
+            or any(a.get("feedback_html") for a in answers)
+            or sorted(Decimal(str(a["fraction"])) for a in answers)
+            != [Decimal(0)] * (len(answers) - 1) + [Decimal(1)]
+        ):  # fmt: skip
+            return None
+        listed = by_group.setdefault(int(group), answers)
+        if [(a["text"], a.get("max_uses")) for a in listed] != [
+            (a["text"], a.get("max_uses")) for a in answers
+        ]:
+            return None
+    choices: list[tuple[str, int, bool]] = []
+    first: dict[int, int] = {}
+    for group in sorted(by_group):
+        first[group] = len(choices)
+        choices += [(a["text"], group, not a.get("max_uses")) for a in by_group[group]]
+    numbers = [
+        first[int(p["group"])]
+        + next(i for i, a in enumerate(p["answers"]) if Decimal(str(a["fraction"])) == 1)
+        + 1
+        for p in parts
+    ]
+    return choices, numbers
 
 
 _CLOZE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")

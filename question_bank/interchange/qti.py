@@ -130,7 +130,7 @@ def _item_xml(record: ItemRecord, language: str) -> bytes:
     feedback_value.append(general)
     _sub(processing, "qti-set-outcome-value", {"identifier": "FEEDBACK"}).append(feedback_value)
     combined = data.get("combined_feedback", {})
-    if any(combined.values()) and "RESPONSE" in w.responses:
+    if any(combined.values()) and w.responses:  # a cloze item has RESPONSE_1, RESPONSE_2...
         _combined_feedback(processing)
         for tag, identifier in _COMBINED_IDS.items():
             feedbacks.append((identifier, combined.get(tag, "")))

@@ -5,8 +5,11 @@ QTI 2.x names (``choiceInteraction``, ``responseIdentifier``) are first mapped t
 (``qti-choice-interaction``, ``response-identifier``), so that one reader serves both. One
 interaction per item: choice (single/multiple, ``mapping`` for partial credit), text entry
 (string: short answer with the mapped answers; float/integer: numerical), extended text
-(essay), inline choice (single choice, the blank stays in the stem), match (pairs), order;
-standard response-processing templates (match_correct, map_response). The prompt and the rest of
+(essay), inline choice (single choice, the blank stays in the stem), match (pairs), order, gap
+match (a cloze item: each gap a select of the gap texts, scored on its own by the map_response
+mapping, ``match-max`` kept as how many gaps a text may fill); standard response-processing
+templates (match_correct, map_response). Hottext is refused: its words are chosen inside the
+passage, which a list of options cannot show. The prompt and the rest of
 the item body become the stem; a stimulus the item depends on is put before it; an
 ``qti-assessment-stimulus`` resource alone becomes a description. Anything else is refused per
 item with the reason; custom response processing is listed as not modelled.
@@ -14,11 +17,13 @@ item with the reason; custom response processing is listed as not modelled.
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from decimal import Decimal
+from fractions import Fraction
 
 from defusedxml import ElementTree as SafeET
 
@@ -39,7 +44,19 @@ _HTML = {
 _SUPPORTED = {
     "qti-choice-interaction", "qti-text-entry-interaction", "qti-extended-text-interaction",
     "qti-inline-choice-interaction", "qti-match-interaction", "qti-order-interaction",
+    "qti-gap-match-interaction",
 }  # fmt: skip
+# Why an interaction Kaushal has no faithful way to deliver is refused (others: not supported).
+_REFUSED_BECAUSE = {
+    "qti-hottext-interaction": (
+        "hottext-interaction is not supported: the candidate picks words inside the passage, "
+        "and Kaushal's choice widget lists options apart from the text, where they lose their "
+        "place in it"
+    ),
+    "qti-graphic-gap-match-interaction": (
+        "graphic-gap-match-interaction is not supported: Kaushal cannot place choices on an image"
+    ),
+}
 _TEMPLATES = ("match_correct", "map_response")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
@@ -146,6 +163,10 @@ def _declarations(item: ET.Element) -> dict[str, dict]:
             ],
             "mapping": entries,
             "lower": decimal_or_none(mapping.get("lower-bound")) if mapping is not None else None,
+            "upper": decimal_or_none(mapping.get("upper-bound")) if mapping is not None else None,
+            "default": (decimal_or_none(mapping.get("default-value")) or Decimal(0))
+            if mapping is not None
+            else Decimal(0),
         }
     return out
 
@@ -187,10 +208,12 @@ def item_read(
         names = sorted({e.tag.removeprefix("qti-") for e in interactions})
         raise ValueError(f"several interactions in one item ({', '.join(names)}) are not supported")
     interaction = interactions[0]
+    if interaction.tag in _REFUSED_BECAUSE:
+        raise ValueError(_REFUSED_BECAUSE[interaction.tag])
     if interaction.tag not in _SUPPORTED:
         raise ValueError(
             f"{interaction.tag.removeprefix('qti-')} is not supported "
-            "(choice, text entry, extended text, inline choice, match, order)"
+            "(choice, text entry, extended text, inline choice, match, order, gap match)"
         )
     notes = []
     processing = item.find("qti-response-processing")
@@ -201,6 +224,9 @@ def item_read(
         elif template and not any(t in template for t in _TEMPLATES):
             notes.append(f"response processing template {template.rsplit('/', 1)[-1]}")
     declaration = _declarations(item).get(interaction.get("response-identifier", ""), {})
+    if interaction.tag == "qti-gap-match-interaction":
+        return _gap_match(item, body, interaction, declaration, processing, notes,
+                          package=package, href=href, stimulus_html=stimulus_html)  # fmt: skip
     prompt = interaction.find("qti-prompt")
     stem = _inner_html(body, skip={interaction.tag}) + (
         f"<p>{_inner_html(prompt)}</p>"
@@ -317,6 +343,118 @@ def item_read(
         item_type = ItemType.ORDERING
     shuffle = interaction.get("shuffle", "false").lower() == "true"
     return _record(item, item_type, stem, options, type_data, notes, shuffle=shuffle)
+
+
+def _parents(root: ET.Element) -> dict[ET.Element, ET.Element]:
+    return {child: parent for parent in root.iter() for child in parent}
+
+
+def _replace_with_text(parents: dict, element: ET.Element, text: str) -> None:
+    """Put ``text`` where ``element`` stands (ElementTree keeps text in .text/.tail)."""
+    parent = parents[element]
+    index = list(parent).index(element)
+    joined = text + (element.tail or "")
+    if index == 0:
+        parent.text = (parent.text or "") + joined
+    else:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + joined
+    parent.remove(element)
+
+
+def _gap_match(
+    item, body, interaction, declaration, processing, notes, *, package, href, stimulus_html
+) -> ItemRecord:
+    """A gap match as a cloze item: each ``qti-gap`` a part whose choices are the gap texts.
+    With map_response, each gap is worth the mapped value of its right pair (its weight) and
+    any other text there the value it maps to (the mapping's default for pairs it lists not),
+    as a share of that weight; the total never goes below 0 (the usual ``lower-bound``)."""
+    if interaction.find("qti-gap-img") is not None:
+        raise ValueError("gap match with images (gap-img) is not supported: a select shows text")
+    template = ""
+    if processing is not None:
+        template = processing.get("template", "") or processing.get("template-location", "")
+    if "map_response" not in template:
+        how = (
+            "all or nothing (match_correct)"
+            if "match_correct" in template
+            else "by custom response processing"
+            if processing is not None and len(processing)
+            else "without response processing"
+        )
+        raise ValueError(
+            f"this gap match is scored {how}; Kaushal scores each gap of a gap match on its own "
+            "(map_response)"
+        )
+    texts = [
+        (t.get("identifier", ""), _plain(_inner_html(t)), t.get("match-max", "1"))
+        for t in interaction.findall("qti-gap-text")
+    ]
+    seen: dict[str, str] = {}
+    for key, text, _ in texts:
+        if not text:
+            raise ValueError(f"gap text {key!r} is empty")
+        if text in seen:
+            raise ValueError(
+                f"gap texts {seen[text]!r} and {key!r} both read {text!r}: Kaushal tells a "
+                "gap's choices apart by their text"
+            )
+        seen[text] = key
+    gaps = [g for g in interaction.iter("qti-gap")]
+    if not gaps:
+        raise ValueError("the gap match has no gap")
+    right: dict[str, str] = {}
+    for pair in declaration.get("correct", []):
+        source, _, target = pair.partition(" ")
+        right.setdefault(target.strip(), source)
+    mapped = {k: v for k, v, _ in declaration.get("mapping", [])}
+    default = declaration.get("default", Decimal(0))
+    worth: list[Fraction] = []
+    for gap in gaps:
+        gap_id = gap.get("identifier", "")
+        if gap_id not in right:
+            raise ValueError(f"gap {gap_id!r} has no correct gap text")
+        value = mapped.get(f"{right[gap_id]} {gap_id}", default)
+        if value <= 0:
+            raise ValueError(f"gap {gap_id!r}: its correct text is worth {value}, not more than 0")
+        worth.append(Fraction(value).limit_denominator(1000))
+    scale = math.lcm(*(w.denominator for w in worth))
+    weights = [int(w * scale) for w in worth]
+    parts = []
+    for gap, weight, share in zip(gaps, weights, worth, strict=True):
+        gap_id = gap.get("identifier", "")
+        answers = []
+        for key, text, match_max in texts:
+            value = Fraction(mapped.get(f"{key} {gap_id}", default)).limit_denominator(1000)
+            fraction = (
+                Decimal(value.numerator)
+                / Decimal(value.denominator)
+                / (Decimal(share.numerator) / Decimal(share.denominator))
+            )
+            fraction = moodle_fraction(fraction) or fraction.quantize(Decimal("0.0000001"))
+            written = format(fraction.normalize() + 0, "f")
+            answer: dict[str, object] = {
+                "text": text, "fraction": written, "feedback_html": "", "tolerance": "0",
+            }  # fmt: skip
+            uses = int(decimal_or_none(match_max) or 0)
+            if 0 < uses < len(gaps):
+                answer["max_uses"] = uses
+            answers.append(answer)
+        parts.append({"kind": "multichoice", "weight": weight, "answers": answers,
+                      "case_sensitive": False, "group": 1})  # fmt: skip
+    if declaration.get("upper") is not None:
+        notes.append("the mapping's upper bound")
+    if default < 0 and declaration.get("lower") is None:
+        notes.append("a total below 0 (scored 0)")
+    parents = _parents(item)
+    for number, gap in enumerate(gaps, start=1):
+        _replace_with_text(parents, gap, f"{{#{number}}}")
+    for text in interaction.findall("qti-gap-text"):
+        interaction.remove(text)
+    interaction.tag = "div"  # its passage, with the gaps, stays where it stood
+    stem = html_sanitise(_images(stimulus_html + _inner_html(body), package, href, notes))
+    shuffle = interaction.get("shuffle", "false").lower() == "true"
+    return _record(item, ItemType.CLOZE, stem, [], {"parts": parts}, notes, shuffle=shuffle)
 
 
 def _record(

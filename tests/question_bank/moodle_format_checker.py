@@ -14,9 +14,12 @@ from decimal import Decimal, InvalidOperation
 from question_bank.interchange.moodle_fractions import MOODLE_FRACTIONS
 
 # format.php import_question(): the qtypes it reads itself; others go to a plugin's
-# import_from_xml (qtype_ordering here) or are refused.
+# import_from_xml (qtype_ordering, qtype_gapselect, qtype_ddwtos here) or are refused.
 QTYPES = {"multichoice", "truefalse", "shortanswer", "numerical", "description", "matching",
-          "cloze", "essay", "ordering"}  # fmt: skip
+          "cloze", "essay", "ordering", "gapselect", "ddwtos"}  # fmt: skip
+# qtype_gapselect / qtype_ddwtos import_from_xml: the element of each choice; the edit form
+# offers choice groups 1 to 20 (gapselect) and 1 to 12 (ddwtos).
+GAP_CHOICES = {"gapselect": ("selectoption", 20), "ddwtos": ("dragbox", 12)}
 TEXT_FORMATS = {"html", "moodle_auto_format", "plain_text", "markdown"}
 NUMBERINGS = {"abc", "ABCD", "123", "iii", "IIII", "none"}
 ESSAY_FORMATS = {"editor", "editorfilepicker", "plain", "monospaced", "noinline"}
@@ -203,6 +206,28 @@ def _question(q: ET.Element, qtype: str, name: str) -> list[str]:  # noqa: C901 
                 out.append("a sub-question without a 100% answer")
             if any(not _in_grade_set(g) for g in grades):
                 out.append("a sub-question grade outside Moodle's grades")
+    elif qtype in GAP_CHOICES:
+        element, groups = GAP_CHOICES[qtype]
+        choices = q.findall(element)
+        if answers:
+            out.append(f"{qtype} has no <answer>: its choices are <{element}>")
+        for number, choice in enumerate(choices, start=1):
+            if not (_text(choice, "text") or "").strip():
+                out.append(f"choice {number} is empty")
+            group = (_text(choice, "group") or "").strip()
+            if not (group.isdigit() and 1 <= int(group) <= groups):
+                out.append(f"choice {number}: group {group!r} is not 1 to {groups}")
+            infinite = choice.find("infinite")
+            if qtype == "ddwtos" and infinite is not None and (infinite.text or "").strip():
+                out.append("<infinite/> is empty (its presence is the flag)")
+        places = [int(n) for n in re.findall(r"\[\[(\d+)\]\]", _text(q, "questiontext/text") or "")]
+        if not places:
+            out.append("errornoslots: the question text needs places like [[1]]")
+        for number in places:
+            if not 1 <= number <= len(choices):
+                out.append(f"errormissingchoice: [[{number}]] names no choice")
+        if not _bool(_text(q, "shuffleanswers")):
+            out.append("<shuffleanswers> is true or false")
     elif qtype == "ordering":
         for tag, allowed in ORDERING_FIELDS.items():
             if (_text(q, tag) or "").strip() not in allowed:

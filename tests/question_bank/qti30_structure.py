@@ -158,7 +158,7 @@ _EXPRESSION = {
     "qti-match", "qti-equal", "qti-string-match", "qti-pattern-match", "qti-multiple",
     "qti-ordered", "qti-sum", "qti-gte", "qti-gt", "qti-lt", "qti-lte", "qti-and", "qti-or",
     "qti-not", "qti-member", "qti-contains", "qti-null", "qti-default", "qti-product",
-    "qti-subtract", "qti-divide",
+    "qti-subtract", "qti-divide", "qti-index",
 }  # fmt: skip
 _RULES = {"qti-response-condition", "qti-set-outcome-value", "qti-exit-response",
           "qti-lookup-outcome-value", "qti-response-processing-fragment"}  # fmt: skip
@@ -293,6 +293,8 @@ _QTI: dict[str, Model] = {
     "qti-contains": _expr(2, 2),
     "qti-subtract": _expr(2, 2),
     "qti-divide": _expr(2, 2),
+    # IndexDType: n is an integer or a variable reference (IntOrVariableRefDType).
+    "qti-index": _expr(1, 1, {"n": lambda v: integer(v) or ncname(v)}, ["n"]),
     "qti-gte": _expr(2, 2),
     "qti-gt": _expr(2, 2),
     "qti-lte": _expr(2, 2),

@@ -39,6 +39,8 @@ class Outcome:
 
 
 def _value(base_type: str, text: str) -> Any:
+    if base_type == "integer":
+        return int(text)
     return float(text) if base_type == "float" else text
 
 
@@ -174,10 +176,26 @@ class Player:
             a = self._eval(args[0], v)
             return a is not None and re.fullmatch(e.get("pattern", ""), a) is not None
         if name == "qti-sum":
-            return sum(float(self._eval(a, v) or 0) for a in args)
-        if name in ("qti-gte", "qti-gt"):
+            values = [self._eval(a, v) for a in args]
+            if any(value is None for value in values):
+                return None  # QTI: NULL if any sub-expression is NULL
+            return sum(values)
+        if name in ("qti-gte", "qti-gt", "qti-lt"):
             a, b = (self._eval(x, v) for x in args)
             if a is None or b is None:
                 return False
-            return a >= b if name == "qti-gte" else a > b
+            return {"qti-gte": a >= b, "qti-gt": a > b, "qti-lt": a < b}[name]
+        if name == "qti-and":
+            return all(bool(self._eval(a, v)) for a in args)
+        if name == "qti-divide":
+            a, b = (self._eval(x, v) for x in args)
+            if a is None or b is None or b == 0:
+                return None  # QTI: NULL on a NULL operand or division by 0
+            return a / b
+        if name == "qti-index":
+            container = self._eval(args[0], v)
+            n = int(e.get("n", "0"))
+            if not isinstance(container, list) or not 1 <= n <= len(container):
+                return None  # QTI: NULL past the end of the container
+            return container[n - 1]
         raise AssertionError(f"expression <{name}> is not known to the test player")

@@ -48,13 +48,18 @@ EXPECTED_TYPES = {
     ("tsugi_sample.gift", "Q5 Matching"): "matching",
     ("giftide_empty_lines.gift", "question at line 13"): "matching",
     ("citolab_inline_choice.xml", "Richard III (Take 2)"): "single_choice",
+    ("qtype_gapselect_testquestion.xml", "Imported Select missing words 001"): "cloze",
+    ("qtype_ddwtos_question_type_test_export.xml", "A drag-and-drop question"): "cloze",
+    ("gap_match.xml", "Richard III (Take 1)"): "cloze",
+    ("citolab_gap_match.xml", "Richard III (Take 1)"): "cloze",
 }
 
 # Every file added after the first corpus: exactly how many of its questions import and how many
 # are refused (with the reason's key words), so a regression in any importer shows here.
 IMPORTED_REFUSED = {
     "qtype_essay_testquestion.xml": (1, {}),
-    "qtype_gapselect_testquestion.xml": (0, {"Imported Select missing words 001": "'gapselect' is not supported"}),
+    "qtype_gapselect_testquestion.xml": (1, {}),
+    "qtype_ddwtos_question_type_test_export.xml": (1, {}),
     "qtype_match_testquestion.xml": (1, {}),
     "qtype_multichoice_testquestion.xml": (1, {}),
     "qtype_ordering_testimport.xml": (1, {}),
@@ -80,7 +85,10 @@ IMPORTED_REFUSED = {
     "qtype_ordering_testexport.gift.txt": (0, {"Moodle": "2 of its 6 items (RANDOM subset)"}),
     "citolab_order.xml": (1, {}),
     "citolab_text_entry.xml": (1, {}),
-    "citolab_gap_match.xml": (0, {"Richard III (Take 1)": "gap-match-interaction is not supported"}),
+    "citolab_gap_match.xml": (1, {}),
+    "gap_match.xml": (1, {}),
+    # Its words are picked inside the passage: a list of options would take them out of it.
+    "hottext.xml": (0, {"Identifying Sentence Errors": "picks words inside the passage"}),
 }  # fmt: skip
 
 

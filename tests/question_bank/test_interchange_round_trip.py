@@ -10,6 +10,7 @@ import pytest
 
 from question_bank.interchange import FORMATS, items_export, items_import_file
 from question_bank.interchange.common import item_records_for_export
+from question_bank.interchange.moodle_xml import gap_choices
 from question_bank.items.content import item_content_validate
 from question_bank.items.services import item_enemies_set
 from question_bank.models import Item, ItemStatus, ItemType, ItemVersion, PerformanceCriterion
@@ -110,7 +111,9 @@ REAL = Path(__file__).resolve().parents[1] / "data" / "interchange"
 _REAL_FORMAT = {"moodle_xml": "moodle", "gift": "gift", "qti21": "qti", "qti30": "qti"}
 # What a format cannot hold at all; everything else must come back as it went out.
 CANNOT_HOLD = {
-    "moodle": {"types": set(), "fields": set()},
+    # A gap match whose gaps weigh differently or whose wrong choices cost marks goes out as
+    # Moodle's cloze (see _essence).
+    "moodle": {"types": set(), "fields": {"gap_groups"}},
     "csv": {"types": set(), "fields": set()},
     "qti": {"types": set(), "fields": set()},
     # GIFT has no cloze question, no penalty, hints, combined feedback, shuffle
@@ -169,9 +172,21 @@ def _essence(record, cannot: set[str]) -> tuple:
     content.type_data = data
     if "penalty" in cannot:
         content.penalty = None
+    parts = data.get("parts", [])
+    gaps = any(p.get("group") is not None for p in parts)
+    if "gap_groups" in cannot and gaps and gap_choices(parts) is None:
+        # Moodle has no question for gaps of weighted or penalised choices but its cloze, whose
+        # selects have no shared choice group or single-use choices (the scoring is kept).
+        data["parts"] = [
+            {**{k: v for k, v in p.items() if k != "group"},
+             "answers": [{k: v for k, v in a.items() if k != "max_uses"} for a in p["answers"]]}
+            for p in parts
+        ]  # fmt: skip
+        gaps = False
     shows_options = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_RESPONSE, ItemType.MATCHING,
                      ItemType.ORDERING)  # fmt: skip
-    if "shuffle_options" in cannot or content.item_type not in shows_options:
+    # A gap item's shuffle setting is shown (its choice groups keep the author's order or not).
+    if "shuffle_options" in cannot or (content.item_type not in shows_options and not gaps):
         content.shuffle_options = True
     out = copy.copy(record)
     out.content = content

@@ -77,3 +77,41 @@ def test_question_page_and_its_data_hold_no_key(client, asc_q0202, approver, can
         assert any([o["html"] for o in json.loads(d)["options"]] != right for d in datas)
         # Options are named by their position on screen, never by their stored key.
         assert all({o["key"] for o in json.loads(d)["options"]} == {"1", "2", "3"} for d in datas)
+
+
+def _ddwtos():
+    """Moodle's drag and drop into text question from the real file: its stored choice order
+    Alpha, Beta, Gamma is also the right order of its gaps."""
+    from pathlib import Path
+
+    from question_bank.interchange import FORMATS
+
+    path = (
+        Path(__file__).resolve().parents[1]
+        / "data/interchange/moodle_xml/qtype_ddwtos_question_type_test_export.xml"
+    )
+    [record] = FORMATS["moodle"].read(path.read_bytes(), source=path.name).records
+    return record.content
+
+
+def test_gap_question_page_and_its_data_hold_no_key(client, asc_q0202, approver, candidate):
+    attempt = _paper_of(_ddwtos, approver, candidate, client)
+    orders = []
+    for _ in range(4):
+        attempt = Attempt.objects.get(pk=attempt.pk)
+        html = client.get(f"/assess/attempts/{attempt.pk}/").content.decode()
+        data = delivery.attempt_question_for_learner(attempt=attempt)
+        text = json.dumps(data)
+        for secret in ("fraction", "max_uses", "feedback", "Alpha, Beta, Gamma"):
+            assert secret not in text
+            assert secret not in html.split('name="item_version"')[1]
+        # One order for every gap of a showing, not always the stored (= right) one.
+        shown = {tuple(p["choices"]) for p in data["parts"]}
+        assert len(shown) == 1
+        orders.append(shown.pop())
+        version = attempt.current_item_version
+        delivery.attempt_answer(
+            attempt=attempt, user=candidate, item_version_id=version.pk,
+            answer={"1": "Gamma", "2": "Gamma", "3": "Gamma"},
+        )  # fmt: skip
+    assert any(order != ("Alpha", "Beta", "Gamma") for order in orders)
