@@ -8,7 +8,7 @@ Validation (``..content.item_content_validate``), the learner's view and scoring
 
 from __future__ import annotations
 
-from .base import ItemTypeSpec
+from .base import ItemTypeSpec, score_category_of
 from .choice import MultipleResponse, SingleChoice, TrueFalse
 from .cloze import Cloze
 from .description import Description
@@ -34,6 +34,7 @@ __all__ = [
     "deliverable_types",
     "item_type_spec",
     "numeric_answers",
+    "score_category_of",
 ]
 
 
