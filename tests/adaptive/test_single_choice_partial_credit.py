@@ -279,3 +279,38 @@ def test_responses_stored_before_the_change_still_score(half_credit_bank):
     scores = r.score[r.item == j]
     assert sorted(set(scores)) == [0.0, 1.0, 2.0]
     assert (scores == 2.0).sum() == 15 + 10  # 15 right on the old version, 10 on the new
+
+
+def test_the_progress_bar_of_an_older_cat_attempt_reads_half_credit_as_the_middle_category(
+    half_credit_bank, monkeypatch
+):
+    """An attempt started before the answer step stored its standard error has its precision
+    estimated again from its answers: a half-credit answer (stored as not correct) counts there
+    as the middle category, as in the answer step, not as wrong."""
+    import adaptive.progress as progress
+
+    _, half = half_credit_bank
+    bank = bank_build(qualification_pack_code="ASC/Q0202")
+    assessment = assessment_make(
+        slug="old-cat", delivery=Delivery.CAT, length=30, min_length=1, se_target=0.3
+    )
+    learner = user_in(Role.LEARNER)
+    attempt = Attempt.objects.create(
+        user=learner, assessment=assessment, mode=Mode.SUMMATIVE,
+        qualification_pack_code="ASC/Q0202", pool=bank.version_ids, state={},
+    )  # fmt: skip
+    for item in half:
+        Response.objects.create(
+            user=learner, attempt=attempt, item=item, item_version=item.versions.get(),
+            mode=Mode.SUMMATIVE, answer="B", score=0.5, is_correct=False,
+        )  # fmt: skip
+    seen = []
+    real = progress.estimate_ability
+    monkeypatch.setattr(
+        progress, "estimate_ability", lambda y, b, *a, **k: seen.append(y) or real(y, b, *a, **k)
+    )
+    progress.attempt_progress(attempt=attempt)
+    (pattern,) = seen
+    idx = [i for i, p in enumerate(bank.items) if p.item_id in {item.pk for item in half}]
+    assert list(pattern[idx]) == [1.0, 1.0, 1.0]
+    assert np.isnan(np.delete(pattern, idx)).all()
