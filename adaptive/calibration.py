@@ -32,7 +32,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from question_bank.api import auto_scored_types, item_versions_score_levels, score_category_of
+from question_bank.api import (
+    auto_scored_types,
+    distinct_score_levels,
+    item_versions_score_levels,
+    score_category_of,
+)
 from question_bank.models import Item, ItemVersion, QualificationPack
 
 from .irt import ItemBank, SparseResponses, calibrate, item_fit
@@ -105,14 +110,7 @@ def _item_levels(rows: list[tuple], column: dict[int, int]) -> dict[int, list[fl
     merged: dict[int, set[float]] = {}
     for version_id, version_levels in by_version.items():
         merged.setdefault(version_item[version_id], set()).update(version_levels)
-    out: dict[int, list[float]] = {}
-    for item_id, values in merged.items():
-        levels: list[float] = []
-        for level in sorted(values):  # levels 0.01 apart are one, its lowest (as per version)
-            if not levels or level - levels[-1] >= 0.01:
-                levels.append(level)
-        out[item_id] = levels
-    return out
+    return {item_id: distinct_score_levels(values) for item_id, values in merged.items()}
 
 
 def bank_items(qualification_pack_code: str):

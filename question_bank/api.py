@@ -26,6 +26,7 @@ from .items.services import item_exposure_record
 from .items.types import (
     auto_scored_types,
     deliverable_types,
+    distinct_score_levels,
     item_type_spec,
     score_category_of,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "approved_items_for",
     "auto_scored_types",
     "deliverable_types",
+    "distinct_score_levels",
     "item_exposure_record",
     "item_for_learner",
     "item_type_spec",

@@ -250,8 +250,8 @@ def item_versions_score_levels(versions: list[ItemVersion]) -> dict[int, list[fl
     category each, [0, 1] for right/wrong), for a whole bank in at most three queries: choice
     types read their options' fractions only (``score_levels_read_options_only``), the other
     partial-credit types their content; types without levels of their own ([0, 1]) read
-    nothing. Used by calibration and by the
-    assessment bank alike, so an answer's IRT category is the same in both."""
+    nothing. Used by calibration and by the assessment bank alike, so an answer's IRT category
+    is the same in both."""
     from django.db.models import prefetch_related_objects
 
     from .content import item_content_of

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -110,6 +110,17 @@ class ItemTypeSpec:
     def score_category(self, content: ItemContent, score: float) -> int:
         """The IRT category of a fraction ``score``: the highest level it reaches."""
         return score_category_of(self.score_levels(content), score)
+
+
+def distinct_score_levels(totals: Iterable[float | Decimal]) -> list[float]:
+    """``totals`` as score levels: ascending, and totals closer than 0.01 are one level, its
+    lowest (0.333 + 0.334 beside 0.333 + 0.333), so rounding in stored fractions never makes a
+    category nobody can tell from its neighbour."""
+    levels: list[float] = []
+    for total in sorted(totals):
+        if not levels or float(total) - levels[-1] >= 0.01:
+            levels.append(float(total))
+    return levels
 
 
 def score_category_of(levels: Sequence[float], score: float) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .base import ItemTypeSpec, shown_key
+from .base import ItemTypeSpec, distinct_score_levels, shown_key
 
 TRUE_FALSE_KEYS = ("true", "false")
 
@@ -44,10 +44,7 @@ def reachable_score_levels(fractions: list[Decimal], *, single: bool = False) ->
         sums = {Decimal(0)}
         for f in fractions:
             sums |= {s + f for s in sums}
-    levels: list[float] = []
-    for total in sorted({min(Decimal(1), max(Decimal(0), s)) for s in sums}):
-        if not levels or float(total) - levels[-1] >= 0.01:
-            levels.append(float(total))
+    levels = distinct_score_levels({min(Decimal(1), max(Decimal(0), s)) for s in sums})
     return levels if len(levels) > 1 else [0.0, 1.0]
 
 
