@@ -3,7 +3,8 @@
 Persons are attempts (an ability can change between attempts; practice answered outside an
 attempt counts as one person per learner), items are bank ``Item`` s (translations and versions of
 an item share its calibration), scores are IRT categories: 0/1 for items scored right/wrong,
-0..K-1 for partial-credit items (``ItemTypeSpec.score_levels``: multiple response with partial
+0..K-1 for partial-credit items (``ItemTypeSpec.score_levels``, merged over the item's
+versions: single choice with an option worth part of the mark, multiple response with partial
 credit, numeric answers worth part of the mark, matching, cloze, partly right short answers),
 which a 2PL run calibrates as generalized partial credit items (Muraki 1992; a two-category
 GPCM item is the 2PL, so the binary items' estimates are the 2PL's) and a 1PL/3PL run scores
@@ -31,9 +32,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from question_bank.api import auto_scored_types, item_type_spec
-from question_bank.items.content import item_content_of
-from question_bank.items.types import ItemTypeSpec
+from question_bank.api import (
+    auto_scored_types,
+    distinct_score_levels,
+    item_versions_score_levels,
+    score_category_of,
+)
 from question_bank.models import Item, ItemVersion, QualificationPack
 
 from .irt import ItemBank, SparseResponses, calibrate, item_fit
@@ -95,20 +99,18 @@ class CalibrationData:
         return any(k > 2 for k in self.n_categories.values())
 
 
-def _version_levels(version_ids: set[int]) -> dict[int, tuple[ItemTypeSpec, object, int]]:
-    """Per partial-credit version: its type, its content and its number of score categories
-    (choice versions, most of a bank, are right/wrong and need no content read)."""
-    out: dict[int, tuple[ItemTypeSpec, object, int]] = {}
-    versions = ItemVersion.objects.filter(pk__in=version_ids).prefetch_related(
-        "options", "translations"
-    )
-    for version in versions:
-        spec = item_type_spec(version.item_type)
-        if type(spec).score_levels is ItemTypeSpec.score_levels:
-            continue
-        content = item_content_of(version)
-        out[version.pk] = (spec, content, len(spec.score_levels(content)))
-    return out
+def _item_levels(rows: list[tuple], column: dict[int, int]) -> dict[int, list[float]]:
+    """Per calibrated item, the score levels of its answered versions together (each version's
+    ``score_levels``, merged): a score is a fraction of the mark whichever version was shown, so
+    full marks on a right/wrong version and on a partial-credit version of the same item are the
+    same top category, and responses stored before a version had partial credit keep scoring."""
+    version_item = {row[4]: row[2] for row in rows if row[2] in column}
+    versions = list(ItemVersion.objects.filter(pk__in=version_item))
+    by_version = item_versions_score_levels(versions)
+    merged: dict[int, set[float]] = {}
+    for version_id, version_levels in by_version.items():
+        merged.setdefault(version_item[version_id], set()).update(version_levels)
+    return {item_id: distinct_score_levels(values) for item_id, values in merged.items()}
 
 
 def bank_items(qualification_pack_code: str):
@@ -138,18 +140,16 @@ def calibration_data_collect(
     kept = sorted(item for item, n in per_item.items() if n >= min_responses)
     skipped = {item: n for item, n in per_item.items() if n < min_responses}
     column = {item: j for j, item in enumerate(kept)}
-    levels = _version_levels({row[4] for row in rows if row[2] in column})
-    categories: dict[int, int] = {item: 2 for item in kept}
+    levels = _item_levels(rows, column)
+    categories = {item: max(2, len(levels.get(item, ()))) for item in kept}
     coded = []
-    for attempt_id, user_id, item_id, is_correct, version_id, value in rows:
+    for attempt_id, user_id, item_id, is_correct, _version_id, value in rows:
         if item_id not in column:
             continue
-        if version_id in levels and value is not None:
-            spec, content, k = levels[version_id]
-            category = spec.score_category(content, float(value))  # type: ignore[arg-type]
-            categories[item_id] = max(categories[item_id], k)
-        else:
-            category = 1 if is_correct else 0
+        if value is not None and item_id in levels:
+            category = score_category_of(levels[item_id], float(value))
+        else:  # no fraction stored: right is the top category
+            category = categories[item_id] - 1 if is_correct else 0
         coded.append((attempt_id, user_id, item_id, category, bool(is_correct)))
     seen: dict[int, set[int]] = {}
     for _, _, item_id, category, _ in coded:

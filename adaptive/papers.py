@@ -14,9 +14,9 @@ likewise per NOS, so the marks per PC hold as closely as whole questions allow. 
 keeps the maxima at its longest length and puts the NOS minima at its shortest, so a test that
 stops early on the SE rule still covers every NOS in proportion.
 
-Partial-credit items (``ItemTypeSpec.score_levels`` longer than [0, 1]: multiple response
-whose choices can earn part of the mark, numeric answers worth part of it, matching, cloze,
-partly right short answers, essays once marked) are
+Partial-credit items (``ItemTypeSpec.score_levels`` longer than [0, 1]: single choice with an
+option worth part of the mark, multiple response whose choices can earn part of it, numeric
+answers worth part of it, matching, cloze, partly right short answers, essays once marked) are
 generalized partial credit items (Muraki 1992) with one category per score level; the rest stay
 dichotomous (a GPCM item with two categories is the 2PL). Until calibrated as such, a
 partial-credit item's steps are spread evenly around its difficulty (``_steps_around``).
@@ -32,12 +32,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import prefetch_related_objects
 
 from adaptive.irt import Blueprint, Constraint, ItemBank, PreparedBank, expected_score
-from question_bank.api import deliverable_types, item_type_spec, qualification_pack_nos
-from question_bank.items.content import item_content_of
-from question_bank.items.types import ItemTypeSpec
+from question_bank.api import (
+    deliverable_types,
+    item_type_spec,
+    item_versions_score_levels,
+    qualification_pack_nos,
+    score_category_of,
+)
 from question_bank.models import Item, ItemPurpose, ItemStatus, ItemVersion, PerformanceCriterion
 
 from .models import Assessment, Attempt
@@ -84,7 +87,7 @@ class AssessmentBank:
     def category(self, index: int, score: float) -> int:
         """The IRT score category of ``score`` (a fraction) on pool item ``index``."""
         levels = self.score_levels[index] if self.score_levels else [0.0, 1.0]
-        return max(i for i, level in enumerate(levels) if score + 1e-6 >= level or i == 0)
+        return score_category_of(levels, score)
 
     @property
     def version_ids(self) -> list[int]:
@@ -298,17 +301,10 @@ def bank_build(
 
 
 def _score_levels(versions: list[ItemVersion]) -> list[list[float]]:
-    """Each version's score levels. Types with levels of their own (partial credit: multiple
-    response, numeric, matching, ...) read their content, fetched in two queries for all of
-    them; the rest (single choice, true/false) are [0, 1] without a read."""
-    own = [
-        v
-        for v in versions
-        if type(item_type_spec(v.item_type)).score_levels is not ItemTypeSpec.score_levels
-    ]
-    prefetch_related_objects(own, "options", "translations")
-    levels = {v.pk: item_type_spec(v.item_type).score_levels(item_content_of(v)) for v in own}
-    return [levels.get(v.pk, [0.0, 1.0]) for v in versions]
+    """Each version's score levels (``question_bank.api.item_versions_score_levels``: choice
+    items from their options' fractions, other partial-credit types from their content)."""
+    levels = item_versions_score_levels(versions)
+    return [levels[v.pk] for v in versions]
 
 
 def _steps_around(difficulty: float, n_steps: int) -> list[float]:

@@ -33,7 +33,7 @@ class AttemptProgress:
 
 
 def _information_share(
-    attempt: Attempt, responses: list[tuple[int, bool]], se_target: float
+    attempt: Attempt, responses: list[tuple[int, float | None]], se_target: float
 ) -> float:
     """Share of the stopping rule's precision reached by the answers so far (0-1): from the
     standard error the answer step stored with the CAT state, or (an attempt started before it
@@ -48,9 +48,10 @@ def _information_share(
     bank = attempt_bank(attempt)
     column = {p.version_id: i for i, p in enumerate(bank.items)}
     pattern = np.full(len(bank.items), np.nan)
-    for version_id, is_correct in responses:
-        if version_id in column:
-            pattern[column[version_id]] = 1.0 if is_correct else 0.0
+    for version_id, score in responses:
+        if version_id in column and score is not None:  # an essay waiting for its mark: none
+            # the answer's IRT category (partial credit: GPCM), as the answer step scores it
+            pattern[column[version_id]] = bank.category(column[version_id], float(score))
     if np.isnan(pattern).all():
         return 0.0
     return _precision_share(float(estimate_ability(pattern, bank.irt).standard_error[0]), se_target)
@@ -71,7 +72,7 @@ def attempt_progress(*, attempt: Attempt) -> AttemptProgress:
         total = len(attempt.paper) if attempt.paper else assessment.length
         percent = round(100 * answered / total) if total else 0
         return AttemptProgress(answered + 1, total, False, percent)
-    responses = list(attempt.responses.values_list("item_version_id", "is_correct"))
+    responses = list(attempt.responses.values_list("item_version_id", "score"))
     answered = len(responses)
     most = max(1, assessment.length)
     fewest = max(1, min(assessment.min_length, most))

@@ -20,7 +20,13 @@ installed in their own virtualenv (never the project's):
 * LSAT6/LSAT7 (Bock & Lieberman 1970, tests/data/irt): ours without priors against the 2PL ML
   estimates, log-likelihood and M2 that ltm and mirt publish (no reference package needed).
 * GPCM calibration (Muraki 1992) on simulated 4-category data: ours vs mirt ``model="GPCM"``,
-  time, RMSE of a against the generating values (ours) and the log-likelihood of both fits.
+  time, RMSE of a against the generating values (ours) and the log-likelihood of both fits;
+  and a mixed bank, right/wrong items beside three-category single-choice items with partial
+  credit (options worth 0, half and all of the mark), ours vs mirt ``model="GPCM"``.
+* S-X2 item fit, DIF, anchor calibration and linking, EAP and plausible values against mirt.
+
+Every row is printed (and ``--json`` rewritten) as soon as its part ends; the short parts run
+first and the long 2PL calibrations last.
 
 A reference package that is not installed is skipped with a printed note.
 
@@ -35,7 +41,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -453,6 +461,65 @@ def bench_gpcm(n: int, j: int, results: dict[str, Any]) -> None:
     _print_rows(f"GPCM calibration {n}x{j}", rows)
 
 
+def bench_mixed(n: int, j2: int, j3: int, results: dict[str, Any]) -> None:
+    """A bank of right/wrong items beside single-choice items whose options give 0, half or all
+    of the mark (three categories): one GPCM calibration (a two-category GPCM item is the 2PL),
+    ours against mirt ``model="GPCM"`` on the same mixed matrix. Rows: seconds, RMSE of a for
+    each kind against the generating values, of the 2PL difficulties, of the three-category
+    items' step difficulties, and the log-likelihood of each fit."""
+    from adaptive.irt import ItemBank
+    from adaptive.irt.models import category_log_probabilities
+
+    rng = np.random.default_rng(13)
+    j = j2 + j3
+    a = np.exp(rng.normal(0, 0.25, j))
+    d = np.full((j, 2), np.nan)
+    d[:j2, 0] = rng.normal(0, 1, j2)
+    d[j2:] = rng.normal(0, 1, (j3, 2))
+    bank = ItemBank(a, d, np.zeros(j), polytomous="gpcm")
+    p = np.exp(category_log_probabilities(rng.normal(0, 1, n), bank))
+    y = (rng.random((n, j, 1)) > np.cumsum(p, axis=2)).sum(axis=2)
+    steps = -d / a[:, None]
+    two, three = slice(0, j2), slice(j2, j)
+
+    def row_of(slopes: np.ndarray, fitted_steps: np.ndarray) -> dict[str, float]:
+        return {
+            "rmse_a_2pl": _rmse(slopes[two], a[two]),
+            "rmse_b_2pl": _rmse(fitted_steps[two, 0], steps[two, 0]),
+            "rmse_a_3cat": _rmse(slopes[three], a[three]),
+            "rmse_steps_3cat": _rmse(fitted_steps[three], steps[three]),
+        }
+
+    rows: dict[str, Any] = {}
+    timing, res = _ours(lambda: calibrate(y.astype(float), "gpcm", standard_errors=False))
+    ours_steps = -res.bank.intercepts / res.discrimination[:, None]
+    rows["ours"] = {
+        **timing,
+        **row_of(res.discrimination, ours_steps),
+        "log_likelihood": res.log_likelihood,
+    }
+    mirt = _optional("mirt")
+    if mirt is not None:
+        try:
+            timing, fit = _reference(lambda: mirt.fit_mirt(y, model="GPCM"))
+            slopes = np.ravel(np.asarray(fit.model.discrimination, float))
+            # mirt pads a two-category item's second step with 0; only the first is its own
+            m_steps = np.asarray(fit.model.parameters["steps"], float)[:, :2]
+            rows["mirt"] = {
+                **timing,
+                **row_of(slopes, m_steps),
+                "log_likelihood": float(fit.log_likelihood),
+            }
+        except Exception as exc:
+            print(f"  note: mirt mixed GPCM failed: {exc!r}")
+    for row in rows.values():
+        row["ratio_vs_ours"] = row["seconds"] / rows["ours"]["seconds"]
+    results[f"mixed_{n}x{j2}+{j3}"] = rows
+    _print_rows(
+        f"2PL items beside 3-category single-choice partial credit {n}x({j2}+{j3}), GPCM", rows
+    )
+
+
 def _misfit_data(
     rng: np.random.Generator, n: int, j: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -708,54 +775,63 @@ def _print_rows(title: str, rows: dict[str, Any]) -> None:
         print(f"  {name:<13} {vals}")
 
 
+# Parts in the order they run: the short ones first, the long calibrations (mirt and girth at
+# 20,000 x 500 take minutes) last, so a run cut short still shows every part that finished.
+# Sizes: (full run, --quick).
+PARTS: dict[str, tuple[Callable[[dict[str, Any]], None], Callable[[dict[str, Any]], None]]] = {
+    "lsat": (bench_lsat, bench_lsat),
+    "gpcm": (lambda r: bench_gpcm(5000, 20, r), lambda r: bench_gpcm(1000, 10, r)),
+    "mixed": (lambda r: bench_mixed(5000, 20, 10, r), lambda r: bench_mixed(1000, 10, 5, r)),
+    "fit": (lambda r: bench_item_fit(5000, 30, r), lambda r: bench_item_fit(1000, 10, r)),
+    "dif": (lambda r: bench_dif(4000, 30, r), lambda r: bench_dif(1000, 10, r)),
+    "linking": (lambda r: bench_linking(5000, 30, r), lambda r: bench_linking(1000, 12, r)),
+    "scoring": (lambda r: bench_scoring(5000, 40, r), lambda r: bench_scoring(1000, 20, r)),
+    "cat": (lambda r: bench_cat([2000, 5000], 200, r), lambda r: bench_cat([500], 20, r)),
+    "sparse": (
+        lambda r: bench_sparse(100_000, 2_000, 100, r),
+        lambda r: bench_sparse(5000, 200, 10, r),
+    ),
+    "calibration": (
+        lambda r: bench_calibration([(5000, 200), (20000, 500)], r),
+        lambda r: bench_calibration([(1000, 50)], r),
+    ),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument(
         "--parts",
-        default="calibration,sparse,cat,lsat,gpcm,fit,dif,linking,scoring",
-        help="comma-separated subset of calibration, sparse, cat, lsat, gpcm, fit, dif, "
-        "linking, scoring",
+        default=",".join(PARTS),
+        help=f"comma-separated subset of {', '.join(PARTS)} (all by default, quick or not)",
     )
     args = parser.parse_args()
+    parts = [part.strip() for part in args.parts.split(",") if part.strip()]
+    unknown = [part for part in parts if part not in PARTS]
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    # Each row as soon as it is measured: under ``make bench`` stdout is a pipe or a file, where
+    # Python buffers 8 KB, and the rows of the last parts sat in that buffer until the run ended,
+    # so a full run watched (or cut short) before its long calibrations finished showed none of
+    # them; --quick ended soon enough to flush them.
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     results: dict[str, Any] = {}
     # Warm up numpy/BLAS/HiGHS so the first timed call does not pay for imports and threads.
     warm, _, _ = _simulate(np.random.default_rng(0), 300, 20)
     calibrate(warm.astype(float), "2pl")
-    if args.quick:
-        bench_calibration([(1000, 50)], results)
-        bench_sparse(5000, 200, 10, results)
-        bench_cat([500], 20, results)
-        bench_lsat(results)
-        bench_gpcm(1000, 10, results)
-        bench_item_fit(1000, 10, results)
-        bench_dif(1000, 10, results)
-        bench_linking(1000, 12, results)
-        bench_scoring(1000, 20, results)
-    else:
-        parts = set(args.parts.split(","))
-        if "calibration" in parts:
-            bench_calibration([(5000, 200), (20000, 500)], results)
-        if "sparse" in parts:
-            bench_sparse(100_000, 2_000, 100, results)
-        if "cat" in parts:
-            bench_cat([2000, 5000], 200, results)
-        if "lsat" in parts:
-            bench_lsat(results)
-        if "gpcm" in parts:
-            bench_gpcm(5000, 20, results)
-        if "fit" in parts:
-            bench_item_fit(5000, 30, results)
-        if "dif" in parts:
-            bench_dif(4000, 30, results)
-        if "linking" in parts:
-            bench_linking(5000, 30, results)
-        if "scoring" in parts:
-            bench_scoring(5000, 40, results)
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(results, fh, indent=2)
+    started = time.perf_counter()
+    for name in PARTS:  # the table's order, whatever the order asked
+        if name not in parts:
+            continue
+        t0 = time.perf_counter()
+        PARTS[name][1 if args.quick else 0](results)
+        print(f"  ({name}: {time.perf_counter() - t0:.0f} s)")
+        if args.json:  # written after every part, so a run cut short keeps what it measured
+            with open(args.json, "w") as fh:
+                json.dump(results, fh, indent=2)
+    print(f"\nirt_bench: {len(parts)} parts in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -21,9 +21,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from .items.content import item_content_of
-from .items.selectors import qualification_pack_nos
+from .items.selectors import item_versions_score_levels, qualification_pack_nos
 from .items.services import item_exposure_record
-from .items.types import auto_scored_types, deliverable_types, item_type_spec
+from .items.types import (
+    auto_scored_types,
+    deliverable_types,
+    distinct_score_levels,
+    item_type_spec,
+    score_category_of,
+)
 from .models import (
     GenericSkill,
     ItemStatus,
@@ -38,15 +44,18 @@ __all__ = [
     "approved_items_for",
     "auto_scored_types",
     "deliverable_types",
+    "distinct_score_levels",
     "framework_text",
     "hindi_is_active",
     "nos_hindi_titles",
     "item_exposure_record",
     "item_for_learner",
     "item_type_spec",
+    "item_versions_score_levels",
     "qualification_pack_nos",
     "response_evaluate",
     "response_review_parts",
+    "score_category_of",
 ]
 
 

@@ -247,9 +247,10 @@ def expected_score(
     ``P(x=1)`` for a dichotomous item, ``E[x | theta] / (K - 1)`` for a polytomous one (its
     item characteristic curve on the 0..1 scale of the marks).
 
-    levels: per item, the fraction of the mark each category stands for (ascending, 0 first);
-        the expected fraction is then ``sum_k P_k level_k``, for items whose categories are not
-        evenly spaced (a numeric answer worth 0.1 beside the exact one: [0, 0.1, 1]). An empty
+    levels: per item, the fraction of the mark each category stands for (ascending); the
+        expected fraction is then ``sum_k P_k level_k``, for items whose categories are not
+        evenly spaced from 0 (a numeric answer worth 0.1 beside the exact one: [0, 0.1, 1]; a
+        single-choice item whose least option still earns half the mark: [0.5, 1]). An empty
         or a [0, 1] entry keeps the item's default."""
     if levels is None and bank.is_dichotomous:
         return probability(theta, bank)
@@ -266,7 +267,7 @@ def expected_score(
     uneven = [
         j
         for j, lv in enumerate(levels or ())
-        if len(lv) > 2 and not np.allclose(lv, np.linspace(0.0, lv[-1], len(lv)))
+        if len(lv) >= 2 and not np.allclose(lv, np.linspace(0.0, lv[-1], len(lv)))
     ]
     if uneven and levels is not None:
         p = np.exp(category_log_probabilities(t, bank.subset(uneven)))

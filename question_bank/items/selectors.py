@@ -243,3 +243,40 @@ def bank_at_a_glance() -> dict:
         "flagged_items": ItemStatistics.objects.exclude(flags=[]).count(),
         "calibrated_items": Item.objects.filter(discrimination__isnull=False).count(),
     }
+
+
+def item_versions_score_levels(versions: list[ItemVersion]) -> dict[int, list[float]]:
+    """Per version pk, the fractions it can score (``ItemTypeSpec.score_levels``: one IRT score
+    category each, [0, 1] for right/wrong), for a whole bank in at most three queries: choice
+    types read their options' fractions only (``score_levels_read_options_only``), the other
+    partial-credit types their content; types without levels of their own ([0, 1]) read
+    nothing. Used by calibration and by the assessment bank alike, so an answer's IRT category
+    is the same in both."""
+    from django.db.models import prefetch_related_objects
+
+    from .content import item_content_of
+    from .types import ItemTypeSpec, item_type_spec
+
+    own = [
+        v
+        for v in versions
+        if type(item_type_spec(v.item_type)).score_levels is not ItemTypeSpec.score_levels
+    ]
+    own_pks = {v.pk for v in own}
+    prefetch_related_objects(own, "options")
+    prefetch_related_objects(
+        [v for v in own if not item_type_spec(v.item_type).score_levels_read_options_only],
+        "translations",
+    )
+    levels: dict[int, list[float]] = {}
+    for v in versions:
+        spec = item_type_spec(v.item_type)
+        if v.pk not in own_pks:
+            levels[v.pk] = [0.0, 1.0]
+        elif spec.score_levels_read_options_only:
+            levels[v.pk] = spec.score_levels_of_fractions(
+                [Decimal(o.fraction) for o in v.options.all()]
+            )
+        else:
+            levels[v.pk] = spec.score_levels(item_content_of(v))
+    return levels

@@ -97,7 +97,7 @@ def test_cat_steps_reuse_the_tabulated_bank_and_the_stored_standard_error(
         )
     assert len(built) == 1
     stored = attempt.state["standard_error"]
-    responses = list(attempt.responses.values_list("item_version_id", "is_correct"))
+    responses = list(attempt.responses.values_list("item_version_id", "score"))
     fresh = _information_share(
         type(attempt)(
             pk=attempt.pk,

@@ -132,3 +132,29 @@ def test_multiple_response_scores_land_on_a_score_level_of_their_own(options, da
     assert levels[0] == 0.0 and levels == sorted(set(levels)) and len(levels) >= 2
     level = levels[spec.score_category(content, score)]
     assert level <= score + 1e-6 and score - level < 0.01
+
+
+@given(st.lists(fractions.filter(lambda f: f < 1), min_size=1, max_size=6), st.data())
+def test_single_choice_scores_land_on_a_score_level_of_their_own(others, data):
+    """A single-choice item's levels are its options' own fractions, clamped to [0, 1] (Moodle
+    single="true" with 100/50/0, GIFT ``~%50%``): the chosen option's score is one of them and
+    its IRT category that level, so partial credit is polytomous as for multiple response."""
+    keys = [f"K{i}" for i in range(len(others) + 1)]
+    content = ItemContent(
+        item_type="single_choice",
+        translations={"en": Translation("<p>?</p>", options={k: OptionText(k) for k in keys})},
+        options=list(zip(keys, [Decimal(1), *others], strict=True)),
+    )
+    spec = item_type_spec("single_choice")
+    assert not spec.validate(content)
+    levels = spec.score_levels(content)
+    # Full marks is the top level (to 0.01: levels closer than that are one, its lowest).
+    assert levels == sorted(levels) and levels[-1] > 0.99 - 1e-9 and len(levels) >= 2
+    assert all(b - a >= 0.01 - 1e-12 for a, b in zip(levels, levels[1:], strict=False))
+    distinct = {min(Decimal(1), max(Decimal(0), f)) for f in [Decimal(1), *others]}
+    assert len(levels) <= max(2, len(distinct))
+    chosen = data.draw(st.sampled_from(keys))
+    score = float(spec.score(content, chosen))
+    level = levels[spec.score_category(content, score)]
+    assert level <= score + 1e-6 and score - level < 0.01
+    assert spec.score_category(content, 1.0) == len(levels) - 1

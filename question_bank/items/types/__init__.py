@@ -8,7 +8,7 @@ Validation (``..content.item_content_validate``), the learner's view and scoring
 
 from __future__ import annotations
 
-from .base import ItemTypeSpec
+from .base import ItemTypeSpec, distinct_score_levels, score_category_of
 from .choice import MultipleResponse, SingleChoice, TrueFalse
 from .cloze import Cloze
 from .description import Description
@@ -32,8 +32,10 @@ __all__ = [
     "answer_matches",
     "auto_scored_types",
     "deliverable_types",
+    "distinct_score_levels",
     "item_type_spec",
     "numeric_answers",
+    "score_category_of",
 ]
 
 

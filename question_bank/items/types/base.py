@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -41,6 +41,9 @@ class ItemTypeSpec:
     # express the type (the export says so: interchange.common.not_exportable). CSV writes
     # every type alike (its type_data column) and has no writers.
     export_writers: ClassVar[Mapping[str, str]] = {}
+    # ``score_levels`` reads only the options' fractions (``score_levels_of_fractions``), so a
+    # bank of thousands of choice items finds its levels without reading their texts.
+    score_levels_read_options_only: ClassVar[bool] = False
 
     @property
     def widget_template(self) -> str:
@@ -99,10 +102,33 @@ class ItemTypeSpec:
         intermediate scores."""
         return [0.0, 1.0]
 
+    def score_levels_of_fractions(self, fractions: list[Decimal]) -> list[float]:
+        """``score_levels`` from the options' fractions, for the types that read nothing else
+        (``score_levels_read_options_only``)."""
+        raise NotImplementedError
+
     def score_category(self, content: ItemContent, score: float) -> int:
         """The IRT category of a fraction ``score``: the highest level it reaches."""
-        levels = self.score_levels(content)
-        return max(i for i, level in enumerate(levels) if score + 1e-6 >= level or i == 0)
+        return score_category_of(self.score_levels(content), score)
+
+
+def distinct_score_levels(totals: Iterable[float | Decimal]) -> list[float]:
+    """``totals`` as score levels: ascending, and totals closer than 0.01 are one level, its
+    lowest (0.333 + 0.334 beside 0.333 + 0.333), so rounding in stored fractions never makes a
+    category nobody can tell from its neighbour."""
+    levels: list[float] = []
+    for total in sorted(totals):
+        if not levels or float(total) - levels[-1] >= 0.01:
+            levels.append(float(total))
+    return levels
+
+
+def score_category_of(levels: Sequence[float], score: float) -> int:
+    """The IRT category of a fraction ``score`` on an item whose ``levels`` are its
+    ``score_levels``: the highest level it reaches (the lowest category when it reaches none),
+    so a score between two levels counts as the lower one. The one rule every caller uses:
+    item types, calibration and the assessment bank."""
+    return max(i for i, level in enumerate(levels) if score + 1e-6 >= level or i == 0)
 
 
 def form_value(form: Mapping[str, Sequence[str]], name: str) -> str:

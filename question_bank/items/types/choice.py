@@ -1,9 +1,12 @@
 """Single choice, multiple response and true/false: options with stable keys and fractions.
 
 Multiple response gives partial credit: the fractions of the chosen options add up (negative
-fractions penalise wrong choices), clamped to [0, 1], as Moodle scores multichoice. Its IRT score
-levels are the totals some choice of options can reach, so an item with partial credit is
-polytomous (GPCM) and one whose only reachable totals are 0 and 1 stays right/wrong (2PL).
+fractions penalise wrong choices), clamped to [0, 1], as Moodle scores multichoice. A single-choice
+item gives its one chosen option's fraction, so options worth part of the mark (Moodle's
+single="true" multichoice with fractions 100/50/0, GIFT's ``~%50%``) are partial credit too.
+Either way the IRT score levels are the totals an answer can reach (``reachable_score_levels``,
+the one rule for both): an item with partial credit is polytomous (GPCM) and one whose only
+reachable totals are 0 and 1 stays right/wrong (2PL).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .base import ItemTypeSpec, shown_key
+from .base import ItemTypeSpec, distinct_score_levels, shown_key
 
 TRUE_FALSE_KEYS = ("true", "false")
 
@@ -26,20 +29,22 @@ def _chosen(response: Any) -> list[str]:
     raise ValueError("the answer must be an option key or a list of option keys")
 
 
-def reachable_score_levels(fractions: list[Decimal]) -> list[float]:
-    """The distinct totals, clamped to [0, 1], that some subset of ``fractions`` reaches,
-    ascending from 0: one IRT category each, and only reachable ones (a category no answer can
-    reach would never be observed and keep the item right/wrong in calibration). Totals are
-    summed as ``score`` sums them (Decimal) so ``score_category`` finds each; totals closer
-    than 0.01 (0.333 + 0.334 beside 0.333 + 0.333) are one level, its lowest. Built set by set:
-    the cost is the number of distinct totals, not 2^n subsets."""
-    sums = {Decimal(0)}
-    for f in fractions:
-        sums |= {s + f for s in sums}
-    levels: list[float] = []
-    for total in sorted({min(Decimal(1), max(Decimal(0), s)) for s in sums}):
-        if not levels or float(total) - levels[-1] >= 0.01:
-            levels.append(float(total))
+def reachable_score_levels(fractions: list[Decimal], *, single: bool = False) -> list[float]:
+    """The distinct totals, clamped to [0, 1], that an answer reaches, ascending: one IRT
+    category each, and only reachable ones (a category no answer can reach would never be
+    observed and keep the item right/wrong in calibration). ``single``: an answer is one option,
+    so the totals are the options' own fractions; otherwise any subset of the options (none
+    included, a total of 0). Totals are summed as ``score`` sums them (Decimal) so
+    ``score_category`` finds each; totals closer than 0.01 (0.333 + 0.334 beside 0.333 + 0.333)
+    are one level, its lowest. Subsets are built set by set: the cost is the number of distinct
+    totals, not 2^n subsets. Fewer than two levels: [0, 1] (right/wrong)."""
+    if single:
+        sums = set(fractions)
+    else:
+        sums = {Decimal(0)}
+        for f in fractions:
+            sums |= {s + f for s in sums}
+    levels = distinct_score_levels({min(Decimal(1), max(Decimal(0), s)) for s in sums})
     return levels if len(levels) > 1 else [0.0, 1.0]
 
 
@@ -49,6 +54,20 @@ class _Choice(ItemTypeSpec):
     widget = "choice"
     shows_options = True
     single = True
+    score_levels_read_options_only = True
+
+    def score_levels(self, content):
+        """Every total ``score`` can give, each one IRT category (``reachable_score_levels``).
+        Single choice: the options' fractions, so 1 / 0.5 / 0 gives [0, 0.5, 1] and 1 / 0 / 0
+        gives [0, 1]. Multiple response: the clamped sum of some set of chosen options, so two
+        correct options at 0.5 give [0, 0.5, 1], and so does one correct option worth 1 beside
+        a wrong one at -0.5 (both chosen: 0.5); one correct option worth 1 beside wrong ones at
+        -1 gives [0, 1], right/wrong."""
+        return self.score_levels_of_fractions([Decimal(f) for _, f in content.options])
+
+    def score_levels_of_fractions(self, fractions: list[Decimal]) -> list[float]:
+        """``score_levels`` from the options' fractions alone (a bank reads no texts for it)."""
+        return reachable_score_levels(fractions, single=self.single)
 
     def learner_view(self, content, language):
         t = content.translations.get(language) or next(iter(content.translations.values()))
@@ -103,13 +122,6 @@ class MultipleResponse(_Choice):
     name = "multiple_response"
     export_writers = {"qti": "multiple_response", "moodle": "choice", "gift": "choice"}
     single = False
-
-    def score_levels(self, content):
-        """Every total ``score`` can give (the clamped sum of some set of chosen options), each
-        one IRT category: two correct options at 0.5 give [0, 0.5, 1], and so does one correct
-        option worth 1 beside a wrong one at -0.5 (both chosen: 0.5); one correct option worth 1
-        beside wrong ones at -1 gives [0, 1], right/wrong."""
-        return reachable_score_levels([Decimal(f) for _, f in content.options])
 
     def validate(self, content):
         problems = self._common(content)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adaptive.irt import (
     ItemBank,
     LinkingConstants,
     calibrate,
     estimate_ability,
+    expected_score,
     item_information,
     transform_bank,
 )
@@ -100,3 +103,45 @@ def test_gpcm_scores_are_maximum_likelihood_and_link_like_other_models():
 def test_bad_polytomous_kind_is_refused():
     with pytest.raises(ValueError, match="polytomous"):
         ItemBank([1.0], [[0.0, 1.0]], [0.0], polytomous="nominal")
+
+
+def test_a_bank_of_2pl_and_three_category_items_recovers_its_generating_values():
+    """Right/wrong items beside three-category items (a single-choice item whose options give
+    0, half or all of the mark): one GPCM calibration recovers both kinds."""
+    rng = np.random.default_rng(17)
+    a = np.exp(rng.normal(0.0, 0.25, 30))
+    d = np.full((30, 2), np.nan)
+    d[:20, 0] = rng.normal(0.0, 1.0, 20)  # 2PL items
+    d[20:] = rng.normal(0.0, 1.0, (10, 2))  # GPCM items, categories 0, 1, 2
+    bank = ItemBank(a, d, np.zeros(30), polytomous="gpcm")
+    y = simulate(rng, bank, rng.normal(0, 1, 3000))
+    res = calibrate(y, model="gpcm")
+    assert res.converged and list(res.bank.n_categories) == [2] * 20 + [3] * 10
+    assert rmse(res.a[:20], a[:20]) < 0.1 and rmse(res.a[20:], a[20:]) < 0.1
+    err = res.bank.intercepts - bank.intercepts
+    assert np.sqrt(np.nanmean(err[:20] ** 2)) < 0.12 and np.sqrt(np.nanmean(err[20:] ** 2)) < 0.15
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.floats(0.3, 2.5),
+    st.lists(st.floats(-2.5, 2.5), min_size=1, max_size=3),
+    st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4),
+)
+def test_expected_score_with_uneven_levels_lies_between_them_and_rises_with_theta(a, d, raw):
+    """``expected_score`` with per-category fractions (``levels``, as an item type's
+    ``score_levels`` gives them, 0 first or not: [0.5, 1] for a single-choice item whose least
+    option earns half): ``sum_k P_k level_k`` stays within the lowest and highest level and,
+    the GPCM's categories being stochastically ordered in theta, never falls as theta grows."""
+    k = len(d) + 1
+    levels = sorted(raw[:k])
+    if levels[-1] - levels[0] < 1e-6:
+        levels[-1] = min(1.0, levels[0] + 0.5)
+    bank = ItemBank([a], [d], [0.0], polytomous="gpcm")
+    theta = np.linspace(-4, 4, 41)
+    e = expected_score(theta, bank, [levels])[:, 0]
+    assert np.all(e >= levels[0] - 1e-9) and np.all(e <= levels[-1] + 1e-9)
+    assert np.all(np.diff(e) >= -1e-9)
+    p = np.exp(category_log_probabilities(theta, bank))[:, 0, :k]
+    if not np.allclose(levels, np.linspace(0.0, levels[-1], k)):
+        np.testing.assert_allclose(e, p @ np.asarray(levels))
