@@ -115,7 +115,7 @@ DATABASES = {
 # A persistent connection is checked before a request reuses it: after a database restart or
 # failover the first request of each web thread gets a new connection instead of failing on
 # the dead one (one cheap round trip per request, only when the connection is reused).
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite needs a generous lock timeout when Celery runs eagerly inside the web process.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
