@@ -10,6 +10,7 @@ and Django's) may be framed by our own origin only, which Wagtail's live preview
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -36,7 +37,10 @@ def _origin(url: str) -> str | None:
 
 def platform_origins() -> list[str]:
     """Origins of the active platforms (issuer and OIDC login URL: the LMS's own site)."""
-    cached = cache.get(PLATFORM_ORIGINS_CACHE_KEY)
+    try:
+        cached = cache.get(PLATFORM_ORIGINS_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache that is down: ask the database, as before
+        cached = None
     if cached is not None:
         return list(cached)
     origins: set[str] = set()
@@ -45,7 +49,8 @@ def platform_origins() -> list[str]:
     ):
         origins.update(o for o in (_origin(issuer), _origin(login)) if o)
     found = sorted(origins)
-    cache.set(PLATFORM_ORIGINS_CACHE_KEY, found, PLATFORM_ORIGINS_TIMEOUT)
+    with contextlib.suppress(Exception):  # a cache that is down: asked again next time
+        cache.set(PLATFORM_ORIGINS_CACHE_KEY, found, PLATFORM_ORIGINS_TIMEOUT)
     return found
 
 

@@ -169,8 +169,8 @@ else:
 
 # Sessions are read from the cache (Redis in production) and written through to the database:
 # every request reads its session, and the answer step then costs no session query; a session
-# evicted from the cache, or a Redis restart, falls back to the database row.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# evicted from the cache, or a cache that is down, falls back to the database row (lms.sessions).
+SESSION_ENGINE = "lms.sessions"
 
 # Celery: with no broker configured, tasks run in-process so the demo needs nothing installed.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

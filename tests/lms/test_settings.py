@@ -106,7 +106,7 @@ def test_production_reads_sessions_from_the_cache_and_checks_reused_connections(
     result = _run("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == [
-        "django.contrib.sessions.backends.cached_db",
+        "lms.sessions",
         "60",
         "True",
         "django.template.loaders.cached",
