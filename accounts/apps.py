@@ -21,3 +21,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.roles_sync")
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from .roles import role_names_forget
+
+        m2m_changed.connect(
+            role_names_forget,
+            sender=get_user_model().groups.through,
+            dispatch_uid="accounts.role_names_forget",
+        )

@@ -156,23 +156,63 @@ def roles_sync() -> dict[Role, Group]:
     return groups
 
 
+ROLE_NAMES_MEMO = "_kaushal_role_names"
+
+
+def _role_names(user) -> frozenset[str]:
+    """The names of the user's groups, read once per user object (i.e. once per request: every
+    request loads its own ``request.user``), so the role checks of a view, its page's
+    navigation and its template cost one query together, not one each. A change of groups
+    through ``user.groups`` forgets it (``role_names_forget``)."""
+    names = getattr(user, ROLE_NAMES_MEMO, None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, ROLE_NAMES_MEMO, names)
+    return names
+
+
+def role_names_forget(sender=None, instance=None, **kwargs) -> None:
+    """``m2m_changed`` receiver for ``User.groups``: the memo of a user whose groups changed
+    (or of every user object in hand, for a group whose members changed) is dropped."""
+    if instance is not None and hasattr(instance, ROLE_NAMES_MEMO):
+        delattr(instance, ROLE_NAMES_MEMO)
+
+
 def user_has_role(user, role: Role) -> bool:
     """True for an active user in the role's group; superusers count as administrators."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser and role == Role.ADMINISTRATOR:
         return True
-    return user.groups.filter(name=role.value).exists()
+    return role.value in _role_names(user)
 
 
 def user_roles(user) -> set[Role]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    names = set(user.groups.values_list("name", flat=True))
+    names = _role_names(user)
     roles = {role for role in Role if role.value in names}
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
     return roles
+
+
+def user_may_open_admin(user) -> bool:
+    """Whether the user has Wagtail's ``access_admin``, the way ``user.has_perm`` answers it
+    (active superusers have every permission; otherwise directly or through a group), in one
+    query instead of ModelBackend's two (its permission cache is worth it only for pages that
+    ask many permissions; the navigation of every page asks this one)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    from django.db.models import Q
+
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user),
+        content_type__app_label="wagtailadmin",
+        codename="access_admin",
+    ).exists()
 
 
 def user_assign_role(*, user, role: Role, staff: bool = True) -> None:

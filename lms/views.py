@@ -4,12 +4,15 @@ pages."""
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from accounts.roles import user_roles
@@ -68,6 +71,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Our 500 page; but a database that cannot be reached (a restart, a failover) is a 503
+    saying to try again, on every page, also where it fails outside a view (the session or
+    the user in a middleware). The assessment pages answer that themselves
+    (``adaptive.views.database_outage_answered``); this is the same page for the rest."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        page = render_to_string("adaptive/try_again.html", {"path": request.path})
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = "10"
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

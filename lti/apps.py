@@ -12,3 +12,15 @@ class LtiConfig(AppConfig):
         from .grade_links import LtiGradeLinks
 
         grade_links_provider_register(LtiGradeLinks())
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .framing import platform_origins_forget
+        from .models import PlatformRegistration
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                platform_origins_forget,
+                sender=PlatformRegistration,
+                dispatch_uid=f"lti.platform_origins_forget.{signal is post_save}",
+            )

@@ -10,12 +10,20 @@ and Django's) may be framed by our own origin only, which Wagtail's live preview
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
 from .models import PlatformRegistration
+
+# Every page's response asks for these origins; they change when a platform is registered,
+# edited or removed (``platform_origins_forget``, on save and delete), so they are cached
+# rather than queried per request. The timeout bounds a change made behind the ORM's back.
+PLATFORM_ORIGINS_CACHE_KEY = "lti:platform-origins"
+PLATFORM_ORIGINS_TIMEOUT = 300
 
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 
@@ -29,12 +37,27 @@ def _origin(url: str) -> str | None:
 
 def platform_origins() -> list[str]:
     """Origins of the active platforms (issuer and OIDC login URL: the LMS's own site)."""
+    try:
+        cached = cache.get(PLATFORM_ORIGINS_CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache that is down: ask the database, as before
+        cached = None
+    if cached is not None:
+        return list(cached)
     origins: set[str] = set()
     for issuer, login in PlatformRegistration.objects.filter(is_active=True).values_list(
         "issuer", "auth_login_url"
     ):
         origins.update(o for o in (_origin(issuer), _origin(login)) if o)
-    return sorted(origins)
+    found = sorted(origins)
+    with contextlib.suppress(Exception):  # a cache that is down: asked again next time
+        cache.set(PLATFORM_ORIGINS_CACHE_KEY, found, PLATFORM_ORIGINS_TIMEOUT)
+    return found
+
+
+def platform_origins_forget(**kwargs) -> None:
+    """``post_save``/``post_delete`` receiver of ``PlatformRegistration``: the next response
+    reads the origins again (in every process: the cache is shared)."""
+    cache.delete(PLATFORM_ORIGINS_CACHE_KEY)
 
 
 class PlatformFramingMiddleware:

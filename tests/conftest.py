@@ -1,5 +1,11 @@
 """Shared fixtures. With KAUSHAL_REQUIRE_SERVICES=1 (CI), the suite refuses to run unless it is
-really talking to PostgreSQL and Redis, so a misconfigured CI cannot pass on SQLite by accident."""
+really talking to PostgreSQL and Redis, so a misconfigured CI cannot pass on SQLite by accident,
+and unless PostgreSQL's server binaries are there for the tests that start a private cluster.
+
+Tests marked ``postgres_cluster`` (a PostgreSQL stopped and started under a sitting) need
+``initdb`` and ``pg_ctl``. Where they are absent (and services are not required) those tests are
+not collected, never skipped: the run's summary names them as not applicable on this machine,
+so a green run cannot be mistaken for one that exercised them."""
 
 from __future__ import annotations
 
@@ -16,6 +22,11 @@ SEEDS_DIR = Path(os.environ.get("KAUSHAL_SEEDS_DIR", REPO.parent / "shared" / "s
 
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("KAUSHAL_REQUIRE_SERVICES") == "1":
+        from tests.postgres_cluster import cluster_binaries_missing
+
+        missing = cluster_binaries_missing()
+        if missing:
+            raise pytest.UsageError(f"KAUSHAL_REQUIRE_SERVICES=1 but {missing}")
         from django.conf import settings
 
         engine = settings.DATABASES["default"]["ENGINE"]
@@ -25,6 +36,30 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError("KAUSHAL_REQUIRE_SERVICES=1 but the cache is not Redis")
         if not settings.CELERY_BROKER_URL.startswith("redis://"):
             raise pytest.UsageError("KAUSHAL_REQUIRE_SERVICES=1 but CELERY_BROKER_URL is not Redis")
+
+
+NOT_APPLICABLE = pytest.StashKey[list[str]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need a private PostgreSQL cluster are left out where its binaries are not."""
+    from tests.postgres_cluster import cluster_binaries_missing
+
+    wanting = [item for item in items if item.get_closest_marker("postgres_cluster")]
+    missing = cluster_binaries_missing() if wanting else None
+    if not missing:
+        return
+    config.stash[NOT_APPLICABLE] = [f"{item.nodeid}: {missing}" for item in wanting]
+    config.hook.pytest_deselected(items=wanting)
+    items[:] = [item for item in items if item not in wanting]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    lines = config.stash.get(NOT_APPLICABLE, [])
+    if lines:
+        terminalreporter.section("not applicable on this machine (not run, not passed)")
+        for line in lines:
+            terminalreporter.line(line)
 
 
 @pytest.fixture(autouse=True)

@@ -114,6 +114,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# A persistent connection is checked before a request reuses it: after a database restart or
+# failover the first request of each web thread gets a new connection instead of failing on
+# the dead one (one cheap round trip per request, only when the connection is reused).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite needs a generous lock timeout when Celery runs eagerly inside the web process.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -164,6 +168,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read from the cache (Redis in production) and written through to the database:
+# every request reads its session, and the answer step then costs no session query; a session
+# evicted from the cache, or a cache that is down, falls back to the database row (lms.sessions).
+SESSION_ENGINE = "lms.sessions"
 
 # Celery: with no broker configured, tasks run in-process so the demo needs nothing installed.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

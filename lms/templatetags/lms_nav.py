@@ -10,7 +10,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, user_roles
+from accounts.roles import Role, user_may_open_admin, user_roles
 
 register = template.Library()
 
@@ -30,7 +30,7 @@ def nav_links(context) -> list[dict[str, str | bool]]:
         links.append((reverse("my_mastery"), _("My progress")))
     if Role.TRAINER in roles:
         links.append((reverse("trainer_batches"), _("Batches")))
-    if user.has_perm("wagtailadmin.access_admin"):
+    if user_may_open_admin(user):
         links.append(("/admin/", _("Authoring")))
     path = request.path
     return [

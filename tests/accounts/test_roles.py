@@ -40,3 +40,49 @@ def test_a_misspelt_permission_fails_loudly(monkeypatch):
     monkeypatch.setitem(ROLE_PERMISSIONS, Role.LEARNER, ["question_bank.fly_to_moon"])
     with pytest.raises(LookupError, match="fly_to_moon"):
         roles_sync()
+
+
+def test_a_requests_role_checks_cost_one_query_and_a_change_of_groups_is_seen(
+    django_assert_num_queries,
+):
+    from accounts.roles import user_roles
+
+    user = User.objects.create_user("memo", password="x")
+    user_assign_role(user=user, role=Role.LEARNER)
+    user = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        assert user_has_role(user, Role.LEARNER)
+        assert not user_has_role(user, Role.TRAINER)
+        assert user_roles(user) == {Role.LEARNER}
+    user_assign_role(user=user, role=Role.TRAINER, staff=False)
+    assert user_has_role(user, Role.TRAINER)
+    user.groups.remove(Group.objects.get(name=Role.LEARNER.value))
+    assert user_roles(user) == {Role.TRAINER}
+    user.groups.clear()
+    assert not user_has_role(user, Role.TRAINER)
+
+
+@pytest.mark.parametrize(
+    "how", ["none", "learner", "direct", "trainer", "editor", "superuser", "inactive"]
+)
+def test_the_admin_link_check_agrees_with_has_perm(how, django_assert_num_queries):
+    from accounts.roles import _permission, user_may_open_admin
+
+    user = User.objects.create_user(f"u-{how}", password="x")
+    if how == "learner":
+        user_assign_role(user=user, role=Role.LEARNER)
+    elif how == "direct":
+        user.user_permissions.add(_permission("wagtailadmin.access_admin"))
+    elif how == "trainer":
+        user_assign_role(user=user, role=Role.TRAINER)
+    elif how == "editor":
+        user_assign_role(user=user, role=Role.CONTENT_EDITOR)
+    elif how in ("superuser", "inactive"):
+        user.is_superuser = True
+        user.is_active = how == "superuser"
+        user.save()
+    user = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(0 if how in ("superuser", "inactive") else 1):
+        mine = user_may_open_admin(user)
+    assert mine == User.objects.get(pk=user.pk).has_perm("wagtailadmin.access_admin")
+    assert mine == (how not in ("none", "learner", "inactive"))

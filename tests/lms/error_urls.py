@@ -13,8 +13,19 @@ def boom(request):
     raise RuntimeError("secret-detail: the database password is hunter2")
 
 
+def database_gone(request):
+    from django.db import OperationalError
+
+    raise OperationalError("secret-detail: connection to server at 10.0.0.5 refused")
+
+
 def denied(request):
     raise PermissionDenied("secret-detail: internal rule 42")
 
 
-urlpatterns = [path("test-boom/", boom), path("test-denied/", denied), *project_urlpatterns]
+urlpatterns = [
+    path("test-boom/", boom),
+    path("test-database-gone/", database_gone),
+    path("test-denied/", denied),
+    *project_urlpatterns,
+]

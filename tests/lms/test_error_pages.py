@@ -45,6 +45,17 @@ def test_a_crash_is_our_500_without_the_exception(language, title):
     assert_our_page(client.get("/test-boom/", HTTP_ACCEPT_LANGUAGE=language), 500, title)
 
 
+def test_a_database_that_cannot_be_reached_is_a_503_saying_to_try_again_on_any_page():
+    """Pages outside the assessment views too (the login page, the dashboard): a restarted
+    PostgreSQL is a clean 503 with a retry message, not the 500 page (issue #15)."""
+    response = Client(raise_request_exception=False).get("/test-database-gone/")
+    body = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "Please try again in a moment" in body and 'href="/test-database-gone/"' in body
+    for leak in ("Traceback", "secret-detail", "10.0.0.5"):
+        assert leak not in body
+
+
 @pytest.mark.parametrize(
     ("language", "title"),
     [("en", "The form could not be accepted"), ("hi", "फ़ॉर्म स्वीकार नहीं किया जा सका")],

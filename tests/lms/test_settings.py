@@ -90,3 +90,37 @@ def test_without_a_broker_celery_is_eager_and_with_one_it_is_not():
     )
     assert eager.stdout.strip().endswith("True"), eager.stderr
     assert queued.stdout.strip().endswith("False"), queued.stderr
+
+
+def test_production_reads_sessions_from_the_cache_and_checks_reused_connections():
+    """The answer step's speed settings (benchmarks/README.md, load): sessions from Redis,
+    written through to the database; persistent connections checked before reuse (a restarted
+    PostgreSQL costs no failed request); templates compiled once per process."""
+    code = (
+        "from django.conf import settings as s; from django.template import engines; "
+        "d = s.DATABASES['default']; "
+        "print(s.SESSION_ENGINE, d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], "
+        "type(engines['django'].engine.template_loaders[0]).__module__)"
+    )
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://kaushal@db.example.org:5432/kaushal"}
+    result = _run("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "lms.sessions",
+        "60",
+        "True",
+        "django.template.loaders.cached",
+    ]
+
+
+def test_gunicorn_runs_threaded_workers_one_per_core_unless_told(monkeypatch):
+    import multiprocessing
+    import runpy
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    conf = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert conf["worker_class"] == "gthread" and conf["threads"] >= 2
+    assert conf["workers"] == multiprocessing.cpu_count()
+    assert conf["keepalive"] >= 5 and conf["max_requests"] > 0 and conf["max_requests_jitter"] > 0
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert runpy.run_path(str(REPO / "gunicorn.conf.py"))["workers"] == 3

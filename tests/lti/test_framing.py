@@ -41,3 +41,26 @@ def test_admin_pages_are_framed_by_our_own_origin_only(client):
     response = client.get("/admin/login/")
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+
+
+def test_the_framing_origins_are_cached_and_a_registration_change_is_seen_at_once(
+    client, django_assert_num_queries
+):
+    """Every page asks for the origins, so they are cached (no query per response); a platform
+    registered, switched off or removed changes the next response's policy all the same."""
+    from lti.framing import platform_origins
+
+    _register("https://moodle.example.org")
+    assert platform_origins() == ["https://moodle.example.org"]
+    with django_assert_num_queries(0):
+        assert platform_origins() == ["https://moodle.example.org"]
+    _register("https://blackboard.example.org")
+    policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    assert "https://blackboard.example.org" in policy
+    registration = PlatformRegistration.objects.get(issuer="https://moodle.example.org")
+    registration.is_active = False
+    registration.save()
+    assert platform_origins() == ["https://blackboard.example.org"]
+    PlatformRegistration.objects.all().delete()
+    policy = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    assert policy == "frame-ancestors 'self'"
