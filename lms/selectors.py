@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
@@ -221,6 +222,11 @@ class AssignmentStatus:
         if a.passed is False:
             return "not_yet"
         return "finished"
+
+    @property
+    def is_open(self) -> bool:
+        """The assignment's window is open now: the dashboard offers to start it."""
+        return self.assignment.opens_at <= timezone.now() < self.assignment.closes_at
 
 
 @dataclass
