@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role, user_has_role
 from adaptive.mastery import NosMastery, mastery_pass_mark, mastery_per_nos
-from adaptive.models import Assessment, Attempt
+from adaptive.models import Assessment, AssessmentAssignment, Attempt
 from lti.models import Batch, BatchMembership
 from question_bank.models import QualificationPack
 
@@ -204,7 +204,7 @@ def learner_history(*, user, qualification_pack_code: str) -> dict:
 class AssignmentStatus:
     """A learner's assigned assessment with where they stand on it (their latest attempt)."""
 
-    assignment: object
+    assignment: AssessmentAssignment
     attempt: Attempt | None
 
     @property

@@ -77,3 +77,22 @@ def test_the_assessors_results_say_why_each_attempt_ended(client, small_bank):
     page = client.get(f"/admin/assessment-results/{assessment.pk}/").content.decode()
     assert "every question answered" in page
     assert "paper_complete" not in page
+
+
+def test_an_item_page_names_the_irt_model_calibrated_and_its_languages(client, asc_q0202):
+    """A 2PL item showed as "IRT (3PL): ... c = " with nothing after the c, and its texts
+    under the codes EN and HI."""
+    from tests.question_bank.factories import item_make
+
+    item = item_make()
+    item.discrimination, item.discrimination_se = 1.2, 0.11
+    item.difficulty, item.difficulty_se = -0.5, 0.2
+    item.guessing = None
+    item.calibrated_at = timezone.now()
+    item.save()
+    client.force_login(user_in(Role.SSC_CURATOR))
+    page = client.get(f"/admin/items/{item.pk}/").content.decode()
+    parameters = re.search(r'(?s)<p id="irt-parameters">(.*?)</p>', page).group(1)
+    assert "IRT (2PL)" in parameters and "c =" not in parameters
+    assert re.search(r"calibrated \d{4}-\d\d-\d\d \d\d:\d\d [A-Z+0-9]+", parameters)
+    assert "<h2>English</h2>" in page and "<h2>EN</h2>" not in page
