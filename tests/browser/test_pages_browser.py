@@ -173,6 +173,11 @@ def test_question_page_confirms_before_finishing_and_counts_down(live_server, ch
             page.get_by_role("button", name="Submit answer").click()
             if number == 4:
                 dialog = page.get_by_role("dialog", name="Finish the assessment?")
+                expect(dialog).to_be_visible()
+                if os.environ.get("KAUSHAL_SHOTS"):
+                    page.screenshot(
+                        path=str(Path(os.environ["KAUSHAL_SHOTS"]) / "phone-learner-finish.png")
+                    )
                 dialog.get_by_role("button", name="Go back").click()
                 expect(dialog).to_be_hidden()
                 attempt.refresh_from_db()
