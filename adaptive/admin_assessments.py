@@ -3,6 +3,7 @@ cannot meet, saying which PC or NOS is short) and read candidates' results."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -281,6 +282,11 @@ class NosMarksForm(forms.Form):
                     )
 
 
+def _mark_shown(mark: Decimal | None) -> str | None:
+    """A stored mark as an assessor wrote it: 39, not 39.00 (the column keeps two decimals)."""
+    return None if mark is None else format(mark.normalize(), "f")
+
+
 def assessment_nos_marks(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """The assessor enters a candidate's practical/viva marks per NOS."""
     permission_require(request, RESULTS_PERMISSION, "adaptive.change_assessment")
@@ -298,7 +304,10 @@ def assessment_nos_marks(request: HttpRequest, pk: int, user_pk: int) -> HttpRes
     }
     initial = {}
     for code, m in existing.items():
-        initial[f"practical:{code}"], initial[f"viva:{code}"] = m.practical, m.viva
+        initial[f"practical:{code}"], initial[f"viva:{code}"] = (
+            _mark_shown(m.practical),
+            _mark_shown(m.viva),
+        )
     form = NosMarksForm(request.POST or None, nos_rows=table["nos_rows"], initial=initial)
     if request.method == "POST" and form.is_valid():
         nos_marks_save(

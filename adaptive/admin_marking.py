@@ -27,7 +27,7 @@ def _row(response: Response) -> dict:
         "stem_html": translation.stem_html if translation else "",
         "grader_info_html": version.type_data.get("grader_info_html", ""),
         "text": response.answer[0] if isinstance(response.answer, list) else response.answer,
-        "maximum": version.default_mark.normalize(),
+        "maximum": format(version.default_mark.normalize(), "f"),  # 10, not 1E+1
         "marks": list(response.essay_marks.all()),
     }
 

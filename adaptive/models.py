@@ -163,6 +163,21 @@ class Attempt(models.Model):
     def __str__(self) -> str:
         return f"attempt {self.pk} of {self.user_id} ({self.mode})"
 
+    @property
+    def stop_reason_label(self) -> str:
+        """Why the attempt ended, as a sentence for the results page (the stored value is a code
+        set by delivery and the CAT engine: ``paper_complete``, ``se_target``...)."""
+        return str(STOP_REASONS.get(self.stop_reason, self.stop_reason))
+
+
+STOP_REASONS = {
+    "paper_complete": _("every question answered"),
+    "max_length": _("longest test reached"),
+    "se_target": _("level measured precisely enough"),
+    "bank_exhausted": _("no more questions to choose from"),
+    "time_limit": _("time ran out"),
+}
+
 
 class Reassessment(models.TextChoices):
     NONE = "none", _("no reassessment")

@@ -100,6 +100,7 @@ class ReviewQuestion:
     feedback_html: str
     pc_code: str
     parts: list[ReviewPart] = field(default_factory=list)
+    nos_code: str = ""  # with pc_code, names the criterion the way the result page does
 
 
 def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQuestion]:
@@ -107,13 +108,13 @@ def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQues
     and the feedback. Call only when ``attempt_review_decision`` allows it."""
     questions = []
     responses = attempt.responses.select_related(
-        "item_version", "item__performance_criterion"
+        "item_version", "item__performance_criterion", "item__nos"
     ).order_by("created_at", "id")
     for number, response in enumerate(responses, start=1):
         version = response.item_version
         shown = item_for_learner(item_version=version, language=response.language or language)
         evaluated = response_evaluate(
-            item_version=version, answer=response.answer, language=shown["language"]
+            item_version=version, answer=_as_given(response.answer), language=shown["language"]
         )
         keys = set(evaluated["correct_keys"])
         answer = response.answer
@@ -155,9 +156,19 @@ def attempt_review(*, attempt: Attempt, language: str = "en") -> list[ReviewQues
                 feedback_html=evaluated["feedback_html"],
                 pc_code=pc.code if pc else "",
                 parts=parts,
+                nos_code=response.item.nos.code if pc and response.item.nos else "",
             )
         )
     return questions
+
+
+def _as_given(stored):
+    """The answer as the page gave it to ``response_record``, which stores a typed answer
+    (numeric, short answer, essay: one string) as a one-element list: scoring that list read it
+    as the text "['4']" (a numeric answer's review failed, a short answer's read as wrong)."""
+    if isinstance(stored, list) and len(stored) == 1 and isinstance(stored[0], str):
+        return stored[0]
+    return stored
 
 
 def _gaps_marked(shown: dict) -> str:

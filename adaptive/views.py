@@ -304,8 +304,7 @@ def attempt_review_page(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.finished_at is None:
         return redirect("adaptive:attempt", pk=attempt.pk)
     decision = attempt_review_decision(attempt=attempt)
-    if not decision.allowed:
-        messages.info(request, decision.reason)
+    if not decision.allowed:  # the result page says why (once: no message repeating it)
         return redirect("adaptive:attempt_result", pk=attempt.pk)
     return render(
         request,

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
@@ -84,7 +85,9 @@ def batch_mastery(request: HttpRequest, pk: int) -> HttpResponse:
                 (
                     col,
                     charts.histogram_svg(
-                        col.bins, report.pass_mark, f"{col.code}: learners per 10% band"
+                        col.bins,
+                        report.pass_mark,
+                        _("%(nos)s: learners per 10%% band") % {"nos": col.code},
                     ),
                 )
                 for col in report.columns
@@ -166,7 +169,7 @@ def _progress_context(user, pack: QualificationPack) -> dict:
         "attempts": history["attempts"],
         "practice_answers": sum(c.practice_answered for c in cells),
         "summative_answers": sum(c.summative_answered for c in cells),
-        "history_chart": charts.history_svg(points, pass_mark, "Assessment results over time"),
+        "history_chart": charts.history_svg(points, pass_mark, _("Assessment results over time")),
     }
 
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
 from adaptive.mastery import NosMastery, mastery_pass_mark, mastery_per_nos
-from adaptive.models import Assessment, Attempt
+from adaptive.models import Assessment, AssessmentAssignment, Attempt
 from lti.models import Batch, BatchMembership
 from question_bank.models import QualificationPack
 
@@ -205,7 +206,7 @@ def learner_history(*, user, qualification_pack_code: str) -> dict:
 class AssignmentStatus:
     """A learner's assigned assessment with where they stand on it (their latest attempt)."""
 
-    assignment: object
+    assignment: AssessmentAssignment
     attempt: Attempt | None
 
     @property
@@ -223,6 +224,11 @@ class AssignmentStatus:
         if a.passed is False:
             return "not_yet"
         return "finished"
+
+    @property
+    def is_open(self) -> bool:
+        """The assignment's window is open now: the dashboard offers to start it."""
+        return self.assignment.opens_at <= timezone.now() < self.assignment.closes_at
 
 
 @dataclass

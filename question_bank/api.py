@@ -158,7 +158,7 @@ def response_evaluate(*, item_version: ItemVersion, answer, language: str = "en"
         raise ValidationError(str(exc)) from exc
     chosen: list[str] = []
     if item_version.item_type == ItemType.NUMERIC:
-        correct_keys = [str(item_version.numeric_answer.normalize())]
+        correct_keys = [format(item_version.numeric_answer.normalize(), "f")]  # 9000, not 9E+3
     elif spec.has_options and item_version.item_type not in (
         ItemType.SHORT_ANSWER,
         ItemType.ORDERING,

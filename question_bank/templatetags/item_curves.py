@@ -37,7 +37,8 @@ def _svg(width: int, height: int, title: str, body: str) -> SafeString:
 def item_curves_svg(a: float, b: float, c: float, title: str) -> SafeString:
     """Item characteristic curve P(theta) = c + (1 - c) / (1 + exp(-a (theta - b))) and the
     item information a^2 (P - c)^2 (1 - P) / ((1 - c)^2 P) (Lord 1980, eq. 5.17), theta -4..4."""
-    width, height, left, bottom = 360, 170, 30, 22
+    # The legend has its own row under the θ axis: drawn inside the plot, it covered the curves.
+    width, height, left, bottom = 420, 210, 30, 44
     thetas = [-4 + 8 * k / 80 for k in range(81)]
     p = [c + (1 - c) / (1 + math.exp(-a * (t - b))) for t in thetas]
     info = [a * a * (q - c) ** 2 * (1 - q) / (((1 - c) ** 2) * q) for q in p]
@@ -58,13 +59,17 @@ def item_curves_svg(a: float, b: float, c: float, title: str) -> SafeString:
         f'<polyline points="{icc}" fill="none" stroke="#0b4f9c" stroke-width="2"/>'
         f'<polyline points="{inf}" fill="none" stroke="#c0504d" stroke-width="1.5" '
         'stroke-dasharray="5 3"/>'
-        f'<text x="0" y="{y(1) + 4:.1f}" font-size="10">1</text>'
-        f'<text x="0" y="{y(0) + 4:.1f}" font-size="10">0</text>'
-        f'<text x="{left}" y="{height - 4}" font-size="10">θ = -4</text>'
-        f'<text x="{width - 35}" y="{height - 4}" font-size="10">θ = 4</text>'
-        f'<text x="{x(b) + 3:.1f}" y="{height - 4}" font-size="10">b</text>'
-        f'<text x="{left + 4}" y="16" font-size="10" fill="#0b4f9c">P(correct)</text>'
-        f'<text x="{left + 4}" y="28" font-size="10" fill="#c0504d">information (max '
+        f'<text x="0" y="{y(1) + 4:.1f}" font-size="12">1</text>'
+        f'<text x="0" y="{y(0) + 4:.1f}" font-size="12">0</text>'
+        f'<text x="{left}" y="{height - 26}" font-size="12">θ = −4</text>'
+        f'<text x="{width}" y="{height - 26}" font-size="12" text-anchor="end">θ = 4</text>'
+        f'<text x="{x(b):.1f}" y="{height - 26}" font-size="12" text-anchor="middle">b</text>'
+        f'<line x1="{left}" x2="{left + 22}" y1="{height - 9}" y2="{height - 9}" stroke="#0b4f9c" '
+        'stroke-width="2"/>'
+        f'<text x="{left + 27}" y="{height - 5}" font-size="12" fill="#0b4f9c">P(correct)</text>'
+        f'<line x1="{left + 125}" x2="{left + 147}" y1="{height - 9}" y2="{height - 9}" '
+        'stroke="#c0504d" stroke-width="1.5" stroke-dasharray="5 3"/>'
+        f'<text x="{left + 152}" y="{height - 5}" font-size="12" fill="#a8322f">information (max '
         f"{top:.2f})</text>"
     )
     return _svg(width, height, title, body)

@@ -21,7 +21,9 @@ from .test_item_type_delivery import (
     _select_values,
     cloze,
     matching,
+    numeric,
     ordering,
+    short_answer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,41 @@ def test_a_numerical_gap_shows_its_tolerance():
         "key_html": "4 ± 0.5",
         "right": True,
     }
+
+
+def test_a_typed_numeric_answer_is_reviewed_with_the_number_as_written(
+    client, asc_q0202, approver, candidate
+):
+    """A typed answer is stored as a one-element list: the review read it as the text "['1822']"
+    and failed with a server error; and the key showed as "1.822E+3"."""
+    attempt = _paper_of(numeric, approver, candidate, client)
+    _reviewable(attempt)
+    _answer_every_question(client, attempt, lambda page: {"answer": "1822", "unit": "m"})
+    page = _review(client, attempt)
+    assert page.count("result-right") == 4
+    assert "<strong>1822 m</strong>" in page
+    assert "<strong>1822</strong>" in page  # the key, in plain digits
+    assert "E+" not in page
+
+
+def test_a_right_short_answer_reads_as_right_in_the_review(client, asc_q0202, approver, candidate):
+    attempt = _paper_of(short_answer, approver, candidate, client)
+    _reviewable(attempt)
+    _answer_every_question(client, attempt, lambda page: {"answer": "New Delhi"})
+    page = _review(client, attempt)
+    assert page.count("result-right") == 4 and "result-wrong" not in page
+
+
+def test_each_reviewed_question_names_its_nos_and_pc(client, asc_q0202, approver, candidate):
+    attempt = _paper_of(short_answer, approver, candidate, client)
+    _reviewable(attempt)
+    _answer_every_question(client, attempt, lambda page: {"answer": "New Delhi"})
+    found = re.findall(r'<small class="review-pc">([^<]+)</small>', _review(client, attempt))
+    assert sorted(found) == ["ASC/N0001 PC1", "ASC/N0001 PC2", "ASC/N0002 PC1", "ASC/N0002 PC2"]
+
+
+def test_a_closed_review_says_why_once_on_the_result_page(client, asc_q0202, approver, candidate):
+    attempt = _paper_of(short_answer, approver, candidate, client)  # review_after: never
+    _answer_every_question(client, attempt, lambda page: {"answer": "New Delhi"})
+    page = client.get(f"/assess/attempts/{attempt.pk}/review/", follow=True).content.decode()
+    assert page.count("This assessment does not show its answers.") == 1

@@ -1,6 +1,7 @@
 # ruff: noqa: F401, F811  (fixtures are imported from the app test packages)
 """Issue 13's bar, in Debian's chromium at a desktop (1366x900) and a phone (390x844): the main
-pages of a learner (dashboard, question page, result), a trainer and an assessor have no
+pages of a learner (dashboard, assessments, start page, question page, result, review, progress),
+a trainer (batches, heatmap, a NOS's PCs, a learner's history) and an assessor have no
 horizontal overflow, every control is reached by the keyboard (Tab lands on each one), and
 axe-core (vendored from the npm registry, tests/browser/vendor) finds no serious or critical
 accessibility violation. Screenshots go to $KAUSHAL_SHOTS when it is set (for looking at)."""
@@ -79,9 +80,12 @@ def world(small_bank):
             learner,
             [
                 reverse("dashboard"),
-                reverse("adaptive:attempt", args=[open_attempt.pk]),
+                reverse("adaptive:attempt", args=[open_attempt.pk]),  # [1]: the timer test's
                 reverse("adaptive:attempt_result", args=[finished.pk]),
                 reverse("adaptive:attempt_review", args=[finished.pk]),
+                reverse("adaptive:assessments"),
+                reverse("adaptive:assessment_start", args=[done.slug]),
+                reverse("my_mastery"),
             ],
         ),
         "trainer": (
@@ -90,6 +94,8 @@ def world(small_bank):
                 reverse("dashboard"),
                 reverse("trainer_batches"),
                 reverse("batch_mastery", args=[assignment.batch.pk]),
+                reverse("batch_nos", args=[assignment.batch.pk, "ASC/N0001"]),
+                reverse("batch_learner", args=[assignment.batch.pk, learner.pk]),
             ],
         ),
         "assessor": (assessor, [reverse("dashboard"), reverse("adaptive:assessments")]),
@@ -167,6 +173,11 @@ def test_question_page_confirms_before_finishing_and_counts_down(live_server, ch
             page.get_by_role("button", name="Submit answer").click()
             if number == 4:
                 dialog = page.get_by_role("dialog", name="Finish the assessment?")
+                expect(dialog).to_be_visible()
+                if os.environ.get("KAUSHAL_SHOTS"):
+                    page.screenshot(
+                        path=str(Path(os.environ["KAUSHAL_SHOTS"]) / "phone-learner-finish.png")
+                    )
                 dialog.get_by_role("button", name="Go back").click()
                 expect(dialog).to_be_hidden()
                 attempt.refresh_from_db()

@@ -35,7 +35,21 @@ def test_the_stylesheet_puts_the_shipped_font_first_in_wagtails_font_stack():
     assert path, "lms/admin-devanagari.css is not a static file"
     css = Path(path).read_text(encoding="utf-8")
     assert re.search(r'--w-font-sans:\s*"Noto Sans Devanagari",', css)
-    fonts = re.findall(r"url\(([^)]+\.woff2)\)", css)
+    imported = re.findall(r"@import url\(([^)]+\.css)\)", css)
+    assert imported == ["devanagari-font.css"]
+    faces = Path(finders.find(f"lms/{imported[0]}")).read_text(encoding="utf-8")
+    fonts = re.findall(r"url\(([^)]+\.woff2)\)", faces)
     assert fonts
     for font in fonts:
         assert finders.find(f"lms/{font}"), font
+
+
+def test_the_devanagari_faces_are_declared_once_for_both_stylesheets():
+    """kaushal.css and admin-devanagari.css import one file of @font-face rules for the
+    Devanagari subset instead of each carrying its own copy."""
+    for name in ("lms/kaushal.css", "lms/admin-devanagari.css"):
+        css = Path(finders.find(name)).read_text(encoding="utf-8")
+        assert "@import url(devanagari-font.css);" in css, name
+        assert "devanagari-devanagari-" not in css, name
+    faces = Path(finders.find("lms/devanagari-font.css")).read_text(encoding="utf-8")
+    assert faces.count("@font-face") == 2

@@ -63,7 +63,7 @@ def test_assessment_from_a_cookieless_iframe_is_taken_in_its_own_window(
                 if number == 4:  # the last question asks before finishing
                     window.get_by_role("button", name="Yes, finish").click()
             window.locator("#score").wait_for()
-            assert "100.0 %" in window.locator("#score").inner_text()
+            assert "100.0%" in window.locator("#score").inner_text()
         finally:
             context.close()
         attempt = Attempt.objects.get()

@@ -38,7 +38,7 @@ def assert_refused_without_data(response, *secrets: str) -> None:
 def test_a_learner_cannot_open_another_learners_attempt_or_result(path, world, client_for):
     other = world.other_finished
     response = client_for("Learner").get(path.format(**path_values(world)))
-    assert_refused_without_data(response, f"{other.percent:.1f} %", "Security theory")
+    assert_refused_without_data(response, f"{other.percent:.1f}%", "Security theory")
 
 
 def test_a_learner_cannot_answer_on_another_learners_attempt(world, client_for):
@@ -66,9 +66,9 @@ def test_a_learners_own_result_shows_their_score_not_the_other_learners(world, c
     page = client_for("Learner").get(f"/assess/attempts/{world.own_finished.pk}/result/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert f'<span class="score">{world.own_finished.percent:.1f} %</span>' in body
+    assert f'<span class="score">{world.own_finished.percent:.1f}%</span>' in body
     assert world.own_finished.percent != world.other_finished.percent
-    assert f'<span class="score">{world.other_finished.percent:.1f} %</span>' not in body
+    assert f'<span class="score">{world.other_finished.percent:.1f}%</span>' not in body
     assert OTHER_LEARNER_NAME not in body
 
 
