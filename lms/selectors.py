@@ -14,7 +14,8 @@ trained for the assessment's QP (or for no QP yet).
 
 Where a trainer may open a batch: administrators anywhere; centre administrators at their
 centres; a trainer at the centres that list them among their trainers (``TrainingCentre.
-trainers``), and a batch already at a centre may stay there (``centres_for_batches_of``).
+trainers``) or where they already train a batch; a batch already at a centre may stay there
+(``centres_for_batches_of``).
 """
 
 from __future__ import annotations
@@ -77,12 +78,21 @@ def batches_assessable_by(user, *, assessment: Assessment | None = None) -> Quer
 def centres_for_batches_of(user, *, batch: Batch | None = None) -> QuerySet[TrainingCentre]:
     """The centres ``user`` may open a batch at (or move ``batch`` to): administrators any; a
     centre administrator their centres; a trainer the centres that list them among their
-    trainers. An existing batch may stay at its own centre."""
+    trainers, and those where they already train a batch (someone with the right put them
+    there). An existing batch may stay at its own centre."""
     if user_has_role(user, Role.ADMINISTRATOR):
         return TrainingCentre.objects.all()
     if not user_has_role(user, Role.TRAINER):
         return TrainingCentre.objects.none()
-    staff = Q(administrators=user) | Q(trainers=user)
+    staff = (
+        Q(administrators=user)
+        | Q(trainers=user)
+        | Q(
+            batches__memberships__user=user,
+            batches__memberships__role=BatchMembership.Role.TRAINER,
+            batches__memberships__is_active=True,
+        )
+    )
     if batch is not None and batch.centre_id is not None:
         staff |= Q(pk=batch.centre_id)
     return TrainingCentre.objects.filter(
