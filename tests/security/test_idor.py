@@ -29,6 +29,7 @@ from .world import (
     OTHER_ASSESSOR,
     OTHER_BATCH_NAME,
     OTHER_LEARNER_NAME,
+    OTHER_TRAINER,
     OTHER_TRAINER_NAME,
     OWN_LEARNER_NAME,
     path_values,
@@ -267,3 +268,13 @@ def test_the_assign_link_shows_only_where_the_page_opens(world, client_for):
     refused = assessor.get(assign)
     assert refused.status_code == 403
     assert "Pune paper is closed: make it active again" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "learner"), [("Trainer", "Learner"), (OTHER_TRAINER, "Learner of another batch")]
+)
+def test_a_trainers_results_scope_is_their_own_batches_candidates(role, learner, world):
+    """Trainers read no results page (no right to), but the one rule still says whose results
+    are theirs, should any page ask: their batches' learners, never another centre's."""
+    seen = attempts_with_results_for(world.users[role]).values_list("user_id", flat=True)
+    assert set(seen) == {world.users[learner].pk}
