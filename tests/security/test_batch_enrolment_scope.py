@@ -178,3 +178,19 @@ def test_a_trainer_cannot_open_or_enrol_into_another_trainers_batch(client, cent
     assert not BatchMembership.objects.filter(batch=theirs, user=fresh).exists()
     assert client.post(url, {"action": "remove", "member": centres["other"].pk}).status_code == 404
     assert BatchMembership.objects.get(batch=theirs, user=centres["other"]).is_active
+
+
+def test_the_migration_puts_todays_trainers_on_their_centres_staff(centres):
+    """lti/migrations/0007: a trainer who trains a batch at a centre is on its staff after the
+    upgrade (and only there), so nobody loses a centre they work at; running it twice adds
+    nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("lti.migrations.0007_training_centre_trainers")
+    migration.trainers_of_existing_batches(apps, None)
+    migration.trainers_of_existing_batches(apps, None)
+    trainer = centres["trainer"]
+    assert list(trainer.training_centres.values_list("code", flat=True)) == ["pune"]
+    assert TrainingCentre.trainers.through.objects.count() == 1
