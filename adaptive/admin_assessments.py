@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,9 +30,14 @@ from .delivery import assessment_bank, assessment_blueprint
 from .exports import table_download
 from .grades import grade_send_again
 from .mastery import MASTERY_EXPLANATION
-from .models import Assessment, Attempt, Delivery, NosMark, ReviewAfter
+from .models import Assessment, Delivery, NosMark, ReviewAfter
 from .papers import bank_build, blueprint_shortfalls, nos_coverage_gaps
 from .results import assessment_results_table
+from .selectors import (
+    assessments_managed_by,
+    assessments_with_results_for,
+    attempts_with_results_for,
+)
 from .services import nos_marks_save
 
 RESULTS_PERMISSION = "adaptive.view_results"
@@ -164,8 +170,43 @@ class AssessmentForm(WagtailAdminModelForm):
         return data
 
 
+class _AssessmentsInScope:
+    """The viewset's pages list and open only the assessments the user may read
+    (``assessments_with_results_for``): another centre's is a 404, as a missing one. Users
+    without the model's rights are left to Wagtail's own refusal."""
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(  # type: ignore[misc]
+                pk__in=assessments_with_results_for(self.request.user).values("pk")  # type: ignore[attr-defined]
+            )
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if (
+            pk is not None
+            and request.user.has_perm("adaptive.view_assessment")
+            and not assessments_with_results_for(request.user).filter(pk=unquote(str(pk))).exists()
+        ):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def _scoped(view_class: type) -> type:
+    return type(f"Scoped{view_class.__name__}", (_AssessmentsInScope, view_class), {})
+
+
 class AssessmentViewSet(ModelViewSet):
     model = Assessment
+    index_view_class = _scoped(ModelViewSet.index_view_class)
+    edit_view_class = _scoped(ModelViewSet.edit_view_class)
+    copy_view_class = _scoped(ModelViewSet.copy_view_class)
+    delete_view_class = _scoped(ModelViewSet.delete_view_class)
+    history_view_class = _scoped(ModelViewSet.history_view_class)
+    usage_view_class = _scoped(ModelViewSet.usage_view_class)
     icon = "tasks"
     menu_label = "Assessments"
     menu_order = 275
@@ -202,8 +243,9 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
     marks, the QP aggregate and pass decision; ``?format=csv|xlsx`` downloads them with rounded
     numbers and times in the centre's time zone."""
     permission_require(request, RESULTS_PERMISSION)
-    assessment = get_object_or_404(Assessment, pk=pk)
-    table = assessment_results_table(assessment=assessment)
+    # An assessment of centres the user does not assess is one they cannot know about: 404.
+    assessment = get_object_or_404(assessments_with_results_for(request.user), pk=pk)
+    table = assessment_results_table(assessment=assessment, viewer=request.user)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _results_export(assessment, table, fmt)
@@ -216,6 +258,8 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
             "attempts": [r.attempt for r in table["rows"]],
             **table,
             "explanation": MASTERY_EXPLANATION,
+            # The "Assign to batches" link only for those whose page it opens.
+            "can_assign": assessments_managed_by(request.user).filter(pk=assessment.pk).exists(),
             **_blueprint_summary(assessment),
         },
     )
@@ -290,15 +334,17 @@ def _mark_shown(mark: Decimal | None) -> str | None:
 def assessment_nos_marks(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """The assessor enters a candidate's practical/viva marks per NOS."""
     permission_require(request, RESULTS_PERMISSION, "adaptive.change_assessment")
-    assessment = get_object_or_404(Assessment, pk=pk)
+    assessment = get_object_or_404(assessments_with_results_for(request.user), pk=pk)
+    # Another centre's candidate is one the assessor cannot know about: 404, as a missing one.
     attempt = (
-        Attempt.objects.filter(assessment=assessment, user_id=user_pk, is_preview=False)
+        attempts_with_results_for(request.user, assessment=assessment)
+        .filter(user_id=user_pk)
         .select_related("user")
         .first()
     )
     if attempt is None:
         raise Http404
-    table = assessment_results_table(assessment=assessment)
+    table = assessment_results_table(assessment=assessment, viewer=request.user)
     existing = {
         m.nos_code: m for m in NosMark.objects.filter(assessment=assessment, user_id=user_pk)
     }
@@ -347,10 +393,7 @@ def attempt_grade_send_again(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a grade again to its LMS links and say what happened to each."""
     permission_require(request, RESULTS_PERMISSION, "adaptive.change_assessment")
     attempt = get_object_or_404(
-        Attempt.objects.select_related("user", "assessment"),
-        pk=pk,
-        assessment__isnull=False,
-        is_preview=False,
+        attempts_with_results_for(request.user).select_related("user", "assessment"), pk=pk
     )
     if attempt.finished_at is None or attempt.percent is None:
         messages.error(request, "Only finished attempts have a grade.")

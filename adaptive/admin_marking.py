@@ -14,7 +14,8 @@ from wagtail import hooks
 from accounts.permissions import permission_require
 
 from .marking import essay_mark, essay_response_for_marking, essays_to_mark
-from .models import Assessment, Response
+from .models import Response
+from .selectors import assessments_with_results_for
 
 MARK_PERMISSION = "adaptive.mark_essay"
 
@@ -35,11 +36,14 @@ def _row(response: Response) -> dict:
 def assessment_essays(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the essays waiting for a mark, oldest first, and those marked; POST: one mark."""
     permission_require(request, MARK_PERMISSION)
-    assessment = get_object_or_404(Assessment, pk=pk)
+    # Another centre's assessment is one this assessor cannot know about: 404, as a missing one.
+    assessment = get_object_or_404(assessments_with_results_for(request.user), pk=pk)
     if request.method == "POST":
         try:
             response = essay_response_for_marking(
-                assessment=assessment, pk=int(request.POST.get("response", ""))
+                assessment=assessment,
+                pk=int(request.POST.get("response", "")),
+                user=request.user,
             )
         except (ValueError, Response.DoesNotExist):
             messages.error(request, "Unknown essay answer.")
@@ -56,10 +60,10 @@ def assessment_essays(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Essay of {response.user} marked.")
         return redirect("assessment_essays", pk=assessment.pk)
-    waiting = essays_to_mark(assessment=assessment).prefetch_related(
+    waiting = essays_to_mark(assessment=assessment, user=request.user).prefetch_related(
         "essay_marks", "item_version__translations"
     )
-    marked = essays_to_mark(assessment=assessment, marked=True).prefetch_related(
+    marked = essays_to_mark(assessment=assessment, user=request.user, marked=True).prefetch_related(
         "essay_marks__marked_by", "item_version__translations"
     )
     return render(

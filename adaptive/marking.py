@@ -3,6 +3,10 @@ engine. Until marked its response has no score (``Response.score`` is None), IRT
 out, the attempt's result says "awaiting marking" and no grade goes to the LMS. Each mark is an
 ``EssayMark`` row (who, when, mark, comment), so re-marking keeps the audit trail; the latest
 mark is the response's score, and the attempt is scored again (``delivery.attempt_rescore``).
+
+Whose essays: an assessor marks the candidates whose results they read
+(``adaptive.selectors.attempts_with_results_for``: candidates of the centres they assess), and
+the queue, its count on the dashboard and the marking itself all go through that one rule.
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ from question_bank.models import ItemType
 
 from .delivery import attempt_rescore
 from .models import Assessment, EssayMark, Response
+from .selectors import attempts_with_results_for
 
 HAND_MARKED_TYPES = [ItemType.ESSAY]
 
 
-def _essay_responses(*, marked: bool) -> QuerySet[Response]:
-    """Essay responses of finished, counted attempts: unmarked, or marked (``marked=True``)."""
+def _essay_responses(*, marked: bool, user) -> QuerySet[Response]:
+    """Essay responses of finished, counted attempts ``user`` may read: unmarked, or marked
+    (``marked=True``)."""
     return Response.objects.filter(
+        attempt__in=attempts_with_results_for(user),
         attempt__is_preview=False,
         attempt__finished_at__isnull=False,
         item_version__item_type__in=HAND_MARKED_TYPES,
@@ -32,21 +39,22 @@ def _essay_responses(*, marked: bool) -> QuerySet[Response]:
     )
 
 
-def essays_to_mark(*, assessment: Assessment, marked: bool = False) -> QuerySet[Response]:
-    """Essay responses of an assessment's finished, counted attempts: unmarked first (the
-    queue), or those already marked (``marked=True``)."""
+def essays_to_mark(*, assessment: Assessment, user, marked: bool = False) -> QuerySet[Response]:
+    """Essay responses of an assessment's finished, counted attempts of the candidates ``user``
+    marks: unmarked first (the queue), or those already marked (``marked=True``)."""
     return (
-        _essay_responses(marked=marked)
+        _essay_responses(marked=marked, user=user)
         .filter(attempt__assessment=assessment)
         .select_related("user", "attempt", "item_version")
         .order_by("attempt__finished_at", "id")
     )
 
 
-def essays_to_mark_counts(*, assessments) -> dict[int, int]:
-    """Per assessment (pk), how many essays wait for their mark, in one query."""
+def essays_to_mark_counts(*, assessments, user) -> dict[int, int]:
+    """Per assessment (pk), how many essays of the candidates ``user`` marks wait for their
+    mark, in one query."""
     return dict(
-        _essay_responses(marked=False)
+        _essay_responses(marked=False, user=user)
         .filter(attempt__assessment__in=assessments)
         .values("attempt__assessment_id")
         .annotate(n=Count("pk"))
@@ -54,12 +62,15 @@ def essays_to_mark_counts(*, assessments) -> dict[int, int]:
     )
 
 
-def essay_response_for_marking(*, assessment: Assessment, pk: int) -> Response:
+def essay_response_for_marking(*, assessment: Assessment, pk: int, user) -> Response:
+    """The essay answer ``pk`` of ``assessment`` if ``user`` marks its candidate, else
+    ``Response.DoesNotExist``."""
     return (
         Response.objects.select_related("user", "attempt", "item_version")
         .prefetch_related("essay_marks__marked_by", "item_version__translations")
         .get(
             pk=pk,
+            attempt__in=attempts_with_results_for(user, assessment=assessment),
             attempt__assessment=assessment,
             attempt__is_preview=False,
             attempt__finished_at__isnull=False,

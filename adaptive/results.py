@@ -10,6 +10,10 @@ weighted by each NOS's weightage in the QP (equal weights where the QP gives non
 aggregate reaches the pass percentage. Before any practical mark is entered, the result is the
 theory result and says so.
 
+Whose rows: the candidates whose results the viewer may read
+(``adaptive.selectors.attempts_with_results_for``); the page, the CSV/XLSX exports and the
+practical-marks page all build on this one table.
+
 Times: each row carries its candidate's centre's time zone (the page and the exports show each
 candidate's times in it); a candidate in no batch of the assessment gets the first assignment's.
 """
@@ -26,6 +30,7 @@ from question_bank.models import QualificationPack
 from .delivery import pass_percentage
 from .grades import GradeLink, grade_links
 from .models import Assessment, Attempt, NosMark
+from .selectors import attempts_with_results_for
 
 __all__ = [
     "NosResult",
@@ -113,15 +118,16 @@ def _nos_marks(pack: QualificationPack | None, scoped: list[str]) -> list[dict]:
     return rows
 
 
-def assessment_results_table(*, assessment: Assessment) -> dict:
-    """Rows for the results page and its exports (candidates by name, then attempt)."""
+def assessment_results_table(*, assessment: Assessment, viewer) -> dict:
+    """Rows for the results page and its exports (candidates by name, then attempt), of the
+    candidates whose results ``viewer`` may read."""
     pack = QualificationPack.objects.filter(
         code=assessment.qualification_pack_code, is_current=True
     ).first()
     nos_rows = _nos_marks(pack, assessment.scoped_nos)
     cut = pass_percentage(assessment)
     attempts = list(
-        Attempt.objects.filter(assessment=assessment, is_preview=False)
+        attempts_with_results_for(viewer, assessment=assessment)
         .select_related("user", "assessment")
         .order_by("user__full_name", "user__username", "number")
     )

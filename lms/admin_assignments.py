@@ -3,21 +3,32 @@ an assessment they manage to batches of the centres they assess, with one window
 centre's own time, attempts allowed and the reassessment rule. Thin: who may assign what to
 which batch is ``lms.selectors``; the write is ``lms.services.assessment_batches_assign``, the
 same rules as the batch page's (one assignment per assessment and batch, so a second submit
-re-times it instead of adding one)."""
+re-times it instead of adding one).
+
+Refusals: staff who do not assign at all (curators, editors, trainers), and an assessor or
+administrator on an assessment they can read but not assign (it is closed), get a 403 page that
+says why; an assessment they cannot read (another centre's, or no such id) is a 404, so nobody
+learns from the answer which assessment ids exist elsewhere. The link to this page is shown
+only where it opens (``adaptive.selectors.assessments_managed_by``)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role, user_has_role
 from adaptive.models import Assessment
 from lms import services
 from lms.admin_batches import AssignmentWindowForm
-from lms.selectors import assessments_managed_by, batches_assessable_by
+from lms.selectors import (
+    assessments_managed_by,
+    assessments_with_results_for,
+    batches_assessable_by,
+)
 from lti.models import Batch
 
 
@@ -43,19 +54,37 @@ class AssessorAssignForm(AssignmentWindowForm):
         self.fields["batches"].queryset = batches
 
 
-def _require_assessor(request: HttpRequest) -> None:
-    if not (
-        user_has_role(request.user, Role.ASSESSOR)
-        or user_has_role(request.user, Role.ADMINISTRATOR)
-    ):
-        raise PermissionDenied
+def _refused(request: HttpRequest, reason: str, assessment=None) -> HttpResponse:
+    context = {"reason": reason, "assessment": assessment}
+    return render(request, "lms/admin/assign_refused.html", context, status=403)
 
 
 def assessment_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign ``pk`` to batches; the assessment's assignments the user may see are listed, each
     window in its centre's time zone."""
-    _require_assessor(request)
-    assessment: Assessment = get_object_or_404(assessments_managed_by(request.user), pk=pk)
+    if not (
+        user_has_role(request.user, Role.ASSESSOR)
+        or user_has_role(request.user, Role.ADMINISTRATOR)
+    ):
+        return _refused(
+            request,
+            _(
+                "Only assessors (for the centres they assess) and administrators assign "
+                "assessments to batches."
+            ),
+        )
+    readable: Assessment = get_object_or_404(assessments_with_results_for(request.user), pk=pk)
+    managed = assessments_managed_by(request.user).filter(pk=pk).first()
+    if managed is None:
+        if not readable.is_active:
+            reason = _("%(title)s is closed: make it active again before assigning it.")
+        else:
+            reason = _(
+                "You do not manage %(title)s: an assessor assigns the assessments they created "
+                "and those assigned at a centre they assess."
+            )
+        return _refused(request, reason % {"title": readable.title}, readable)
+    assessment = managed
     batches = (
         batches_assessable_by(request.user, assessment=assessment)
         .select_related("centre")

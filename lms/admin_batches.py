@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.roles import Role, user_has_role
 from adaptive.models import Assessment, Reassessment
 from lms import services
-from lms.selectors import batches_visible_to
+from lms.selectors import batches_visible_to, centres_for_batches_of
 from lti.models import BatchMembership, TrainingCentre
 from question_bank.models import QualificationPack
 
@@ -39,20 +39,19 @@ class BatchForm(forms.Form):
         User.objects.filter(groups__name=Role.TRAINER.value).order_by("full_name", "username")
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, batch=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres_for_batches_of(user, batch=batch)
         self.fields["qualification_pack_code"].choices = [
             (code, f"{code} {title}")
             for code, title in QualificationPack.objects.filter(is_current=True)
             .order_by("code")
             .values_list("code", "title")
         ]
-        if not user_has_role(user, Role.ADMINISTRATOR):
-            administered = TrainingCentre.objects.filter(administrators=user)
-            if administered.exists():
-                self.fields["centre"].queryset = administered
-            else:  # a trainer creates batches they train themselves
-                self.fields["trainer"].queryset = User.objects.filter(pk=user.pk)
+        is_admin = user_has_role(user, Role.ADMINISTRATOR)
+        if not is_admin and not TrainingCentre.objects.filter(administrators=user).exists():
+            # a trainer creates batches they train themselves
+            self.fields["trainer"].queryset = User.objects.filter(pk=user.pk)
 
 
 class EnrolForm(forms.Form):
@@ -123,7 +122,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
     form = BatchForm(request.POST or None, user=request.user, initial={"trainer": request.user})
     if request.method == "POST" and form.is_valid():
         try:
-            batch = services.batch_save(batch=None, **form.cleaned_data)
+            batch = services.batch_save(batch=None, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -146,7 +145,9 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "trainer": trainer.user if trainer else None,
     }
     action = request.POST.get("action")
-    form = BatchForm(request.POST if action == "save" else None, user=request.user, initial=initial)
+    form = BatchForm(
+        request.POST if action == "save" else None, user=request.user, batch=batch, initial=initial
+    )
     enrol = EnrolForm(request.POST if action == "enrol" else None, request.FILES or None)
     # Windows are typed in the centre's time: the service reads them in the batch's zone.
     assign = AssignForm(request.POST if action == "assign" else None)
@@ -159,7 +160,7 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
             assign.add_error(None, exc)
     if action == "save" and form.is_valid():
         try:
-            services.batch_save(batch=batch, **form.cleaned_data)
+            services.batch_save(batch=batch, by=request.user, **form.cleaned_data)
             messages.success(request, "Batch saved.")
             return redirect("lms_batch_edit", pk=batch.pk)
         except ValidationError as exc:

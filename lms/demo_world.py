@@ -254,6 +254,7 @@ def _centres_and_batches(say) -> list[tuple[Batch, int, float, str]]:
         )
         user = User.objects.get(username=trainer)
         BatchMembership.objects.create(batch=batch, user=user, role=BatchMembership.Role.TRAINER)
+        centres[centre].trainers.add(user)  # on the centre's staff: opens its next batch there
         out.append((batch, n, mean, weak))
         say(f"Batch {name} at {centres[centre]}: {n} candidates, trainer {user.full_name}")
     return out

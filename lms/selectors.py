@@ -2,18 +2,26 @@
 batch heatmap (learners x NOS), its distribution per NOS, the PC drill-down and a learner's
 history. Mastery is ``adaptive.mastery`` (one measure everywhere); this module arranges it.
 
-Who sees which batch: administrators every batch; centre administrators the batches of their
-centres; trainers the batches they train (an active trainer membership). Nobody else any.
+Who sees which batch, and whose results: ``adaptive.selectors`` (``batches_visible_to``,
+``assessments_with_results_for``, ``attempts_with_results_for``), re-exported here; the
+dashboard's counts use the same functions as the lists they lead to.
 
 Who assigns which assessment to which batch from the assessor's page: administrators any active
-assessment to any batch; an assessor the active assessments they manage (those they created,
-and those already assigned at a centre they assess) to the batches of the centres they assess
-(``TrainingCentre.assessors``), trained for the assessment's QP (or for no QP yet).
+assessment to any batch; an assessor the active assessments they manage
+(``adaptive.selectors.assessments_managed_by``: those they created, and those assigned at a
+centre they assess) to the batches of the centres they assess (``TrainingCentre.assessors``),
+trained for the assessment's QP (or for no QP yet).
+
+Where a trainer may open a batch: administrators anywhere; centre administrators at their
+centres; a trainer at the centres that list them among their trainers (``TrainingCentre.
+trainers``) or where they already train a batch; a batch already at a centre may stay there
+(``centres_for_batches_of``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,7 +30,13 @@ from accounts.models import User
 from accounts.roles import Role, user_has_role
 from adaptive.mastery import NosMastery, mastery_pass_mark, mastery_per_nos
 from adaptive.models import Assessment, AssessmentAssignment, Attempt
-from lti.models import Batch, BatchMembership
+from adaptive.selectors import (
+    assessments_managed_by,
+    assessments_with_results_for,
+    attempts_with_results_for,
+    batches_visible_to,
+)
+from lti.models import Batch, BatchMembership, TrainingCentre
 from question_bank.models import QualificationPack
 
 HISTOGRAM_BINS = 10  # 0-10 %, ..., 90-100 % of theory marks expected
@@ -33,40 +47,16 @@ __all__ = [
     "BatchGlance",
     "BatchReport",
     "assessments_managed_by",
+    "assessments_with_results_for",
+    "attempts_with_results_for",
     "batch_report",
     "batches_assessable_by",
     "batches_visible_to",
+    "centres_for_batches_of",
     "dashboard_summary",
     "learner_history",
     "learners_enrollable_by",
 ]
-
-
-def batches_visible_to(user) -> QuerySet[Batch]:
-    if user_has_role(user, Role.ADMINISTRATOR):
-        return Batch.objects.all()
-    if not user_has_role(user, Role.TRAINER):
-        return Batch.objects.none()
-    return Batch.objects.filter(
-        Q(
-            memberships__user=user,
-            memberships__role=BatchMembership.Role.TRAINER,
-            memberships__is_active=True,
-        )
-        | Q(centre__administrators=user)
-    ).distinct()
-
-
-def assessments_managed_by(user) -> QuerySet[Assessment]:
-    """Active assessments ``user`` may assign (see the module doc)."""
-    active = Assessment.objects.filter(is_active=True)
-    if user_has_role(user, Role.ADMINISTRATOR):
-        return active
-    if not user_has_role(user, Role.ASSESSOR):
-        return Assessment.objects.none()
-    return active.filter(
-        Q(created_by=user) | Q(assignments__batch__centre__assessors=user)
-    ).distinct()
 
 
 def batches_assessable_by(user, *, assessment: Assessment | None = None) -> QuerySet[Batch]:
@@ -84,6 +74,31 @@ def batches_assessable_by(user, *, assessment: Assessment | None = None) -> Quer
             | Q(qualification_pack_code="")
         )
     return batches
+
+
+def centres_for_batches_of(user, *, batch: Batch | None = None) -> QuerySet[TrainingCentre]:
+    """The centres ``user`` may open a batch at (or move ``batch`` to): administrators any; a
+    centre administrator their centres; a trainer the centres that list them among their
+    trainers, and those where they already train a batch (someone with the right put them
+    there). An existing batch may stay at its own centre."""
+    if user_has_role(user, Role.ADMINISTRATOR):
+        return TrainingCentre.objects.all()
+    if not user_has_role(user, Role.TRAINER):
+        return TrainingCentre.objects.none()
+    staff = (
+        Q(administrators=user)
+        | Q(trainers=user)
+        | Q(
+            batches__memberships__user=user,
+            batches__memberships__role=BatchMembership.Role.TRAINER,
+            batches__memberships__is_active=True,
+        )
+    )
+    if batch is not None and batch.centre_id is not None:
+        staff |= Q(pk=batch.centre_id)
+    return TrainingCentre.objects.filter(
+        pk__in=TrainingCentre.objects.filter(staff).values("pk")
+    ).order_by("name")
 
 
 def learners_enrollable_by(user) -> QuerySet:
@@ -322,44 +337,41 @@ def _batch_glance(user) -> list[BatchGlance]:
     return out
 
 
-def _assessment_glance() -> list[AssessmentGlance]:
+def _assessment_glance(user) -> list[AssessmentGlance]:
+    """The active assessments whose results ``user`` reads, each counted over the candidates
+    whose results they read (so the counts match the results page and the essay queue)."""
     from django.db.models import Count
 
     from adaptive.marking import essays_to_mark_counts
     from lti.models import LaunchTarget, ScorePost
 
-    counted = Q(attempts__is_preview=False)
-    finished = counted & Q(attempts__finished_at__isnull=False)
-    assessments = list(
-        Assessment.objects.filter(is_active=True)
-        .annotate(
-            n_sat=Count("attempts__user", filter=finished, distinct=True),
-            n_passed=Count(
-                "attempts__user", filter=finished & Q(attempts__passed=True), distinct=True
-            ),
-            n_in_progress=Count(
-                "attempts", filter=counted & Q(attempts__finished_at__isnull=True), distinct=True
-            ),
+    assessments = list(assessments_with_results_for(user).filter(is_active=True).order_by("title"))
+    visible = attempts_with_results_for(user).filter(assessment__in=assessments)
+    finished = Q(finished_at__isnull=False)
+    counts: dict[int, Any] = {
+        row["assessment_id"]: row
+        for row in visible.values("assessment_id").annotate(
+            sat=Count("user", filter=finished, distinct=True),
+            passed=Count("user", filter=finished & Q(passed=True), distinct=True),
+            in_progress=Count("pk", filter=Q(finished_at__isnull=True), distinct=True),
         )
-        .order_by("title")
-    )
-    essays = essays_to_mark_counts(assessments=assessments)
-    failed = dict(
-        ScorePost.objects.filter(
-            status=ScorePost.Status.FAILED,
-            resource_link__target__target_type=LaunchTarget.TargetType.ASSESSMENT,
-            resource_link__target__target_key__in=[a.slug for a in assessments],
-        )
-        .values("resource_link__target__target_key")
-        .annotate(n=Count("pk"))
-        .values_list("resource_link__target__target_key", "n")
-    )
+    }
+    essays = essays_to_mark_counts(assessments=assessments, user=user)
+    candidates = set(visible.values_list("assessment__slug", "user_id"))
+    failed: dict[str, int] = {}
+    for slug, user_id in ScorePost.objects.filter(
+        status=ScorePost.Status.FAILED,
+        resource_link__target__target_type=LaunchTarget.TargetType.ASSESSMENT,
+        resource_link__target__target_key__in=[a.slug for a in assessments],
+    ).values_list("resource_link__target__target_key", "user_id"):
+        if (slug, user_id) in candidates:
+            failed[slug] = failed.get(slug, 0) + 1
     return [
         AssessmentGlance(
             a,
-            sat=a.n_sat,  # type: ignore[attr-defined]
-            passed=a.n_passed,  # type: ignore[attr-defined]
-            in_progress=a.n_in_progress,  # type: ignore[attr-defined]
+            sat=counts.get(a.pk, {}).get("sat", 0),
+            passed=counts.get(a.pk, {}).get("passed", 0),
+            in_progress=counts.get(a.pk, {}).get("in_progress", 0),
             essays_to_mark=essays.get(a.pk, 0),
             grades_failed=failed.get(a.slug, 0),
         )
@@ -388,7 +400,7 @@ def dashboard_summary(*, user, roles: set[Role]) -> dict:
     if Role.TRAINER in roles or Role.ADMINISTRATOR in roles:
         out["batches"] = _batch_glance(user)
     if Role.ASSESSOR in roles or Role.ADMINISTRATOR in roles:
-        out["assessments"] = _assessment_glance()
+        out["assessments"] = _assessment_glance(user)
         out["assignable_ids"] = set(assessments_managed_by(user).values_list("pk", flat=True))
     if Role.SSC_CURATOR in roles or Role.ADMINISTRATOR in roles:
         out.update(_bank_glance())

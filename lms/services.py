@@ -27,7 +27,7 @@ from accounts.roles import Role, user_assign_role, user_has_role
 from adaptive.models import Assessment, AssessmentAssignment
 from lti.models import Batch, BatchMembership, TrainingCentre
 
-from .selectors import learners_enrollable_by
+from .selectors import centres_for_batches_of, learners_enrollable_by
 
 __all__ = [
     "AssignResult",
@@ -59,10 +59,25 @@ def batch_save(
     starts_on: date | None,
     ends_on: date | None,
     trainer: User | None,
+    by,
 ) -> Batch:
-    """Create or update a batch; ``trainer`` becomes its (active) trainer."""
+    """Create or update a batch; ``trainer`` becomes its (active) trainer. ``by`` (the person
+    at the form; None for scripts such as the demo) may open a batch only at a centre of theirs
+    (``lms.selectors.centres_for_batches_of``), and a trainer only a batch they train."""
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError("A batch cannot end before it starts.")
+    if by is not None:
+        allowed = centres_for_batches_of(by, batch=batch)
+        if centre is None or not allowed.filter(pk=centre.pk).exists():
+            raise ValidationError(
+                f"You cannot open batches at {centre or 'no centre'}: only at the centres whose "
+                "staff you are on (an administrator adds you in Training centres)."
+            )
+        is_centre_admin = user_has_role(by, Role.ADMINISTRATOR) or (
+            centre.administrators.filter(pk=by.pk).exists()
+        )
+        if trainer is not None and trainer != by and not is_centre_admin:
+            raise ValidationError("A trainer opens batches they train themselves.")
     batch = batch or Batch()
     batch.name, batch.centre = name, centre
     batch.qualification_pack_code = qualification_pack_code

@@ -144,12 +144,13 @@ class BatchAdmin(admin.ModelAdmin):
 
 @admin.register(TrainingCentre)
 class TrainingCentreAdmin(admin.ModelAdmin):
-    """Centres, their time zone, their administrators (who manage its batches) and its assessors
-    (who assign assessments to its batches, ``lms.admin_assignments``)."""
+    """Centres, their time zone, their administrators (who manage its batches), its trainers (who
+    open batches there) and its assessors (who assign assessments to its batches,
+    ``lms.admin_assignments``, and read their candidates' results)."""
 
     list_display = ["name", "code", "city", "time_zone"]
     search_fields = ["name", "code", "city"]
-    filter_horizontal = ["administrators", "assessors"]
+    filter_horizontal = ["administrators", "trainers", "assessors"]
 
 
 @admin.register(ScorePost)

@@ -150,8 +150,9 @@ class LaunchTarget(models.Model):
 
 class TrainingCentre(models.Model):
     """A training centre: batches are trained there, and its times (assessment windows,
-        results) are shown in its time zone. Centre administrators manage its batches; its assessors
-    assign assessments to them."""
+    results) are shown in its time zone. Centre administrators manage its batches; its trainers
+    open batches there (a trainer listed nowhere opens none); its assessors assign assessments
+    to them and read their candidates' results."""
 
     name = models.CharField(max_length=300)
     code = models.SlugField(max_length=64, unique=True)
@@ -169,6 +170,12 @@ class TrainingCentre(models.Model):
         blank=True,
         related_name="assessed_centres",
         help_text=_("Assessors who may assign assessments to this centre's batches."),
+    )
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="training_centres",
+        help_text=_("Trainers on this centre's staff: they may open batches here."),
     )
 
     class Meta:

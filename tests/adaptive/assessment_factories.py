@@ -71,6 +71,20 @@ def assign(assessment: Assessment, *learners, opens_in: float = -1.0, hours: flo
     )
 
 
+def assessor_of(assessment: Assessment, **user_fields):
+    """A new assessor who assesses every centre ``assessment`` is assigned at (so reads every
+    candidate's results; ``adaptive.selectors.attempts_with_results_for``)."""
+    from lti.models import TrainingCentre
+
+    assessor = user_in(Role.ASSESSOR, **user_fields)
+    centres = TrainingCentre.objects.filter(
+        batches__assessment_assignments__assessment=assessment
+    ).distinct()
+    for centre in centres:
+        centre.assessors.add(assessor)
+    return assessor
+
+
 @pytest.fixture
 def approver(db):
     return user_in(Role.SSC_CURATOR)

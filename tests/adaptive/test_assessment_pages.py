@@ -178,14 +178,18 @@ def test_curators_and_learners_cannot_manage_assessments(client, small_bank):
 
 
 def test_results_page_and_csv_for_assessors_only(client, small_bank, candidate):
-    assessment = assessment_make()
+    # The candidate's batch has no centre (as an LMS course's): its results are the creator's.
+    creator = user_in(Role.ASSESSOR)
+    assessment = assessment_make(created_by=creator)
     client.force_login(candidate)
     assigned_to(Assessment.objects.get(), candidate)
     client.post("/assess/asc-theory/")
     url = f"/admin/assessment-results/{assessment.pk}/"
     assert client.get(url).status_code in (302, 403)
+    client.force_login(user_in(Role.ASSESSOR))  # another assessor: not theirs to know about
+    assert client.get(url).status_code == 404
 
-    client.force_login(user_in(Role.ASSESSOR))
+    client.force_login(creator)
     page = client.get(url).content.decode()
     assert candidate.username in page and "in progress" in page
     # The blueprint: one question per PC of the four that have questions, the others named.

@@ -8,13 +8,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from adaptive.models import Assessment, Attempt, EssayMark, Response
 from question_bank.items.content import ItemContent, OptionText, Translation
 from tests.question_bank.factories import item_make, user_in
 
-from .assessment_factories import BANK_PCS, assessment_make, assign
+from .assessment_factories import BANK_PCS, assessment_make, assessor_of, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -296,7 +297,7 @@ def test_essay_waits_for_an_assessor_and_the_result_says_so_until_marked(
     result = client.get(f"/assess/attempts/{attempt.pk}/result/").content.decode()
     assert "Awaiting marking" in result
 
-    assessor = user_in(Role.ASSESSOR)
+    assessor = assessor_of(attempt.assessment)  # assesses the candidate's centre
     client.force_login(assessor)
     url = f"/admin/assessment-results/{attempt.assessment_id}/essays/"
     queue = client.get(url).content.decode()
@@ -320,6 +321,39 @@ def test_essay_waits_for_an_assessor_and_the_result_says_so_until_marked(
     client.force_login(candidate)
     result = client.get(f"/assess/attempts/{attempt.pk}/result/").content.decode()
     assert "Awaiting marking" not in result
+
+
+def test_an_assessor_of_another_centre_neither_sees_nor_marks_the_centres_essays(
+    client, asc_q0202, approver, candidate
+):
+    """The candidate sits at Pune; an assessor of Agra, where the same assessment is assigned
+    too, finds no essay of theirs in the queue or in the dashboard's count, and cannot mark one
+    by posting its id."""
+    from lti.models import Batch, TrainingCentre
+
+    attempt = _paper_of(essay, approver, candidate, client)
+    _answer_every_question(client, attempt, lambda p: {"answer": "Lock, tag, try."})
+    agra = TrainingCentre.objects.create(code="agra", name="Agra centre")
+    batch = Batch.objects.create(name="Agra", qualification_pack_code="ASC/Q0202", centre=agra)
+    attempt.assessment.assignments.create(
+        batch=batch,
+        opens_at=attempt.started_at,
+        closes_at=attempt.started_at + timezone.timedelta(days=1),
+    )
+    elsewhere = user_in(Role.ASSESSOR)
+    agra.assessors.add(elsewhere)
+    client.force_login(elsewhere)
+    url = f"/admin/assessment-results/{attempt.assessment_id}/essays/"
+    queue = client.get(url).content.decode()
+    assert "Lock, tag, try." not in queue and str(candidate) not in queue
+    assert f'href="{url}">' not in client.get("/dashboard/").content.decode()
+    response = Response.objects.first()
+    client.post(url, {"response": response.pk, "marks": "4"})
+    response.refresh_from_db()
+    assert response.score is None and not EssayMark.objects.exists()
+    # An assessor of no centre of it does not even learn that the assessment exists.
+    client.force_login(user_in(Role.ASSESSOR))
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.TRAINER, Role.SSC_CURATOR])

@@ -10,7 +10,7 @@ import pytest
 from adaptive.models import Attempt, Response
 from tests.browser.login import signed_in_context
 
-from .assessment_factories import assessment_make, assign
+from .assessment_factories import assessment_make, assessor_of, assign
 from .test_item_type_delivery import cloze, essay, matching, numeric, ordering, short_answer
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -81,9 +81,7 @@ def test_ordering_is_answered_with_selects_and_javascript_off(
 def test_assessor_marks_an_essay_on_the_marking_page(
     chromium, live_server, asc_q0202, approver, candidate
 ):
-    from accounts.roles import Role
     from adaptive import delivery
-    from tests.question_bank.factories import user_in
 
     _paper(essay, approver, candidate)
     from adaptive.models import Assessment
@@ -96,7 +94,7 @@ def test_assessor_marks_an_essay_on_the_marking_page(
             item_version_id=attempt.current_item_version_id,
             answer="Lock the isolator and keep the key.",
         )
-    assessor = user_in(Role.ASSESSOR)
+    assessor = assessor_of(attempt.assessment)  # assesses the candidate's centre
     for width in (390, 1366):
         context, page = _signed_in_page(chromium, live_server, assessor, width=width)
         page.goto(f"{live_server.url}/admin/assessment-results/{attempt.assessment_id}/essays/")

@@ -65,3 +65,26 @@ def test_assessor_assigns_batches_of_two_centres_from_their_own_page(live_server
         "Pune morning": datetime(2027, 1, 10, 3, 30, tzinfo=UTC),
         "Dubai morning": datetime(2027, 1, 10, 5, 0, tzinfo=UTC),
     }
+
+
+def test_the_assign_page_tells_a_trainer_why_and_their_batch_form_offers_their_centres_only(
+    live_server, page
+):
+    """A trainer who follows an assign link gets a page saying who assigns (not a bare 404),
+    and the new-batch form lists only the centres whose staff they are on."""
+    trainer = user_in(Role.TRAINER, username="tarun", full_name="Tarun Trainer")
+    mine = TrainingCentre.objects.create(code="pune", name="Pune centre")
+    mine.trainers.add(trainer)
+    TrainingCentre.objects.create(code="agra", name="Agra centre")
+    assessment = assessment_make(created_by=user_in(Role.ASSESSOR))
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "tarun", "pw-12345-long", login_path="/admin/login/")
+
+    page.goto(f"{live_server.url}/admin/assessment-assign/{assessment.pk}/")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Only assessors (for the centres they assess) and administrators assign"
+    )
+    assert page.evaluate(OVERFLOW) <= 0
+    page.goto(f"{live_server.url}/admin/batches/new/")
+    options = page.locator("select[name=centre] option").all_inner_texts()
+    assert "Pune centre" in options and "Agra centre" not in options

@@ -15,6 +15,12 @@ Every URL pattern of the URL conf must be covered here, or the matrix fails and 
   optional for routes without parameters. A tuple of ``Expect`` checks several URLs of one
   pattern (Wagtail's page serving: the home page, a course, a lesson).
 
+- Places: every role set below holds the learner, trainer and assessor *of another batch or
+  centre* too (``world.ELSEWHERE``: same rights, other place). A path to an object of the own
+  place (the own batch, the own learner's attempt, the Pune-only assessment) names its roles
+  with ``here(...)``, which leaves them out: they must be refused it. Pages they may open must
+  not show them the own place's learner or batch (``test_access_matrix.OWN_SECRETS``).
+
 - ``THIRD_PARTY_PREFIXES``: Wagtail's and Django's own admin pages, grouped by route prefix
   (``admin/pages/``). Every pattern under the prefix is requested by the roles that must be
   refused; the allowed roles request the group's ``samples``. Only views from outside this
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .world import ANONYMOUS, ROLES, SUPERUSER
+from .world import ANONYMOUS, ELSEWHERE, OTHER_TRAINER, ROLES, SUPERUSER
 
 CURATOR, EDITOR, TRAINER, ASSESSOR, LEARNER, ADMINISTRATOR = (
     "SSC curator",
@@ -38,7 +44,13 @@ CURATOR, EDITOR, TRAINER, ASSESSOR, LEARNER, ADMINISTRATOR = (
 
 
 def roles(*names: str) -> frozenset[str]:
-    return frozenset(names)
+    """The named roles, each with its counterpart of another place (same rights)."""
+    return frozenset(names) | {ELSEWHERE[n] for n in names if n in ELSEWHERE}
+
+
+def here(allowed: frozenset[str]) -> frozenset[str]:
+    """``allowed`` without the roles of another place: for a path to an own-place object."""
+    return allowed - set(ELSEWHERE.values())
 
 
 EVERYONE = frozenset(ROLES)
@@ -98,15 +110,26 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "set_language": Expect(EVERYONE, method=POST, data={"language": "hi"}),
     "dashboard": Expect(SIGNED_IN),
     "trainer_batches": Expect(TRAINERS),
-    "batch_mastery": Expect(TRAINERS, path="/trainer/batches/{own_batch}/"),
-    "batch_nos": Expect(TRAINERS, path="/trainer/batches/{own_batch}/nos/ASC/N0001/"),
-    "batch_learner": Expect(TRAINERS, path="/trainer/batches/{own_batch}/learners/{learner}/"),
+    # A batch's pages: its own trainer (and the centre's administrators), not another centre's.
+    "batch_mastery": (
+        Expect(here(TRAINERS), path="/trainer/batches/{own_batch}/"),
+        Expect(roles(OTHER_TRAINER, *ADMINS), path="/trainer/batches/{other_batch}/"),
+    ),
+    "batch_nos": Expect(here(TRAINERS), path="/trainer/batches/{own_batch}/nos/ASC/N0001/"),
+    "batch_learner": Expect(
+        here(TRAINERS), path="/trainer/batches/{own_batch}/learners/{learner}/"
+    ),
     "lms_batch_index": Expect(TRAINERS, path="/admin/batches/"),
     "lms_batch_create": Expect(TRAINERS, path="/admin/batches/new/"),
-    "lms_batch_edit": Expect(TRAINERS, path="/admin/batches/{own_batch}/"),
-    # The assessor's assignment page (lms/admin_assignments.py): an assessment they manage.
-    "lms_assessment_assign": Expect(
-        ASSESSMENT_ADMINS, path="/admin/assessment-assign/{assessment_pk}/"
+    "lms_batch_edit": (
+        Expect(here(TRAINERS), path="/admin/batches/{own_batch}/"),
+        Expect(roles(OTHER_TRAINER, *ADMINS), path="/admin/batches/{other_batch}/"),
+    ),
+    # The assessor's assignment page (lms/admin_assignments.py): an assessment they manage (the
+    # shared one is assigned at both centres; the Pune paper only at the Assessor's).
+    "lms_assessment_assign": (
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessment-assign/{assessment_pk}/"),
+        Expect(here(ASSESSMENT_ADMINS), path="/admin/assessment-assign/{pune_only_pk}/"),
     ),
     "my_mastery": Expect(SIGNED_IN),
     # --- LTI (lti/urls.py). Launch-id and token endpoints are requested with ids that do not
@@ -134,13 +157,20 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     # --- graded assessments (adaptive/urls.py): learners only, and only their own attempts
     "adaptive:assessments": Expect(CANDIDATES_AND_PREVIEWERS),
     "adaptive:assessment_start": Expect(CANDIDATES_AND_PREVIEWERS, path="/assess/{assessment}/"),
-    "adaptive:attempt": Expect(LEARNERS, path="/assess/attempts/{own_open}/"),
-    "adaptive:attempt_result": Expect(LEARNERS, path="/assess/attempts/{own_finished}/result/"),
+    "adaptive:attempt": Expect(here(LEARNERS), path="/assess/attempts/{own_open}/"),
+    "adaptive:attempt_result": Expect(
+        here(LEARNERS), path="/assess/attempts/{own_finished}/result/"
+    ),
     # Autosave: without a question the own attempt answers 400 (test_drafts.py for the rest).
     "adaptive:attempt_draft": Expect(
-        LEARNERS, path="/assess/attempts/{own_open}/draft/", method=POST, also_ok=frozenset({400})
+        here(LEARNERS),
+        path="/assess/attempts/{own_open}/draft/",
+        method=POST,
+        also_ok=frozenset({400}),
     ),
-    "adaptive:attempt_review": Expect(LEARNERS, path="/assess/attempts/{own_finished}/review/"),
+    "adaptive:attempt_review": Expect(
+        here(LEARNERS), path="/assess/attempts/{own_finished}/review/"
+    ),
     # --- Wagtail's page serving: the site, the course tree (signed-in only), a draft (nobody)
     "wagtail_serve": (
         Expect(EVERYONE, path="/"),
@@ -204,32 +234,57 @@ VIEWS: dict[str, Expect | tuple[Expect, ...]] = {
     "assessments:index": Expect(ASSESSMENT_ADMINS),
     "assessments:index_results": Expect(ASSESSMENT_ADMINS),
     "assessments:add": Expect(ASSESSMENT_ADMINS),
-    "assessments:edit": Expect(ASSESSMENT_ADMINS, path="/admin/assessments/edit/{assessment_pk}/"),
-    "assessments:copy": Expect(ASSESSMENT_ADMINS, path="/admin/assessments/copy/{assessment_pk}/"),
-    "assessments:history": Expect(
-        ASSESSMENT_ADMINS, path="/admin/assessments/history/{assessment_pk}/"
+    # An assessment's own pages: its centres' assessors and its creator; the Pune paper is
+    # not the other centre's assessor's to know about.
+    "assessments:edit": (
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessments/edit/{assessment_pk}/"),
+        Expect(here(ASSESSMENT_ADMINS), path="/admin/assessments/edit/{pune_only_pk}/"),
     ),
-    "assessments:history_results": Expect(
-        ASSESSMENT_ADMINS, path="/admin/assessments/history-results/{assessment_pk}/"
+    "assessments:copy": (
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessments/copy/{assessment_pk}/"),
+        Expect(here(ASSESSMENT_ADMINS), path="/admin/assessments/copy/{pune_only_pk}/"),
     ),
-    "assessments:usage": Expect(
-        ASSESSMENT_ADMINS, path="/admin/assessments/usage/{assessment_pk}/"
+    "assessments:history": (
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessments/history/{assessment_pk}/"),
+        Expect(here(ASSESSMENT_ADMINS), path="/admin/assessments/history/{pune_only_pk}/"),
+    ),
+    "assessments:history_results": (
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessments/history-results/{assessment_pk}/"),
+        Expect(here(ASSESSMENT_ADMINS), path="/admin/assessments/history-results/{pune_only_pk}/"),
+    ),
+    "assessments:usage": (
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessments/usage/{assessment_pk}/"),
+        Expect(here(ASSESSMENT_ADMINS), path="/admin/assessments/usage/{pune_only_pk}/"),
     ),
     # Nobody but a superuser deletes an assessment (its attempts are results).
     "assessments:delete": Expect(
         roles(SUPERUSER), path="/admin/assessments/delete/{assessment_pk}/"
     ),
+    # Results: the shared assessment's page opens for both centres' assessors, each reading only
+    # their centre's candidates (the secrets checks); a Pune candidate's marks and grade, and the
+    # Pune paper, are not the other centre's.
     "assessment_nos_marks": Expect(
-        ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/marks/{learner}/"
+        here(ASSESSMENT_ADMINS), path="/admin/assessment-results/{assessment_pk}/marks/{learner}/"
     ),
-    "assessment_essays": Expect(
-        roles(ASSESSOR, SUPERUSER), path="/admin/assessment-results/{assessment_pk}/essays/"
+    "assessment_essays": (
+        Expect(
+            roles(ASSESSOR, SUPERUSER), path="/admin/assessment-results/{assessment_pk}/essays/"
+        ),
+        Expect(
+            here(roles(ASSESSOR, SUPERUSER)),
+            path="/admin/assessment-results/{pune_only_pk}/essays/",
+        ),
     ),
-    "assessment_results": Expect(
-        ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/"
+    "assessment_results": (
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/"),
+        Expect(ASSESSMENT_ADMINS, path="/admin/assessment-results/{assessment_pk}/?format=csv"),
+        Expect(here(ASSESSMENT_ADMINS), path="/admin/assessment-results/{pune_only_pk}/"),
+        Expect(
+            here(ASSESSMENT_ADMINS), path="/admin/assessment-results/{pune_only_pk}/?format=xlsx"
+        ),
     ),
     "assessment_attempt_grade": Expect(
-        ASSESSMENT_ADMINS,
+        here(ASSESSMENT_ADMINS),
         path="/admin/assessment-results/attempts/{own_finished}/grade/",
         method=POST,
     ),

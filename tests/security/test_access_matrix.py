@@ -4,7 +4,8 @@ The patterns come from Django's resolver, so a new view without an entry in
 ``tests/security/access_matrix.py`` fails ``test_every_url_pattern_has_an_access_rule`` with
 the line to add. Each pattern is then requested with a representative argument by the roles
 its rule names; allowed roles must get the page, the others must be refused, and no refusal
-(and no page a learner or trainer gets) may contain the second learner's name or batch.
+(and no page a learner, trainer or assessor gets) may contain the second learner's name or
+batch; no page the roles of the other place get may contain the own learner's name or batch.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ from .access_matrix import OUR_PACKAGES, THIRD_PARTY_PREFIXES, VIEWS, Expect, Gr
 from .resolver import Pattern, sample_path, url_patterns
 from .world import (
     ANONYMOUS,
+    ELSEWHERE,
+    OTHER_ASSESSOR_NAME,
     OTHER_BATCH_NAME,
     OTHER_LEARNER_NAME,
     OTHER_TRAINER_NAME,
+    OWN_BATCH_NAME,
+    OWN_LEARNER_NAME,
     ROLES,
     path_values,
 )
@@ -31,9 +36,13 @@ pytestmark = pytest.mark.django_db
 
 PATTERNS = url_patterns()
 LOGIN_PAGES = {"/accounts/login/", "/admin/login/", "/django-admin/login/", "/_util/login/"}
-SECRETS = (OTHER_LEARNER_NAME, OTHER_BATCH_NAME, OTHER_TRAINER_NAME)
-# Roles that see no one else's data on any page.
-NOSY = ("Learner", "Trainer")
+SECRETS = (OTHER_LEARNER_NAME, OTHER_BATCH_NAME, OTHER_TRAINER_NAME, OTHER_ASSESSOR_NAME)
+# What the roles of the other place must never see: the own place's learner and batch.
+OWN_SECRETS = (OWN_LEARNER_NAME, OWN_BATCH_NAME)
+# Roles that see no one else's data on any page: the own place's roles see nothing of the
+# other place, and the other place's nothing of the own.
+NOSY = ("Learner", "Trainer", "Assessor")
+ELSEWHERE_ROLES = frozenset(ELSEWHERE.values())
 
 
 def group_key(route: str) -> str:
@@ -126,8 +135,12 @@ def check(
     if got != want:
         where = response.get("Location", "")
         return f"{role:>15}: {method} {path} -> {response.status_code} {where} (want {want})"
-    if (not allowed or role in NOSY) and any(secret in body for secret in SECRETS):
+    # (The other place's roles are the "other" users: their own names are no secret to them.)
+    mine = role not in ELSEWHERE_ROLES
+    if mine and (not allowed or role in NOSY) and any(secret in body for secret in SECRETS):
         return f"{role:>15}: {method} {path} shows another user's data"
+    if role in ELSEWHERE_ROLES and any(secret in body for secret in OWN_SECRETS):
+        return f"{role:>15}: {method} {path} shows another place's data"
     return None
 
 

@@ -109,3 +109,88 @@ def test_a_learner_removed_from_the_batch_is_no_longer_the_trainers_to_read(
     assert client.get(url).status_code == 200
     client.post(_edit(centres), {"action": "remove", "member": [learner.pk]})
     assert client.get(url).status_code == 404
+
+
+# Where a trainer may open or move a batch (lms.selectors.centres_for_batches_of).
+
+
+def _batch_post(centre, **extra) -> dict:
+    return {"name": "New batch", "centre": centre.pk, "qualification_pack_code": "ASC/Q0202",
+            **extra}  # fmt: skip
+
+
+@pytest.mark.usefixtures("asc_q0202")
+def test_a_trainer_opens_batches_only_at_centres_of_theirs(client, centres):
+    """Offered: Pune (where they train) and Agra (whose staff lists them); not Nagpur. A posted
+    Nagpur is refused and nothing is created."""
+    agra = TrainingCentre.objects.create(code="agra", name="Agra centre")
+    agra.trainers.add(centres["trainer"])
+    nagpur = TrainingCentre.objects.get(code="nagpur")
+    client.force_login(centres["trainer"])
+    form = client.get(reverse("lms_batch_create")).content.decode()
+    assert "Pune centre" in form and "Agra centre" in form and "Nagpur centre" not in form
+    before = Batch.objects.count()
+    page = client.post(
+        reverse("lms_batch_create"), _batch_post(nagpur, trainer=centres["trainer"].pk)
+    )
+    assert page.status_code == 200 and "not one of the available choices" in page.content.decode()
+    assert Batch.objects.count() == before
+    created = client.post(
+        reverse("lms_batch_create"), _batch_post(agra, trainer=centres["trainer"].pk)
+    )
+    assert created.status_code == 302
+    assert Batch.objects.get(name="New batch").centre == agra
+
+
+@pytest.mark.usefixtures("asc_q0202")
+def test_a_trainer_cannot_move_their_batch_to_another_centre(client, centres):
+    nagpur = TrainingCentre.objects.get(code="nagpur")
+    client.force_login(centres["trainer"])
+    data = {**_batch_post(nagpur, trainer=centres["trainer"].pk), "action": "save"}
+    client.post(_edit(centres), data)
+    centres["mine"].refresh_from_db()
+    assert centres["mine"].centre.code == "pune"
+
+
+def test_the_service_refuses_a_centre_the_trainer_is_not_on_the_staff_of(centres):
+    """The rule is the service's, not only the form's (a script or another view cannot skip
+    it)."""
+    from django.core.exceptions import ValidationError
+
+    from lms.services import batch_save
+
+    with pytest.raises(ValidationError, match="only at the centres whose staff you are on"):
+        batch_save(
+            batch=None, name="Sneaky", centre=TrainingCentre.objects.get(code="nagpur"),
+            qualification_pack_code="ASC/Q0202", starts_on=None, ends_on=None,
+            trainer=centres["trainer"], by=centres["trainer"],
+        )  # fmt: skip
+    assert not Batch.objects.filter(name="Sneaky").exists()
+
+
+def test_a_trainer_cannot_open_or_enrol_into_another_trainers_batch(client, centres):
+    theirs = Batch.objects.get(name="Nagpur 9")
+    client.force_login(centres["trainer"])
+    url = reverse("lms_batch_edit", args=[theirs.pk])
+    assert client.get(url).status_code == 404
+    fresh = centres["fresh"]
+    assert client.post(url, {"action": "enrol", "lines": "zara"}).status_code == 404
+    assert not BatchMembership.objects.filter(batch=theirs, user=fresh).exists()
+    assert client.post(url, {"action": "remove", "member": centres["other"].pk}).status_code == 404
+    assert BatchMembership.objects.get(batch=theirs, user=centres["other"]).is_active
+
+
+def test_the_migration_puts_todays_trainers_on_their_centres_staff(centres):
+    """lti/migrations/0008: a trainer who trains a batch at a centre is on its staff after the
+    upgrade (and only there), so nobody loses a centre they work at; running it twice adds
+    nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("lti.migrations.0008_training_centre_trainers")
+    migration.trainers_of_existing_batches(apps, None)
+    migration.trainers_of_existing_batches(apps, None)
+    trainer = centres["trainer"]
+    assert list(trainer.training_centres.values_list("code", flat=True)) == ["pune"]
+    assert TrainingCentre.trainers.through.objects.count() == 1

@@ -7,12 +7,33 @@ first learner answered them all rightly ("A": 100 %), so a leaked score is recog
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.test import Client
+from openpyxl import load_workbook
 
-from adaptive.models import Attempt, Response
+from accounts.roles import Role, user_roles
+from adaptive.models import Assessment, Attempt, Response
+from adaptive.results import assessment_results_table
+from adaptive.selectors import (
+    assessments_managed_by,
+    assessments_with_results_for,
+    attempts_with_results_for,
+)
 from content.models import LessonCompletion
+from lms.selectors import dashboard_summary
+from tests.question_bank.factories import user_in
 
-from .world import OTHER_BATCH_NAME, OTHER_LEARNER_NAME, OTHER_TRAINER_NAME, path_values
+from .world import (
+    OTHER_ASSESSOR,
+    OTHER_BATCH_NAME,
+    OTHER_LEARNER_NAME,
+    OTHER_TRAINER,
+    OTHER_TRAINER_NAME,
+    OWN_LEARNER_NAME,
+    path_values,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +157,124 @@ def test_a_launch_id_that_is_not_stored_gives_nothing(path, world, client_for):
     for role in ("anonymous", "Learner", "Trainer"):
         response = client_for(role).get(path.format(launch=Attempt.objects.count()))
         assert_refused_without_data(response)
+
+
+# Staff see what their place entitles them to (adaptive.selectors.attempts_with_results_for):
+# "Security theory" is assigned at Pune (the Assessor's) and Nagpur (the other assessor's).
+
+
+def _names_in(body: str) -> set[str]:
+    return {n for n in (OWN_LEARNER_NAME, OTHER_LEARNER_NAME) if n in body}
+
+
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [
+        ("Assessor", {OWN_LEARNER_NAME}),
+        (OTHER_ASSESSOR, {OTHER_LEARNER_NAME}),
+        ("Administrator", {OWN_LEARNER_NAME, OTHER_LEARNER_NAME}),
+    ],
+)
+def test_results_page_and_exports_show_only_the_candidates_of_the_readers_centres(
+    role, seen, world, client_for
+):
+    client = client_for(role)
+    url = f"/admin/assessment-results/{world.own_finished.assessment_id}/"
+    assert _names_in(client.get(url).content.decode()) == seen
+    assert _names_in(client.get(url, {"format": "csv"}).content.decode()) == seen
+    xlsx = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content)).active
+    cells = " ".join(str(c.value) for row in xlsx.iter_rows() for c in row)
+    assert _names_in(cells) == seen
+
+
+@pytest.mark.parametrize("role", ["Assessor", OTHER_ASSESSOR, "Administrator"])
+def test_the_dashboard_counts_the_candidates_the_results_page_lists(role, world):
+    """The assessor's dashboard figures (finished, sitting now) count the same candidates as
+    the results page, through the same selector."""
+    user = world.users[role]
+    summary = dashboard_summary(user=user, roles=user_roles(user))
+    glance = {g.assessment.pk: g for g in summary["assessments"]}
+    for assessment_pk in (world.own_finished.assessment_id, world.own_open.assessment_id):
+        assessment = Assessment.objects.get(pk=assessment_pk)
+        rows = assessment_results_table(assessment=assessment, viewer=user)["rows"]
+        finished = {r.attempt.user_id for r in rows if r.attempt.finished_at}
+        sitting = [r for r in rows if r.attempt.finished_at is None]
+        assert glance[assessment_pk].sat == len(finished)
+        assert glance[assessment_pk].in_progress == len(sitting)
+    expected_sat = 2 if role == "Administrator" else 1
+    assert glance[world.own_finished.assessment_id].sat == expected_sat
+    # The Pune paper is not the other centre's assessor's at all.
+    assert (world.pune_only.pk in glance) is (role != OTHER_ASSESSOR)
+
+
+def test_an_assessment_without_a_creator_is_managed_by_its_centres_assessors_and_admins(world):
+    """ "Second paper" predates ``created_by`` (None): the assessors of the centres it is
+    assigned at manage it and read their candidates; an assessor of no centre of it neither."""
+    legacy = Assessment.objects.get(pk=world.own_open.assessment_id)
+    assert legacy.created_by is None
+    nowhere = user_in(Role.ASSESSOR)
+    for user, manages in (
+        (world.users["Assessor"], True),
+        (world.users[OTHER_ASSESSOR], True),
+        (world.users["Administrator"], True),
+        (world.users["superuser"], True),
+        (nowhere, False),
+        (world.users["Trainer"], False),
+        (world.users["SSC curator"], False),
+    ):
+        assert assessments_managed_by(user).filter(pk=legacy.pk).exists() is manages, user
+    assert not assessments_with_results_for(nowhere).filter(pk=legacy.pk).exists()
+    assert not attempts_with_results_for(nowhere, assessment=legacy).exists()
+    other_open = attempts_with_results_for(world.users[OTHER_ASSESSOR], assessment=legacy)
+    assert set(other_open.values_list("user_id", flat=True)) == {world.other_learner.pk}
+
+
+def test_an_assessor_of_no_centre_of_an_assessment_learns_nothing_of_it(world, client_for):
+    """Another centre's assessment answers as one that does not exist (404), on every page."""
+    nowhere = user_in(Role.ASSESSOR)
+    client = Client()
+    client.force_login(nowhere)
+    pk = world.own_open.assessment_id
+    for url in (
+        f"/admin/assessment-results/{pk}/",
+        f"/admin/assessment-results/{pk}/?format=csv",
+        f"/admin/assessment-results/{pk}/essays/",
+        f"/admin/assessment-assign/{pk}/",
+        f"/admin/assessments/edit/{pk}/",
+        "/admin/assessment-assign/99999999/",
+    ):
+        assert client.get(url).status_code == 404, url
+    listing = client.get("/admin/assessments/").content.decode()
+    assert "Second paper" not in listing and "Security theory" not in listing
+
+
+@pytest.mark.parametrize("role", ["SSC curator", "Content editor", "Trainer"])
+def test_staff_without_the_right_to_assign_are_told_so(role, world, client_for):
+    response = client_for(role).get(f"/admin/assessment-assign/{world.pune_only.pk}/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Only assessors (for the centres they assess) and administrators assign" in body
+    assert "Pune paper" not in body  # nor which assessment the id is
+
+
+def test_the_assign_link_shows_only_where_the_page_opens(world, client_for):
+    assessor = client_for("Assessor")
+    results = f"/admin/assessment-results/{world.pune_only.pk}/"
+    assign = f"/admin/assessment-assign/{world.pune_only.pk}/"
+    assert f'href="{assign}"' in assessor.get(results).content.decode()
+    assert f'href="{assign}"' in assessor.get("/dashboard/").content.decode()
+    Assessment.objects.filter(pk=world.pune_only.pk).update(is_active=False)
+    assert f'href="{assign}"' not in assessor.get(results).content.decode()
+    refused = assessor.get(assign)
+    assert refused.status_code == 403
+    assert "Pune paper is closed: make it active again" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "learner"), [("Trainer", "Learner"), (OTHER_TRAINER, "Learner of another batch")]
+)
+def test_a_trainers_results_scope_is_their_own_batches_candidates(role, learner, world):
+    """Trainers read no results page (no right to), but the one rule still says whose results
+    are theirs, should any page ask: their batches' learners, never another centre's."""
+    seen = attempts_with_results_for(world.users[role]).values_list("user_id", flat=True)
+    assert set(seen) == {world.users[learner].pk}

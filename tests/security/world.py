@@ -1,7 +1,15 @@
-"""One small, complete world for the security tests: a user per role (and a second learner and
-trainer to trespass on), the ASC/Q0202 seed with a calibrated bank, a course with a lesson that
-has a knowledge check, two assessments with finished and unfinished attempts of two learners,
-two batches of two trainers, a calibration run, an LTI registration and a Wagtail document.
+"""One small, complete world for the security tests: a user per role (and a second learner,
+trainer and assessor to trespass on), the ASC/Q0202 seed with a calibrated bank, a course with a
+lesson that has a knowledge check, two assessments with finished and unfinished attempts of two
+learners, two batches of two trainers at two centres (Pune: the roles' own; Nagpur: the
+"other" learner's, trainer's and assessor's), a third assessment assigned at Pune only, a
+calibration run, an LTI registration and a Wagtail document.
+
+Places: the Assessor assesses Pune, the other assessor Nagpur; the Trainer trains the Pune batch
+and is on Pune's staff, the other trainer likewise at Nagpur. "Security theory" is the
+Assessor's (created by them) and assigned at both centres, "Second paper" has no creator (made
+before ``created_by`` existed) and is assigned at both, "Pune paper" is the Assessor's and
+assigned at Pune only.
 
 Built once per test module (``tests/security/conftest.py``) inside a transaction that is rolled
 back afterwards, so nothing leaks into other tests.
@@ -17,11 +25,17 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from adaptive import delivery
-from adaptive.models import AssessmentAssignment, Attempt, CalibrationRun, Delivery
+from adaptive.models import Assessment, AssessmentAssignment, Attempt, CalibrationRun, Delivery
 from content.models import LessonPage, ModulePage
 from content.services import LessonTags, course_create, course_index_ensure, lesson_complete
 from content.services import lesson_create_or_update as lesson_save
-from lti.models import Batch, BatchMembership, DynamicRegistrationInvite, PlatformRegistration
+from lti.models import (
+    Batch,
+    BatchMembership,
+    DynamicRegistrationInvite,
+    PlatformRegistration,
+    TrainingCentre,
+)
 from question_bank.models import Item, ItemPurpose, NationalOccupationalStandard, QualificationPack
 from tests.adaptive.assessment_factories import assessment_make, bank_make
 from tests.question_bank.factories import ASC, item_make, seed_import, user_in
@@ -29,12 +43,32 @@ from tests.question_bank.factories import ASC, item_make, seed_import, user_in
 # Roles as the matrix names them; "superuser" is Django's, not a group.
 ANONYMOUS = "anonymous"
 SUPERUSER = "superuser"
-ROLES: tuple[str, ...] = (ANONYMOUS, *(role.value for role in Role), SUPERUSER)
+# The same roles at another place: a learner of the other batch, the trainer and the assessor of
+# the other centre. They hold their role's rights and must still be refused the own place's
+# objects (and never see its people).
+OTHER_LEARNER = "Learner of another batch"
+OTHER_TRAINER = "Trainer of another centre"
+OTHER_ASSESSOR = "Assessor of another centre"
+ELSEWHERE = {
+    Role.LEARNER.value: OTHER_LEARNER,
+    Role.TRAINER.value: OTHER_TRAINER,
+    Role.ASSESSOR.value: OTHER_ASSESSOR,
+}
+ROLES: tuple[str, ...] = (
+    ANONYMOUS,
+    *(role.value for role in Role),
+    SUPERUSER,
+    *ELSEWHERE.values(),
+)
 
 # Words that must never reach another user: the second learner's name and their results.
 OTHER_LEARNER_NAME = "Zorawar Trespassed-Upon"
 OTHER_TRAINER_NAME = "Vidya Other-Trainer"
 OTHER_BATCH_NAME = "Nagpur batch 99 (secret)"
+OTHER_ASSESSOR_NAME = "Asha Other-Assessor"
+# And what the other place's roles must never see of the own place.
+OWN_LEARNER_NAME = "Learner Person"
+OWN_BATCH_NAME = "Pune batch 7"
 
 
 @dataclass
@@ -42,6 +76,10 @@ class World:
     users: dict[str, object] = field(default_factory=dict)
     other_learner: object = None
     other_trainer: object = None
+    other_assessor: object = None
+    own_centre: TrainingCentre | None = None
+    other_centre: TrainingCentre | None = None
+    pune_only: Assessment | None = None
     qualification_pack: QualificationPack | None = None
     nos: NationalOccupationalStandard | None = None
     items: list[Item] = field(default_factory=list)
@@ -95,6 +133,10 @@ def build() -> World:
     trainer = world.users[Role.TRAINER.value]
     world.other_learner = user_in(Role.LEARNER, full_name=OTHER_LEARNER_NAME)
     world.other_trainer = user_in(Role.TRAINER, full_name=OTHER_TRAINER_NAME)
+    world.other_assessor = user_in(Role.ASSESSOR, full_name=OTHER_ASSESSOR_NAME)
+    world.users[OTHER_LEARNER] = world.other_learner
+    world.users[OTHER_TRAINER] = world.other_trainer
+    world.users[OTHER_ASSESSOR] = world.other_assessor
 
     pack = seed_import(ASC)
     world.qualification_pack = pack
@@ -134,13 +176,25 @@ def build() -> World:
     second = assessment_make(slug="sec-second", title="Second paper", delivery=Delivery.LOFT)
     world.assessment_slug = theory.slug
 
-    world.own_batch = Batch.objects.create(name="Pune batch 7", qualification_pack_code=pack.code)
+    world.own_centre = TrainingCentre.objects.create(
+        code="pune", name="Pune centre", time_zone="Asia/Kolkata"
+    )
+    world.other_centre = TrainingCentre.objects.create(
+        code="nagpur", name="Nagpur centre", time_zone="Asia/Kolkata"
+    )
+    world.own_centre.assessors.add(world.users[Role.ASSESSOR.value])
+    world.other_centre.assessors.add(world.other_assessor)
+    world.own_centre.trainers.add(trainer)
+    world.other_centre.trainers.add(world.other_trainer)
+    world.own_batch = Batch.objects.create(
+        name=OWN_BATCH_NAME, qualification_pack_code=pack.code, centre=world.own_centre
+    )
     BatchMembership.objects.create(
         batch=world.own_batch, user=trainer, role=BatchMembership.Role.TRAINER
     )
     BatchMembership.objects.create(batch=world.own_batch, user=learner)
     world.other_batch = Batch.objects.create(
-        name=OTHER_BATCH_NAME, qualification_pack_code=pack.code
+        name=OTHER_BATCH_NAME, qualification_pack_code=pack.code, centre=world.other_centre
     )
     BatchMembership.objects.create(
         batch=world.other_batch, user=world.other_trainer, role=BatchMembership.Role.TRAINER
@@ -154,6 +208,13 @@ def build() -> World:
                 assessment=assessment, batch=batch, opens_at=now - timedelta(hours=1),
                 closes_at=now + timedelta(days=2), attempts_allowed=3,
             )  # fmt: skip
+    world.pune_only = assessment_make(
+        slug="sec-pune", title="Pune paper", created_by=world.users[Role.ASSESSOR.value]
+    )
+    AssessmentAssignment.objects.create(
+        assessment=world.pune_only, batch=world.own_batch, opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=2), attempts_allowed=3,
+    )  # fmt: skip
     world.own_finished = _attempt_finish(
         delivery.attempt_start(user=learner, assessment=theory), learner, "A"
     )
@@ -192,6 +253,8 @@ def path_values(world: World) -> dict[str, object]:
         "item_version": item.versions.order_by("-pk").first().pk,
         "assessment": world.assessment_slug,
         "assessment_pk": world.own_finished.assessment_id,
+        "pune_only_pk": world.pune_only.pk if world.pune_only else 0,
+        "pune_only": world.pune_only.slug if world.pune_only else "",
         "own_open": world.own_open.pk,
         "own_finished": world.own_finished.pk,
         "other_open": world.other_open.pk,
