@@ -523,11 +523,16 @@ def bench_mixed(n: int, j2: int, j3: int, results: dict[str, Any]) -> None:
 def _misfit_data(
     rng: np.random.Generator, n: int, j: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """2PL data whose item 0 is a 3PL item (guessing 0.3): the one S-X2 should reject."""
-    y, a, b = _simulate(rng, n, j)
+    """2PL data whose item 0 is a 3PL item (guessing 0.3) on the same abilities as the other
+    items: the one S-X2 should reject. (Until 2026-12-06 item 0 was drawn on abilities of its
+    own, so it was unrelated to the trait: a 2PL item with slope ~0, which fits, and mirt's fit
+    put it on its bounds, a = 0.1 and b = -6, hence mirt's p = 9e-44 against our 0.067.)"""
+    a = np.exp(rng.normal(0, 0.25, j))
+    b = rng.normal(0, 1, j)
     theta = rng.normal(0, 1, n)
-    p0 = 0.3 + 0.7 / (1 + np.exp(-1.8 * (theta - 0.5)))
-    y[:, 0] = rng.random(n) < p0
+    p = 1 / (1 + np.exp(-a * (theta[:, None] - b)))
+    p[:, 0] = 0.3 + 0.7 / (1 + np.exp(-1.8 * (theta - 0.5)))
+    y = (rng.random((n, j)) < p).astype(np.int8)
     return y, a, b
 
 
@@ -547,9 +552,11 @@ def bench_item_fit(n: int, j: int, results: dict[str, Any]) -> None:
     for label, data in (("complete", y.astype(float)), ("sparse 40 %", sparse)):
         rows: dict[str, Any] = {}
         bank = calibrate(data, "2pl", standard_errors=False).bank
-        timing, (stat, _, p) = _ours(lambda data=data, bank=bank: s_x2(data, bank))
+        timing, (stat, df, p) = _ours(lambda data=data, bank=bank: s_x2(data, bank))
         rows["ours"] = {
             **timing,
+            "misfit_stat": float(stat[0]),
+            "misfit_df": float(df[0]),
             "misfit_p": float(p[0]),
             "rejected_fitting": float(np.nanmean(p[1:] < 0.05)),
         }
@@ -567,6 +574,8 @@ def bench_item_fit(n: int, j: int, results: dict[str, Any]) -> None:
                 ok = ~(np.isnan(ms) | np.isnan(stat))
                 rows["mirt"] = {
                     **timing,
+                    "misfit_stat": float(ms[0]),
+                    "misfit_df": float(np.asarray(out["df"], float)[0]),
                     "misfit_p": float(mp[0]),
                     "rejected_fitting": float(np.nanmean(mp[1:] < 0.05)),
                     "corr_with_ours": float(np.corrcoef(ms[ok], stat[ok])[0, 1]),

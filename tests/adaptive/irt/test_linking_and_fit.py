@@ -57,7 +57,7 @@ def test_s_x2_does_not_reject_fitting_items_but_rejects_a_misfit():
     y = simulate(rng, bank, rng.normal(0, 1, 3000))
     y[:, 0] = (rng.random(3000) < 0.5).astype(float)
     stat, df, p = s_x2(y, bank)
-    assert np.all(df == 9)
+    assert np.all((df >= 7) & (df <= 9))  # 11 summed scores less 2, fewer after collapsing
     assert p[0] < 1e-6
     assert np.mean(p[1:] < 0.01) <= 0.2
 
