@@ -76,12 +76,8 @@ def history_svg(
     beside the chart shows them (UTC dates put an evening attempt in India on the day before)."""
     width, height, left, bottom = 480, 170, 36, 22
     if not points:
-        return _svg(
-            width,
-            28,
-            title,
-            f'<text x="0" y="18" font-size="13">{escape(_("No results yet."))}</text>',
-        )
+        empty = escape(_("No results yet."))  # outside the f-string, where xgettext finds it
+        return _svg(width, 28, title, f'<text x="0" y="18" font-size="13">{empty}</text>')
     t0, t1 = points[0][0].timestamp(), points[-1][0].timestamp()
     span = (t1 - t0) or 1.0
 

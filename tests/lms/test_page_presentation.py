@@ -15,7 +15,13 @@ from accounts.roles import Role
 from adaptive import delivery
 from adaptive.models import STOP_REASONS, Attempt
 from lms import charts
-from tests.adaptive.assessment_factories import approver, assessment_make, assign, small_bank
+from tests.adaptive.assessment_factories import (
+    approver,
+    assessment_make,
+    assessor_of,
+    assign,
+    small_bank,
+)
 from tests.question_bank.factories import asc_q0202, user_in
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +79,7 @@ def test_the_assessors_results_say_why_each_attempt_ended(client, small_bank):
             item_version_id=attempt.current_item_version_id,
             answer="A",
         )
-    client.force_login(user_in(Role.ASSESSOR))
+    client.force_login(assessor_of(assessment))
     page = client.get(f"/admin/assessment-results/{assessment.pk}/").content.decode()
     assert "every question answered" in page
     assert "paper_complete" not in page

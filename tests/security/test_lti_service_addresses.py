@@ -211,7 +211,10 @@ def test_the_assessor_sees_why_the_grade_was_not_sent(
         raw_score=3, max_score=4,
     )  # fmt: skip
     publish(django_capture_on_commit_callbacks, learner, f"adaptive-attempt-{attempt.pk}")
-    client.force_login(user_in(Role.ASSESSOR))
+    assessor = user_in(Role.ASSESSOR)  # the creator reads the LMS's candidates (no centre)
+    assessment.created_by = assessor
+    assessment.save(update_fields=["created_by"])
+    client.force_login(assessor)
 
     page = client.get(f"/admin/assessment-results/{assessment.pk}/").content.decode()
 

@@ -12,7 +12,7 @@
       .then(function (s) {
         if (!s) return;
         bar.value = s.percent;
-        label.textContent = s.total ? s.done + " of " + s.total + " steps (" + s.percent + " %)" : "Waiting to start";
+        label.textContent = s.total ? s.done + " of " + s.total + " steps (" + s.percent + "%)" : "Waiting to start";
         if (s.status === "done" || s.status === "failed") {
           window.location.reload();
         } else {
