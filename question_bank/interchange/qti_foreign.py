@@ -22,6 +22,7 @@ refused with the parts whose answers count together. Other mixes of interactions
 
 from __future__ import annotations
 
+import itertools
 import math
 import posixpath
 import re
@@ -562,10 +563,13 @@ def _blanks(item, body, interactions, *, package, href, stimulus_html) -> ItemRe
             part["kind"] = "shortanswer"
             part["case_sensitive"] = _case_sensitive(part, score)
         parts.append(part)
+    _check_cloze(parts, candidates, texts, evaluator, sum(best, Decimal(0)))
     parents = _parents(item)
     for number, interaction in enumerate(interactions, start=1):
         _replace_with_text(parents, interaction, f"{{#{number}}}")
     notes: list[str] = []
+    if any(e.tag == "qti-text-entry-interaction" for e in interactions):
+        notes.append("text entries compared without their surrounding spaces")
     if any(d.get("base-type") not in ("float", "integer") for d in item.findall(
         "qti-outcome-declaration")):  # fmt: skip
         notes.append("feedback outcomes set by the response processing")
@@ -573,6 +577,24 @@ def _blanks(item, body, interactions, *, package, href, stimulus_html) -> ItemRe
     record = _record(item, ItemType.CLOZE, stem, [], {"parts": parts}, notes)
     record.content.default_mark = sum(best, Decimal(0))
     return record
+
+
+def _check_cloze(parts, candidates, texts, evaluator, best: Decimal) -> None:
+    """The cloze built scores every combination of candidates as the source does (up to the 7
+    decimals a fraction keeps), or the item is refused: the proof is on our scoring itself."""
+    from ..items.types.cloze import Cloze
+
+    content = ItemContent(item_type=ItemType.CLOZE, translations={}, type_data={"parts": parts})
+    for combo in itertools.product(*(values for _, values in candidates)):
+        given = {name: v for (name, _), v in zip(candidates, combo, strict=True)}
+        response = {
+            str(i): (shown.get(v, v) if v is not None else "")
+            for i, (shown, v) in enumerate(zip(texts, combo, strict=True), start=1)
+        }
+        ours = Cloze().score(content, response) * best
+        theirs = evaluator.score(given)
+        if abs(ours - theirs) >= Decimal("0.000001"):
+            raise ValueError(f"Kaushal's cloze would score {response} {ours}, the source {theirs}")
 
 
 def _case_sensitive(part: dict, score: dict[str | None, Decimal]) -> bool:
@@ -587,7 +609,10 @@ def _case_sensitive(part: dict, score: dict[str | None, Decimal]) -> bool:
             for v, s in score.items()
         ):
             return case_sensitive
-    raise ValueError("a text entry whose answers' case counts for some answers and not others")
+    raise ValueError(
+        "a text entry whose answers Kaushal cannot tell apart as the source does (their case "
+        "counts for some and not others, or they differ only in spaces)"
+    )
 
 
 def _record(

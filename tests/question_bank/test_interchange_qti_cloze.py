@@ -128,11 +128,42 @@ def test_text_entries_summed_by_map_response_keep_marks_case_and_a_literal_aster
         ("Delhi", "1"), ("New Delhi", "0.5")]  # fmt: skip
     assert (second["weight"], second["case_sensitive"]) == (1, True)
     assert [a["text"] for a in second["answers"]] == ["2\\*3"]
+    assert (
+        "text entries compared without their surrounding spaces"
+        in (content.type_data["not_modelled"])
+    )
     source = _source(xml)
     for a, b in itertools.product([None, "delhi", "NEW DELHI", "Agra"], [None, "2*3", "2x3", "6"]):
         expected = source.score({"A": a, "B": b})
         got = CLOZE.score(content, {"1": a or "", "2": b or ""}) * content.default_mark
         assert _close(got, expected), (a, b)
+
+
+def test_answers_that_differ_only_in_spaces_are_refused():
+    xml = _item21(
+        _text_declaration(
+            "A",
+            '<mapEntry mapKey="New  Delhi" mappedValue="1"/><mapEntry mapKey="New Delhi" '
+            'mappedValue="0.5"/>',
+            "New  Delhi",
+        )
+        + _text_declaration("B", '<mapEntry mapKey="y" mappedValue="1"/>', "y"),
+        TWO_BLANKS,
+        f"<responseProcessing>{_map_sum('A')}{_map_sum('B')}</responseProcessing>",
+    )
+    [problem] = _import(xml).skipped
+    assert "they differ only in spaces" in problem.message
+
+
+def test_marks_our_weights_cannot_hold_are_refused_by_the_check_on_our_own_scoring():
+    xml = _item21(
+        _text_declaration("A", '<mapEntry mapKey="x" mappedValue="1"/>', "x")
+        + _text_declaration("B", '<mapEntry mapKey="y" mappedValue="0.0003"/>', "y"),
+        TWO_BLANKS,
+        f"<responseProcessing>{_map_sum('A')}{_map_sum('B')}</responseProcessing>",
+    )
+    [problem] = _import(xml).skipped
+    assert problem.message.startswith("Kaushal's cloze would score")
 
 
 def test_a_template_on_several_interactions_scores_one_of_them_and_is_refused():
