@@ -558,7 +558,9 @@ def _blanks(item, body, interactions, *, package, href, stimulus_html) -> ItemRe
                 text = text.replace("*", "\\*")  # literal, not Moodle's wildcard
             answers.append({"text": text, "fraction": format(fraction.normalize() + 0, "f"),
                             "feedback_html": "", "tolerance": "0"})  # fmt: skip
-        part: dict = {"kind": "multichoice", "weight": int(weight * scale), "answers": answers}
+        # case_sensitive as Moodle's reader and the gap match write it (a select: not used).
+        part: dict = {"kind": "multichoice", "weight": int(weight * scale), "answers": answers,
+                      "case_sensitive": False}  # fmt: skip
         if interaction.tag == "qti-text-entry-interaction":
             part["kind"] = "shortanswer"
             part["case_sensitive"] = _case_sensitive(part, score)
