@@ -13,10 +13,16 @@ passage, which a list of options cannot show. The prompt and the rest of
 the item body become the stem; a stimulus the item depends on is put before it; an
 ``qti-assessment-stimulus`` resource alone becomes a description. Anything else is refused per
 item with the reason; custom response processing is listed as not modelled.
+
+Several inline-choice and text-entry interactions in one item (a cloze) become a cloze item when
+their response processing, template or custom, is proven a sum of per-part scores by running it
+(``qti_processing``) on every combination of the answers it tells apart; otherwise the item is
+refused with the parts whose answers count together. Other mixes of interactions are refused.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import posixpath
 import re
@@ -30,6 +36,7 @@ from defusedxml import ElementTree as SafeET
 from ..items.content import ItemContent, OptionText, Translation, decimal_or_none
 from ..items.html import html_sanitise
 from ..models import ItemType
+from . import qti_processing
 from .common import ItemImportError, ItemRecord, ParsedFile, Problem, option_key
 from .moodle_fractions import moodle_fraction
 
@@ -204,6 +211,9 @@ def item_read(
     ]
     if not interactions:
         raise ValueError("the item has no interaction (nothing to answer)")
+    if len(interactions) > 1 and all(e.tag in _BLANKS for e in interactions):
+        return _blanks(item, body, interactions, package=package, href=href,
+                       stimulus_html=stimulus_html)  # fmt: skip
     if len(interactions) > 1:
         names = sorted({e.tag.removeprefix("qti-") for e in interactions})
         raise ValueError(f"several interactions in one item ({', '.join(names)}) are not supported")
@@ -455,6 +465,156 @@ def _gap_match(
     stem = html_sanitise(_images(stimulus_html + _inner_html(body), package, href, notes))
     shuffle = interaction.get("shuffle", "false").lower() == "true"
     return _record(item, ItemType.CLOZE, stem, [], {"parts": parts}, notes, shuffle=shuffle)
+
+
+_BLANKS = ("qti-inline-choice-interaction", "qti-text-entry-interaction")
+_WRONG = "\u2063not an answer\u2063"  # a text entry's wrong answer: matches no key
+
+
+def _outcomes(item: ET.Element) -> dict[str, tuple[str, Decimal | None]]:
+    return {
+        d.get("identifier", ""): (
+            d.get("base-type", ""),
+            decimal_or_none(d.findtext("qti-default-value/qti-value")),
+        )
+        for d in item.findall("qti-outcome-declaration")
+    }
+
+
+def _blanks(item, body, interactions, *, package, href, stimulus_html) -> ItemRecord:
+    """Several inline choices and text entries (a cloze): imported when the item's SCORE is
+    proven a sum of per-part scores (``qti_processing``), each part then a cloze part worth
+    its best score, with its answers' scores as fractions of that; the item's best total is its
+    default mark. A part scored all or nothing with the others is refused, named."""
+    declarations = _declarations(item)
+    processing = item.find("qti-response-processing")
+    if processing is None:
+        raise ValueError("an item of several interactions without response processing")
+    template = processing.get("template", "") or processing.get("template-location", "")
+    try:
+        rules = qti_processing.template_processing(template) if template else processing
+        evaluator = qti_processing.Processing(rules, declarations, _outcomes(item))
+        if any(m.get("substring", "false") == "true" for m in rules.iter("qti-string-match")):
+            # A part's answers then fall in more classes than its keys can stand for.
+            raise ValueError("response processing matches part of an answer (substring)")
+        names = [e.get("response-identifier", "") for e in interactions]
+        if len(set(names)) < len(names):
+            raise ValueError("two interactions share one response identifier")
+        candidates: list[tuple[str, list[str | None]]] = []
+        texts: list[dict[str, str]] = []
+        for interaction in interactions:
+            name = interaction.get("response-identifier", "")
+            declaration = declarations.get(name)
+            if declaration is None or declaration["cardinality"] != "single":
+                raise ValueError(f"{name!r} needs a response declaration of single cardinality")
+            if interaction.tag == "qti-inline-choice-interaction":
+                shown = {
+                    c.get("identifier", ""): _plain(_inner_html(c))
+                    for c in interaction.findall("qti-inline-choice")
+                }
+                if len(set(shown.values())) < len(shown) or not all(shown.values()):
+                    raise ValueError(f"{name!r}: its choices must read differently")
+                candidates.append((name, [None, *shown]))
+                texts.append(shown)
+                continue
+            if declaration["base_type"] != "string":
+                raise ValueError(f"{name!r}: a {declaration['base_type']} text entry in a cloze")
+            keys = [*declaration["correct"], *(k for k, _, _ in declaration["mapping"])]
+            keys += [
+                (v.text or "").strip()
+                for v in rules.iter("qti-base-value")
+                if v.get("base-type") == "string"
+            ]
+            keys = [k for k in dict.fromkeys(keys) if k]
+            variants = [k.swapcase() for k in keys if k.swapcase() != k]
+            values = list(dict.fromkeys([*keys, *variants, _WRONG]))
+            candidates.append((name, [None, *values]))
+            texts.append({k: k for k in keys})  # the answers; the variants only test case
+        scores = qti_processing.part_scores(evaluator, candidates)
+    except qti_processing.OutsideSubsetError as exc:
+        raise ValueError(str(exc)) from exc
+    best = [max(s.values()) for s in scores]
+    lowest = sum((min(s.values()) for s in scores), Decimal(0))
+    if lowest < 0:
+        raise ValueError(
+            f"the score can go down to {lowest}; Kaushal's cloze scores a total below 0 as 0"
+        )
+    for (name, _), top in zip(candidates, best, strict=True):
+        if top <= 0:
+            raise ValueError(f"{name!r} scores nothing, whatever the answer")
+    worth = [Fraction(b).limit_denominator(1000) for b in best]
+    scale = math.lcm(*(w.denominator for w in worth))
+    parts = []
+    for interaction, score, top, weight, shown in zip(
+        interactions, scores, best, worth, texts, strict=True
+    ):
+        answers = []
+        for value, text in shown.items():
+            fraction = score[value] / top
+            fraction = moodle_fraction(fraction) or fraction.quantize(Decimal("0.0000001"))
+            if interaction.tag == "qti-text-entry-interaction":
+                if fraction <= 0:
+                    continue
+                text = text.replace("*", "\\*")  # literal, not Moodle's wildcard
+            answers.append({"text": text, "fraction": format(fraction.normalize() + 0, "f"),
+                            "feedback_html": "", "tolerance": "0"})  # fmt: skip
+        # case_sensitive as Moodle's reader and the gap match write it (a select: not used).
+        part: dict = {"kind": "multichoice", "weight": int(weight * scale), "answers": answers,
+                      "case_sensitive": False}  # fmt: skip
+        if interaction.tag == "qti-text-entry-interaction":
+            part["kind"] = "shortanswer"
+            part["case_sensitive"] = _case_sensitive(part, score)
+        parts.append(part)
+    _check_cloze(parts, candidates, texts, evaluator, sum(best, Decimal(0)))
+    parents = _parents(item)
+    for number, interaction in enumerate(interactions, start=1):
+        _replace_with_text(parents, interaction, f"{{#{number}}}")
+    notes: list[str] = []
+    if any(e.tag == "qti-text-entry-interaction" for e in interactions):
+        notes.append("text entries compared without their surrounding spaces")
+    if any(d.get("base-type") not in ("float", "integer") for d in item.findall(
+        "qti-outcome-declaration")):  # fmt: skip
+        notes.append("feedback outcomes set by the response processing")
+    stem = html_sanitise(_images(stimulus_html + _inner_html(body), package, href, notes))
+    record = _record(item, ItemType.CLOZE, stem, [], {"parts": parts}, notes)
+    record.content.default_mark = sum(best, Decimal(0))
+    return record
+
+
+def _check_cloze(parts, candidates, texts, evaluator, best: Decimal) -> None:
+    """The cloze built scores every combination of candidates as the source does (up to the 7
+    decimals a fraction keeps), or the item is refused: the proof is on our scoring itself."""
+    from ..items.types.cloze import Cloze
+
+    content = ItemContent(item_type=ItemType.CLOZE, translations={}, type_data={"parts": parts})
+    for combo in itertools.product(*(values for _, values in candidates)):
+        given = {name: v for (name, _), v in zip(candidates, combo, strict=True)}
+        response = {
+            str(i): (shown.get(v, v) if v is not None else "")
+            for i, (shown, v) in enumerate(zip(texts, combo, strict=True), start=1)
+        }
+        ours = Cloze().score(content, response) * best
+        theirs = evaluator.score(given)
+        if abs(ours - theirs) >= Decimal("0.000001"):
+            raise ValueError(f"Kaushal's cloze would score {response} {ours}, the source {theirs}")
+
+
+def _case_sensitive(part: dict, score: dict[str | None, Decimal]) -> bool:
+    """Whether the part tells answers apart by case as the source does, on every candidate."""
+    from ..items.types.cloze import part_score
+
+    top = max(score.values())
+    for case_sensitive in (True, False):
+        trial = {**part, "case_sensitive": case_sensitive}
+        if all(
+            abs(part_score(trial, v or "") * top - s) < Decimal("0.000001")
+            for v, s in score.items()
+        ):
+            return case_sensitive
+    raise ValueError(
+        "a text entry whose answers Kaushal cannot tell apart as the source does (their case "
+        "counts for some and not others, or they differ only in spaces)"
+    )
 
 
 def _record(

@@ -52,6 +52,7 @@ EXPECTED_TYPES = {
     ("qtype_ddwtos_question_type_test_export.xml", "A drag-and-drop question"): "cloze",
     ("gap_match.xml", "Richard III (Take 1)"): "cloze",
     ("citolab_gap_match.xml", "Richard III (Take 1)"): "cloze",
+    ("cutie_inline_choice_multi.xml", "Inline Choice - Multiple in Paragraph"): "cloze",
 }
 
 # Every file added after the first corpus: exactly how many of its questions import and how many
@@ -89,6 +90,11 @@ IMPORTED_REFUSED = {
     "gap_match.xml": (1, {}),
     # Its words are picked inside the passage: a list of options would take them out of it.
     "hottext.xml": (0, {"Identifying Sentence Errors": "picks words inside the passage"}),
+    # Three inline choices, each scored on its own and summed: a cloze item.
+    "cutie_inline_choice_multi.xml": (1, {}),
+    # Three text entries scored all or nothing together: not a sum of per-blank scores.
+    "cutie_text_entry_multi.xml": (
+        0, {"Text Entry - Multiple in Paragraph": "RESPONSE, RESPONSE_2, RESPONSE_3 count together"}),
 }  # fmt: skip
 
 
