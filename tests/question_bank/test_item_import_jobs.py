@@ -104,7 +104,7 @@ def test_a_running_job_shows_a_progress_bar_that_works_without_javascript(client
     html = client.get(reverse("item_imports:job", args=[job_id])).content.decode()
     assert '<progress id="import-progress-bar" max="100" value="25">' in html
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
-    assert "item_import_job.js" in html and "30 of 120 steps (25 %)" in html
+    assert "item_import_job.js" in html and "30 of 120 steps (25%)" in html
 
 
 def test_another_users_job_is_not_found(client, asc_q0202, curator, second_curator):
