@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -318,7 +319,12 @@ class NosMarksForm(forms.Form):
             for kind in ("practical", "viva"):
                 if n[kind] > 0:
                     self.fields[f"{kind}:{n['code']}"] = forms.DecimalField(
-                        label=f"{n['code']} {kind} (of {n[kind]:g})",
+                        label=(
+                            _("%(code)s practical (of %(maximum)s)")
+                            if kind == "practical"
+                            else _("%(code)s viva (of %(maximum)s)")
+                        )
+                        % {"code": n["code"], "maximum": f"{n[kind]:g}"},
                         required=False,
                         min_value=0,
                         max_value=n[kind],
@@ -359,7 +365,7 @@ def assessment_nos_marks(request: HttpRequest, pk: int, user_pk: int) -> HttpRes
         nos_marks_save(
             assessment=assessment, user=attempt.user, marks=form.cleaned_data, by=request.user
         )
-        messages.success(request, f"Practical marks of {attempt.user} saved.")
+        messages.success(request, _("Practical marks of %(user)s saved.") % {"user": attempt.user})
         return redirect("assessment_results", pk=assessment.pk)
     return render(
         request,
@@ -396,25 +402,40 @@ def attempt_grade_send_again(request: HttpRequest, pk: int) -> HttpResponse:
         attempts_with_results_for(request.user).select_related("user", "assessment"), pk=pk
     )
     if attempt.finished_at is None or attempt.percent is None:
-        messages.error(request, "Only finished attempts have a grade.")
+        messages.error(request, _("Only finished attempts have a grade."))
         return redirect("assessment_results", pk=attempt.assessment_id)
     outcome = grade_send_again(attempt)
     if not outcome:
         messages.error(
-            request, f"{attempt.user} did not reach this assessment from an LMS: no grade to send."
+            request,
+            _("%(user)s did not reach this assessment from an LMS: no grade to send.")
+            % {"user": attempt.user},
         )
     for link in outcome:
-        text = f"Grade of {attempt.user} (attempt {attempt.number}) to {link.where}: {link.status}"
+        text = _("Grade of %(user)s (attempt %(number)s) to %(where)s: %(status)s") % {
+            "user": attempt.user,
+            "number": attempt.number,
+            "where": link.where,
+            "status": link.status,
+        }
         if link.queued_now:
             if link.error and link.status == "failed":
-                messages.error(request, f"{text}: sent again and refused ({link.error}).")
+                messages.error(
+                    request,
+                    _("%(text)s: sent again and refused (%(error)s).")
+                    % {"text": text, "error": link.error},
+                )
             else:
-                messages.success(request, f"{text}: queued again.")
+                messages.success(request, _("%(text)s: queued again.") % {"text": text})
         elif link.status in ("pending", "sending"):
             # A second click while the grade is on its way queues nothing new.
-            messages.info(request, f"{text}: already on its way, nothing new was queued.")
+            messages.info(
+                request, _("%(text)s: already on its way, nothing new was queued.") % {"text": text}
+            )
         elif link.status == "sent":
-            messages.success(request, f"{text}: the LMS has it, nothing was sent again.")
+            messages.success(
+                request, _("%(text)s: the LMS has it, nothing was sent again.") % {"text": text}
+            )
         elif link.error:
             messages.error(request, f"{text} ({link.error}).")
         else:
