@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -49,12 +50,12 @@ class AssessmentForm(WagtailAdminModelForm):
     NOS (a NOS with theory marks and no question) unless the assessor scopes it to named NOS,
     and a pass mark left to a default the QP does not give."""
 
-    qualification_pack_code = forms.ChoiceField(label="Qualification pack")
+    qualification_pack_code = forms.ChoiceField(label=gettext_lazy("Qualification pack"))
     scoped_nos = forms.MultipleChoiceField(
-        label="Scope to these NOS only",
+        label=gettext_lazy("Scope to these NOS only"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=(
+        help_text=gettext_lazy(
             "Leave empty for a result on the whole qualification (every NOS with theory marks "
             "must then have questions). Tick NOS to assess only those: results will say so."
         ),
@@ -117,30 +118,39 @@ class AssessmentForm(WagtailAdminModelForm):
             return data
         min_length = data.get("min_length") or length
         if data.get("delivery") == Delivery.CAT and min_length > length:
-            raise ValidationError("The shortest CAT cannot be longer than the longest.")
+            raise ValidationError(_("The shortest CAT cannot be longer than the longest."))
         for name in ("max_exposure", "max_overlap"):
             value = data.get(name)
             if value is not None and not 0 < value <= 1:
-                self.add_error(name, "Give a share between 0 and 1, e.g. 0.2.")
+                self.add_error(name, _("Give a share between 0 and 1, e.g. 0.2."))
         scoped = list(data.get("scoped_nos") or [])
         qp_nos = [n.code for n in qualification_pack_nos(code=code)]
         outside = [n for n in scoped if n not in qp_nos]
         if outside:
-            self.add_error("scoped_nos", f"{', '.join(outside)} is not a NOS of {code}.")
+            self.add_error(
+                "scoped_nos",
+                _("%(nos)s is not a NOS of %(code)s.") % {"nos": ", ".join(outside), "code": code},
+            )
             return data
         pack = QualificationPack.objects.filter(code=code, is_current=True).first()
         if data.get("pass_percentage") is None and (pack is None or pack.pass_percentage is None):
             self.add_error(
                 "pass_percentage",
-                f"{code} gives no pass percentage: enter the pass mark this assessment uses.",
+                _("%(code)s gives no pass percentage: enter the pass mark this assessment uses.")
+                % {"code": code},
             )
         bank = bank_build(qualification_pack_code=code, nos_codes=scoped or None)
         if not bank.items:
-            raise ValidationError(f"{code} has no approved questions tagged to its theory PCs.")
+            raise ValidationError(
+                _("%(code)s has no approved questions tagged to its theory PCs.") % {"code": code}
+            )
         if scoped:
             uncovered = [n for n in scoped if n not in {p.nos_code for p in bank.items}]
             if uncovered:
-                self.add_error("scoped_nos", f"No approved question covers {', '.join(uncovered)}.")
+                self.add_error(
+                    "scoped_nos",
+                    _("No approved question covers %(nos)s.") % {"nos": ", ".join(uncovered)},
+                )
                 return data
         else:
             gaps = nos_coverage_gaps(qualification_pack_code=code, bank=bank)
