@@ -15,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -48,12 +50,12 @@ class AssessmentForm(WagtailAdminModelForm):
     NOS (a NOS with theory marks and no question) unless the assessor scopes it to named NOS,
     and a pass mark left to a default the QP does not give."""
 
-    qualification_pack_code = forms.ChoiceField(label="Qualification pack")
+    qualification_pack_code = forms.ChoiceField(label=gettext_lazy("Qualification pack"))
     scoped_nos = forms.MultipleChoiceField(
-        label="Scope to these NOS only",
+        label=gettext_lazy("Scope to these NOS only"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=(
+        help_text=gettext_lazy(
             "Leave empty for a result on the whole qualification (every NOS with theory marks "
             "must then have questions). Tick NOS to assess only those: results will say so."
         ),
@@ -116,30 +118,39 @@ class AssessmentForm(WagtailAdminModelForm):
             return data
         min_length = data.get("min_length") or length
         if data.get("delivery") == Delivery.CAT and min_length > length:
-            raise ValidationError("The shortest CAT cannot be longer than the longest.")
+            raise ValidationError(_("The shortest CAT cannot be longer than the longest."))
         for name in ("max_exposure", "max_overlap"):
             value = data.get(name)
             if value is not None and not 0 < value <= 1:
-                self.add_error(name, "Give a share between 0 and 1, e.g. 0.2.")
+                self.add_error(name, _("Give a share between 0 and 1, e.g. 0.2."))
         scoped = list(data.get("scoped_nos") or [])
         qp_nos = [n.code for n in qualification_pack_nos(code=code)]
         outside = [n for n in scoped if n not in qp_nos]
         if outside:
-            self.add_error("scoped_nos", f"{', '.join(outside)} is not a NOS of {code}.")
+            self.add_error(
+                "scoped_nos",
+                _("%(nos)s is not a NOS of %(code)s.") % {"nos": ", ".join(outside), "code": code},
+            )
             return data
         pack = QualificationPack.objects.filter(code=code, is_current=True).first()
         if data.get("pass_percentage") is None and (pack is None or pack.pass_percentage is None):
             self.add_error(
                 "pass_percentage",
-                f"{code} gives no pass percentage: enter the pass mark this assessment uses.",
+                _("%(code)s gives no pass percentage: enter the pass mark this assessment uses.")
+                % {"code": code},
             )
         bank = bank_build(qualification_pack_code=code, nos_codes=scoped or None)
         if not bank.items:
-            raise ValidationError(f"{code} has no approved questions tagged to its theory PCs.")
+            raise ValidationError(
+                _("%(code)s has no approved questions tagged to its theory PCs.") % {"code": code}
+            )
         if scoped:
             uncovered = [n for n in scoped if n not in {p.nos_code for p in bank.items}]
             if uncovered:
-                self.add_error("scoped_nos", f"No approved question covers {', '.join(uncovered)}.")
+                self.add_error(
+                    "scoped_nos",
+                    _("No approved question covers %(nos)s.") % {"nos": ", ".join(uncovered)},
+                )
                 return data
         else:
             gaps = nos_coverage_gaps(qualification_pack_code=code, bank=bank)
@@ -318,7 +329,12 @@ class NosMarksForm(forms.Form):
             for kind in ("practical", "viva"):
                 if n[kind] > 0:
                     self.fields[f"{kind}:{n['code']}"] = forms.DecimalField(
-                        label=f"{n['code']} {kind} (of {n[kind]:g})",
+                        label=(
+                            _("%(code)s practical (of %(maximum)s)")
+                            if kind == "practical"
+                            else _("%(code)s viva (of %(maximum)s)")
+                        )
+                        % {"code": n["code"], "maximum": f"{n[kind]:g}"},
                         required=False,
                         min_value=0,
                         max_value=n[kind],
@@ -359,7 +375,7 @@ def assessment_nos_marks(request: HttpRequest, pk: int, user_pk: int) -> HttpRes
         nos_marks_save(
             assessment=assessment, user=attempt.user, marks=form.cleaned_data, by=request.user
         )
-        messages.success(request, f"Practical marks of {attempt.user} saved.")
+        messages.success(request, _("Practical marks of %(user)s saved.") % {"user": attempt.user})
         return redirect("assessment_results", pk=assessment.pk)
     return render(
         request,
@@ -396,25 +412,40 @@ def attempt_grade_send_again(request: HttpRequest, pk: int) -> HttpResponse:
         attempts_with_results_for(request.user).select_related("user", "assessment"), pk=pk
     )
     if attempt.finished_at is None or attempt.percent is None:
-        messages.error(request, "Only finished attempts have a grade.")
+        messages.error(request, _("Only finished attempts have a grade."))
         return redirect("assessment_results", pk=attempt.assessment_id)
     outcome = grade_send_again(attempt)
     if not outcome:
         messages.error(
-            request, f"{attempt.user} did not reach this assessment from an LMS: no grade to send."
+            request,
+            _("%(user)s did not reach this assessment from an LMS: no grade to send.")
+            % {"user": attempt.user},
         )
     for link in outcome:
-        text = f"Grade of {attempt.user} (attempt {attempt.number}) to {link.where}: {link.status}"
+        text = _("Grade of %(user)s (attempt %(number)s) to %(where)s: %(status)s") % {
+            "user": attempt.user,
+            "number": attempt.number,
+            "where": link.where,
+            "status": link.status,
+        }
         if link.queued_now:
             if link.error and link.status == "failed":
-                messages.error(request, f"{text}: sent again and refused ({link.error}).")
+                messages.error(
+                    request,
+                    _("%(text)s: sent again and refused (%(error)s).")
+                    % {"text": text, "error": link.error},
+                )
             else:
-                messages.success(request, f"{text}: queued again.")
+                messages.success(request, _("%(text)s: queued again.") % {"text": text})
         elif link.status in ("pending", "sending"):
             # A second click while the grade is on its way queues nothing new.
-            messages.info(request, f"{text}: already on its way, nothing new was queued.")
+            messages.info(
+                request, _("%(text)s: already on its way, nothing new was queued.") % {"text": text}
+            )
         elif link.status == "sent":
-            messages.success(request, f"{text}: the LMS has it, nothing was sent again.")
+            messages.success(
+                request, _("%(text)s: the LMS has it, nothing was sent again.") % {"text": text}
+            )
         elif link.error:
             messages.error(request, f"{text} ({link.error}).")
         else:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from accounts.permissions import permission_require
@@ -46,7 +47,7 @@ def assessment_essays(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except (ValueError, Response.DoesNotExist):
-            messages.error(request, "Unknown essay answer.")
+            messages.error(request, _("Unknown essay answer."))
             return redirect("assessment_essays", pk=assessment.pk)
         try:
             essay_mark(
@@ -58,7 +59,7 @@ def assessment_essays(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, f"{response.user}: {exc.messages[0]}")
         else:
-            messages.success(request, f"Essay of {response.user} marked.")
+            messages.success(request, _("Essay of %(user)s marked.") % {"user": response.user})
         return redirect("assessment_essays", pk=assessment.pk)
     waiting = essays_to_mark(assessment=assessment, user=request.user).prefetch_related(
         "essay_marks", "item_version__translations"

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role, user_has_role
@@ -30,13 +32,24 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class BatchForm(forms.Form):
-    name = forms.CharField(max_length=300)
-    centre = forms.ModelChoiceField(TrainingCentre.objects.all(), label="Training centre")
-    qualification_pack_code = forms.ChoiceField(label="Qualification pack")
-    starts_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(max_length=300, label=gettext_lazy("Name"))
+    centre = forms.ModelChoiceField(
+        TrainingCentre.objects.all(), label=gettext_lazy("Training centre")
+    )
+    qualification_pack_code = forms.ChoiceField(label=gettext_lazy("Qualification pack"))
+    starts_on = forms.DateField(
+        label=gettext_lazy("Starts on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     trainer = PersonChoiceField(
-        User.objects.filter(groups__name=Role.TRAINER.value).order_by("full_name", "username")
+        User.objects.filter(groups__name=Role.TRAINER.value).order_by("full_name", "username"),
+        label=gettext_lazy("Trainer"),
     )
 
     def __init__(self, *args, user, batch=None, **kwargs) -> None:
@@ -57,11 +70,11 @@ class BatchForm(forms.Form):
 class EnrolForm(forms.Form):
     lines = forms.CharField(
         required=False,
-        label="Add learners by name, username or email (one per line)",
+        label=gettext_lazy("Add learners by name, username or email (one per line)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     roster = forms.FileField(
-        required=False, label="…or upload a roster CSV (username, full_name, email)"
+        required=False, label=gettext_lazy("…or upload a roster CSV (username, full_name, email)")
     )
 
 
@@ -80,17 +93,25 @@ class CentreTimeField(forms.DateTimeField):
 class AssignmentWindowForm(forms.Form):
     """The window of an assignment: when it opens and closes, attempts, reassessment."""
 
-    opens_at = CentreTimeField(label="Opens at (the centre's time)")
-    closes_at = CentreTimeField(label="Closes at (the centre's time)")
-    attempts_allowed = forms.IntegerField(min_value=1, max_value=20, initial=1)
-    reassessment = forms.ChoiceField(choices=Reassessment.choices, initial=Reassessment.FAILED)
+    opens_at = CentreTimeField(label=gettext_lazy("Opens at (the centre's time)"))
+    closes_at = CentreTimeField(label=gettext_lazy("Closes at (the centre's time)"))
+    attempts_allowed = forms.IntegerField(
+        min_value=1, max_value=20, initial=1, label=gettext_lazy("Attempts allowed")
+    )
+    reassessment = forms.ChoiceField(
+        choices=Reassessment.choices,
+        initial=Reassessment.FAILED,
+        label=gettext_lazy("Reassessment"),
+    )
     reassess_after_days = forms.IntegerField(
         required=False,
         min_value=0,
         max_value=365,
         initial=0,
-        label="Days to wait before a reassessment",
-        help_text="0 or blank: a candidate may sit again at once (within the attempts allowed).",
+        label=gettext_lazy("Days to wait before a reassessment"),
+        help_text=gettext_lazy(
+            "0 or blank: a candidate may sit again at once (within the attempts allowed)."
+        ),
     )
 
     def clean_reassess_after_days(self) -> int:
@@ -126,7 +147,10 @@ def batch_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Batch “{batch.name}” created: now enrol its learners.")
+            messages.success(
+                request,
+                _("Batch “%(name)s” created: now enrol its learners.") % {"name": batch.name},
+            )
             return redirect("lms_batch_edit", pk=batch.pk)
     return render(request, "lms/admin/batch_form.html", {"form": form, "batch": None})
 
@@ -154,14 +178,17 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "assign" and assign.is_valid():
         try:
             services.batch_assessment_assign(batch=batch, user=request.user, **assign.cleaned_data)
-            messages.success(request, f"{assign.cleaned_data['assessment']} assigned.")
+            messages.success(
+                request,
+                _("%(assessment)s assigned.") % {"assessment": assign.cleaned_data["assessment"]},
+            )
             return redirect("lms_batch_edit", pk=batch.pk)
         except ValidationError as exc:
             assign.add_error(None, exc)
     if action == "save" and form.is_valid():
         try:
             services.batch_save(batch=batch, by=request.user, **form.cleaned_data)
-            messages.success(request, "Batch saved.")
+            messages.success(request, _("Batch saved."))
             return redirect("lms_batch_edit", pk=batch.pk)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -188,9 +215,17 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if result.enrolled:
                 messages.success(
                     request,
-                    f"Enrolled {len(result.enrolled)} learner(s)"
-                    + (f", {len(result.created)} new account(s)" if result.created else "")
-                    + (f"; {len(result.already)} already enrolled" if result.already else "")
+                    _("Enrolled %(count)s learner(s)") % {"count": len(result.enrolled)}
+                    + (
+                        _(", %(count)s new account(s)") % {"count": len(result.created)}
+                        if result.created
+                        else ""
+                    )
+                    + (
+                        _("; %(count)s already enrolled") % {"count": len(result.already)}
+                        if result.already
+                        else ""
+                    )
                     + ".",
                 )
             return redirect("lms_batch_edit", pk=batch.pk)
@@ -198,7 +233,9 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
         removed = batch.memberships.filter(
             role=BatchMembership.Role.LEARNER, user_id__in=request.POST.getlist("member")
         ).update(is_active=False)
-        messages.success(request, f"{removed} learner(s) removed from the batch.")
+        messages.success(
+            request, _("%(count)s learner(s) removed from the batch.") % {"count": removed}
+        )
         return redirect("lms_batch_edit", pk=batch.pk)
     query = request.GET.get("q", "")
     members = list(

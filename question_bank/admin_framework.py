@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from accounts.permissions import PermissionMenuItem, permission_require
@@ -101,8 +102,15 @@ def qualification_pack_hindi(request: HttpRequest, pk: int) -> HttpResponse:
                 elif report.applied:
                     messages.success(
                         request,
-                        f"Hindi imported: {len(report.updated)} set, "
-                        f"{len(report.cleared)} cleared, {report.unchanged} unchanged.",
+                        _(
+                            "Hindi imported: %(set)s set, %(cleared)s cleared, "
+                            "%(unchanged)s unchanged."
+                        )
+                        % {
+                            "set": len(report.updated),
+                            "cleared": len(report.cleared),
+                            "unchanged": report.unchanged,
+                        },
                     )
         else:
             status = 400
@@ -110,7 +118,9 @@ def qualification_pack_hindi(request: HttpRequest, pk: int) -> HttpResponse:
         form = HindiTextsForm(request.POST, texts=texts)
         if form.is_valid():
             changed = framework_hindi_save(texts=texts, hindi=form.hindi())
-            messages.success(request, f"Saved the Hindi titles ({changed} changed).")
+            messages.success(
+                request, _("Saved the Hindi titles (%(changed)s changed).") % {"changed": changed}
+            )
             return redirect("framework:qualification_pack_hindi", pk=pack.pk)
         status = 400
     return render(
@@ -158,7 +168,11 @@ def nos_hindi(request: HttpRequest, pk: int) -> HttpResponse:
         form = HindiTextsForm(request.POST, texts=texts)
         if form.is_valid():
             changed = framework_hindi_save(texts=texts, hindi=form.hindi())
-            messages.success(request, f"Saved the Hindi of {nos.code} ({changed} changed).")
+            messages.success(
+                request,
+                _("Saved the Hindi of %(code)s (%(changed)s changed).")
+                % {"code": nos.code, "changed": changed},
+            )
             return redirect("framework:nos_hindi", pk=nos.pk)
     else:
         form = HindiTextsForm(texts=texts)
@@ -182,9 +196,11 @@ def document_import_view(request: HttpRequest) -> HttpResponse:
                     documents=form.cleaned_data["documents"], user=request.user
                 )
             except DocumentError as exc:
-                error = f"Nothing was imported. {exc}"
+                error = _("Nothing was imported. %(reason)s") % {"reason": exc}
             else:
-                messages.success(request, f"Imported {len(reports)} document(s).")
+                messages.success(
+                    request, _("Imported %(count)s document(s).") % {"count": len(reports)}
+                )
                 form = DocumentUploadForm()
     else:
         form = DocumentUploadForm()

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 from wagtail import hooks
@@ -122,7 +123,7 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
     form = BulkActionForm(request.POST)
     ids = [int(i) for i in request.POST.getlist("version") if i.isdigit()]
     if not form.is_valid() or not ids:
-        messages.error(request, "Choose an action and at least one item.")
+        messages.error(request, _("Choose an action and at least one item."))
         return _back_to_list(request)
     action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
     permission_require(request, CHANGE if action in ("submit", "accept_suggestion") else APPROVE)
@@ -140,7 +141,7 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
                     )
                 elif action == "accept_suggestion":
                     if not item_suggestions_accept(items=[version.item], user=request.user):
-                        raise ValidationError("no suggested PC, or already tagged")
+                        raise ValidationError(_("no suggested PC, or already tagged"))
                 else:
                     services.item_version_retire(
                         version=version, user=request.user, comment=comment
@@ -150,7 +151,11 @@ def item_bulk(request: HttpRequest) -> HttpResponse:
             reason = "; ".join(getattr(exc, "messages", [str(exc)]))
             failed.append(f"{version}: {reason}")
     if done:
-        messages.success(request, f"{form.cleaned_data['action'].title()}: {done} item(s).")
+        messages.success(
+            request,
+            _("%(action)s: %(count)s item(s).")
+            % {"action": dict(form.fields["action"].choices).get(action, action), "count": done},
+        )
     for failure in failed:
         messages.error(request, failure)
     return _back_to_list(request)
@@ -245,7 +250,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, "Item created as a draft.")
+            messages.success(request, _("Item created as a draft."))
             return redirect("items:detail", item.pk)
     return render(
         request,
@@ -399,13 +404,13 @@ def item_diff(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(item.versions.prefetch_related("options", "translations"))
     by_number = {v.number: v for v in versions}
     if len(versions) < 2:
-        messages.info(request, "This item has only one version.")
+        messages.info(request, _("This item has only one version."))
         return redirect("items:detail", item.pk)
     try:
         old = by_number[int(request.GET.get("a") or versions[1].number)]
         new = by_number[int(request.GET.get("b") or versions[0].number)]
     except (KeyError, ValueError):
-        messages.error(request, "Choose two versions of this item.")
+        messages.error(request, _("Choose two versions of this item."))
         return redirect("items:detail", item.pk)
     return render(
         request,
@@ -472,11 +477,11 @@ def item_enemies(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         other = _item_by_reference(request.POST.get("add", ""))
         if other is None or other.pk == item.pk:
-            messages.error(request, "No other item with that number or id.")
+            messages.error(request, _("No other item with that number or id."))
             return redirect("items:detail", item.pk)
         enemies.add(other)
     services.item_enemies_set(item=item, enemies=enemies, user=request.user)
-    messages.success(request, "Enemies updated.")
+    messages.success(request, _("Enemies updated."))
     return redirect("items:detail", item.pk)
 
 

@@ -12,6 +12,25 @@ from lms import charts
 
 register = template.Library()
 
+MINUS = "\u2212"
+NBSP = "\u00a0"
+
+
+def ability_text(theta: float, standard_error: float) -> str:
+    """θ ± SE as one unbreakable figure with a true minus sign: "θ −0.91 ± 0.44" with a
+    hyphen read as a dash and wrapped after "θ" or "±" (a line ending "θ -" misleads)."""
+    value = f"{theta:.2f}"
+    value = "0.00" if value == "-0.00" else value.replace("-", MINUS)
+    return f"θ{NBSP}{value}{NBSP}±{NBSP}{standard_error:.2f}"
+
+
+@register.filter
+def ability(cell) -> str:
+    """The cell's ability figure (see ``ability_text``), or "" without an estimate."""
+    if cell.theta is None or cell.standard_error is None:
+        return ""
+    return ability_text(float(cell.theta), float(cell.standard_error))
+
 
 @register.simple_tag
 def heat(percent, pass_mark) -> str:
@@ -39,11 +58,8 @@ def heatmap_body(report, batch_pk: int) -> str:
         for cell in row.cells:
             percent = cell.percent
             colour = charts.heat_colour(percent, pass_mark)
-            ability = (
-                f"θ {cell.theta:.2f} ± {cell.standard_error:.2f}, "
-                if cell.theta is not None and cell.standard_error is not None
-                else ""
-            )
+            figure = ability(cell)
+            ability_part = f"{figure}, " if figure else ""
             if percent is None:
                 text = "—"
             else:
@@ -51,7 +67,7 @@ def heatmap_body(report, batch_pk: int) -> str:
                 text += " ✓" if cell.mastered else ""
             cells.append(
                 f'<td class="cell" style="background:{colour}" title="{escape(cell.nos_code)}: '
-                f'{ability}{cell.correct}/{cell.answered} {correct_word}">{text}</td>'
+                f'{ability_part}{cell.correct}/{cell.answered} {correct_word}">{text}</td>'
             )
         overall = "—" if row.overall is None else f"{row.overall:.0f}%"
         lines.append(

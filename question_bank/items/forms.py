@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from ..interchange.moodle_fractions import MOODLE_FRACTIONS, moodle_fraction, moodle_percent
 from ..models import (
@@ -88,10 +89,10 @@ class ItemFilterForm(forms.Form):
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[
-            ("submit", "Submit for review"),
-            ("approve", "Approve"),
-            ("retire", "Retire"),
-            ("accept_suggestion", "Tag to the suggested PC"),
+            ("submit", gettext_lazy("Submit for review")),
+            ("approve", gettext_lazy("Approve")),
+            ("retire", gettext_lazy("Retire")),
+            ("accept_suggestion", gettext_lazy("Tag to the suggested PC")),
         ]  # fmt: skip
     )
     versions = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -76,6 +76,30 @@ def test_the_handlers_are_ours():
     assert urls.handler500 == "lms.views.server_error"
 
 
+@pytest.mark.parametrize(
+    ("language", "first", "second"),
+    [
+        ("en", "Please try again in a moment", "कृपया थोड़ी देर में फिर से कोशिश करें"),
+        ("hi", "कृपया थोड़ी देर में फिर से कोशिश करें", "Please try again in a moment"),
+    ],
+)
+def test_the_try_again_page_has_the_design_of_our_error_pages_in_both_languages(
+    language, first, second
+):
+    """When an autosave and a submit collide on a locked SQLite database (or PostgreSQL
+    restarts), the candidate gets our designed page, not a bare one, in their language first
+    and the other below (the page cannot ask the database which language the user chose)."""
+    response = Client(raise_request_exception=False).get(
+        "/test-database-gone/", HTTP_ACCEPT_LANGUAGE=language
+    )
+    body = response.content.decode()
+    assert response.status_code == 503
+    assert "lms/kaushal.css" in body and '<body class="error-page">' in body
+    assert f'<h1 id="error-title">{first}</h1>' in body
+    assert second in body and body.index(first) < body.index(second)
+    assert f'<html lang="{language}">' in body
+
+
 LANGUAGE_SWITCH = 'class="language-switch" action="/i18n/setlang/"'
 
 

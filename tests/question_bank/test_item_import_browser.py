@@ -68,7 +68,7 @@ def test_the_progress_bar_follows_the_job_and_the_report_appears(live_server, pa
     bar = page.locator("#import-progress-bar")
     expect(bar).to_have_attribute("value", "25")
     jobs._state_set(job_id, done=30)
-    expect(page.locator("[data-import-job-label]")).to_have_text("30 of 40 steps (75 %)")
+    expect(page.locator("[data-import-job-label]")).to_have_text("30 of 40 steps (75%)")
     _shot(page, "import-progress")
     report = {"questions_found": 20, "imported": 19, "skipped": [
         {"question": "Bad grade", "line": 12, "file": "big.xml", "reason": "grade 33%"}],

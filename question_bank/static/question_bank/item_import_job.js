@@ -6,13 +6,18 @@
   if (!box) return;
   var bar = box.querySelector("progress");
   var label = box.querySelector("[data-import-job-label]");
+  // The words come translated from the page: "{done} of {total} steps ({percent}%)".
+  var stepsText = label.getAttribute("data-steps-text");
+  var waitingText = label.getAttribute("data-waiting-text");
   function poll() {
     fetch(box.getAttribute("data-import-job-status"), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
         if (!s) return;
         bar.value = s.percent;
-        label.textContent = s.total ? s.done + " of " + s.total + " steps (" + s.percent + "%)" : "Waiting to start";
+        label.textContent = s.total
+          ? stepsText.replace("{done}", s.done).replace("{total}", s.total).replace("{percent}", s.percent)
+          : waitingText;
         if (s.status === "done" || s.status === "failed") {
           window.location.reload();
         } else {
