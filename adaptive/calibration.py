@@ -36,19 +36,22 @@ from question_bank.api import (
     auto_scored_types,
     distinct_score_levels,
     item_versions_score_levels,
+    score_categories_of,
     score_category_of,
 )
 from question_bank.models import Item, ItemVersion, QualificationPack
 
-from .irt import ItemBank, SparseResponses, calibrate, item_fit
+from .irt import ItemBank, SparseResponses, calibrate, expected_score, item_fit
 from .models import CalibrationRun, Response
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "CalibratedItems",
     "CalibrationData",
     "NotEnoughResponsesError",
     "bank_items",
+    "calibrated_items",
     "calibration_data_collect",
     "calibration_run_execute",
     "calibration_run_start",
@@ -104,13 +107,103 @@ def _item_levels(rows: list[tuple], column: dict[int, int]) -> dict[int, list[fl
     ``score_levels``, merged): a score is a fraction of the mark whichever version was shown, so
     full marks on a right/wrong version and on a partial-credit version of the same item are the
     same top category, and responses stored before a version had partial credit keep scoring."""
-    version_item = {row[4]: row[2] for row in rows if row[2] in column}
+    return _merged_levels({row[4]: row[2] for row in rows if row[2] in column})
+
+
+def _merged_levels(version_item: dict[int, int]) -> dict[int, list[float]]:
+    """Item pk -> the score levels of the given versions (version pk -> item pk), merged."""
     versions = list(ItemVersion.objects.filter(pk__in=version_item))
     by_version = item_versions_score_levels(versions)
     merged: dict[int, set[float]] = {}
     for version_id, version_levels in by_version.items():
         merged.setdefault(version_item[version_id], set()).update(version_levels)
     return {item_id: distinct_score_levels(values) for item_id, values in merged.items()}
+
+
+@dataclass(frozen=True)
+class CalibratedItems:
+    """Calibrated bank ``Item`` s in the model their calibration fitted, for reading stored
+    responses on the bank's scale (mastery, DIF): an item with stored GPCM steps
+    (``step_difficulties``, K - 1 of them) is a generalized partial credit item (Muraki 1992)
+    with K categories, the others 2PL/3PL (right/wrong), exactly as ``calibration_data_collect``
+    coded their responses.
+
+    item_ids: Item pks, one per column of ``irt``
+    irt: the items' parameters (``polytomous="gpcm"``; a bank of right/wrong items only is a
+        plain dichotomous bank, so old figures stay what they were)
+    levels: per item, the fraction of the mark each category stands for (ascending)
+    """
+
+    item_ids: tuple[int, ...]
+    irt: ItemBank
+    levels: tuple[tuple[float, ...], ...]
+
+    def categories(
+        self, columns: np.ndarray, scores: np.ndarray, is_correct: np.ndarray
+    ) -> np.ndarray:
+        """IRT category of each stored response, (n_responses,) float: for a GPCM item the
+        level its credit (``Response.score``) reaches (``score_categories_of``; no score stored:
+        right is the top category), for a right/wrong item 1 if right (full marks) else 0.
+
+        columns: (n_responses,) int array, the item's column; scores: (n_responses,) float,
+        nan where none is stored; is_correct: (n_responses,) bool
+        """
+        cols = np.asarray(columns, dtype=np.int64)
+        right = np.asarray(is_correct, dtype=bool)
+        n_cat = self.irt.n_categories[cols]
+        width = max((len(lv) for lv in self.levels), default=2)
+        padded = np.full((len(self.levels), width), np.nan)
+        for j, lv in enumerate(self.levels):  # per item, not per response
+            padded[j, : len(lv)] = lv
+        s = np.asarray(scores, dtype=float)
+        by_credit = score_categories_of(padded[cols], np.nan_to_num(s, nan=0.0))
+        by_right = np.where(right, n_cat - 1, 0)
+        polytomous = (n_cat > 2) & ~np.isnan(s)
+        return np.where(polytomous, by_credit, by_right).astype(float)
+
+    def subset(self, columns: list[int]) -> CalibratedItems:
+        return CalibratedItems(
+            tuple(self.item_ids[j] for j in columns),
+            self.irt.subset(columns),
+            tuple(self.levels[j] for j in columns),
+        )
+
+    def expected(self, theta: np.ndarray, columns: list[int] | None = None) -> np.ndarray:
+        """Expected fraction of each item's mark at each theta, (n_theta, n_items): the IRT
+        core's ``expected_score`` (sum of levels x category probabilities), over ``columns``
+        (all items by default)."""
+        idx = list(range(len(self.item_ids))) if columns is None else list(columns)
+        return expected_score(theta, self.irt.subset(idx), [list(self.levels[j]) for j in idx])
+
+
+def calibrated_items(items: list[Item]) -> CalibratedItems:
+    """The calibrated model of each of ``items`` (all calibrated: ``discrimination`` and
+    ``difficulty`` set), in their order. A GPCM item's levels are its versions' score levels
+    merged, as calibration merges them; should its versions now offer a different number of
+    levels than it was calibrated with (a version added since), its K calibrated categories
+    stand for evenly spaced fractions until it is recalibrated."""
+    versions = dict(
+        ItemVersion.objects.filter(item__in=[i.pk for i in items]).values_list("pk", "item_id")
+    )
+    merged = _merged_levels(versions) if versions else {}
+    steps = [list(item.step_difficulties or []) for item in items]
+    width = max((len(s) for s in steps), default=1) or 1
+    a = np.array([float(item.discrimination or 0.0) for item in items])
+    c = np.zeros(len(items))
+    d = np.full((len(items), width), np.nan)
+    levels: list[tuple[float, ...]] = []
+    for j, item in enumerate(items):
+        own = merged.get(item.pk, [0.0, 1.0])
+        if len(steps[j]) > 1:
+            d[j, : len(steps[j])] = [-a[j] * b for b in steps[j]]
+            k = len(steps[j]) + 1
+            levels.append(tuple(own) if len(own) == k else tuple(np.linspace(0.0, 1.0, k)))
+        else:  # right/wrong: calibrated on full marks or not
+            d[j, 0] = -a[j] * float(item.difficulty or 0.0)
+            c[j] = float(item.guessing or 0.0)
+            levels.append(tuple(own) if len(own) == 2 else (0.0, 1.0))
+    bank = ItemBank(a, d, c, tuple(str(i.pk) for i in items), polytomous="gpcm")
+    return CalibratedItems(tuple(i.pk for i in items), bank, tuple(levels))
 
 
 def bank_items(qualification_pack_code: str):

@@ -2,14 +2,18 @@
 
 One measure, the same on every page (learner, trainer, assessor): **the percent of the NOS's
 theory marks the learner is expected to earn at their ability** (``MASTERY_EXPLANATION``).
-Ability (theta, on the bank's IRT scale) is an EAP estimate (Bock & Mislevy 1982) from the
-learner's latest answer to each calibrated item of the NOS, knowledge checks (practice) and
-assessments (summative) alike: they share one scale. The expected percent is the test
-characteristic curve (Lord 1980) over the NOS's calibrated items, each PC weighted by its theory
-marks as in ``adaptive.papers.AssessmentBank.expected_percent``; it is compared with the QP's pass
-percentage. With fewer than ``MIN_CALIBRATED`` calibrated items answered, the plain share
-answered correctly is shown instead, marked as such, and mastery is decided only once there are
-``MIN_ANSWERS`` answers.
+Ability (theta, on the bank's IRT scale) is an EAP estimate (Bock & Mislevy 1982) from the learner's
+latest answer to each calibrated item of the NOS, knowledge checks (practice) and assessments
+(summative) alike: they share one scale. Each item is read in the model its calibration fitted
+(``adaptive.calibration.calibrated_items``): a partial-credit item (multiple response, single choice
+with part-credit options, numeric with part answers, matching, ordering, cloze) as a GPCM item
+(Muraki 1992) whose category is the level its stored credit reaches, a right/wrong item as 2PL/3PL.
+The expected percent is the test characteristic curve (Lord 1980) over the NOS's calibrated items,
+each item's expected fraction of its mark being ``sum_k level_k P_k``
+(``adaptive.irt.expected_score``), each PC weighted by its theory marks as in
+``adaptive.papers.AssessmentBank.expected_percent``; it is compared with the QP's pass percentage.
+With fewer than ``MIN_CALIBRATED`` calibrated items answered, the plain share answered correctly is
+shown instead, marked as such, and mastery is decided only once there are ``MIN_ANSWERS`` answers.
 
 Computed per NOS for all learners at once (one EAP over a learners x items matrix), so a batch of
 a thousand candidates costs a handful of numpy calls, not thousands.
@@ -31,7 +35,8 @@ from question_bank.models import (
     QualificationPack,
 )
 
-from .irt import ItemBank, estimate_ability, probability
+from .calibration import CalibratedItems, calibrated_items
+from .irt import estimate_ability
 from .models import Mode, Response
 
 MIN_CALIBRATED = 3
@@ -104,14 +109,6 @@ def _nos_of(pack: QualificationPack) -> list[NationalOccupationalStandard]:
     return [link.nos for link in pack.nos_links.select_related("nos").order_by("position")]
 
 
-def _bank_of(items: list[Item]) -> ItemBank:
-    return ItemBank.from_irt(
-        np.array([i.discrimination for i in items], dtype=float),
-        np.array([i.difficulty for i in items], dtype=float),
-        np.array([i.guessing or 0.0 for i in items], dtype=float),
-    )
-
-
 def _tagged(item: Item) -> tuple[NationalOccupationalStandard, PerformanceCriterion]:
     """An item's NOS and PC: mastery reads tagged items only (untagged imports wait for a
     curator, and cannot be approved or answered)."""
@@ -131,22 +128,27 @@ def _pc_weights(items: list[Item]) -> np.ndarray:
     return w / (w.sum() or 1.0)
 
 
+# The credit stored (a fraction of the mark; None for an old row without one), full marks or not.
+Answer = tuple[float | None, bool]
+
+
 def _answers(users: list[int], items: dict[int, Item]):
-    """(user, nos code) -> {item id: is_correct} (latest answer counts) and answer counts."""
-    answers: dict[tuple[int, str], dict[int, bool]] = defaultdict(dict)
+    """(user, nos code) -> {item id: (score, is_correct)} (latest answer counts) and answer
+    counts."""
+    answers: dict[tuple[int, str], dict[int, Answer]] = defaultdict(dict)
     counts: dict[tuple[int, str, str], int] = defaultdict(int)
     # Looked up once per item, not once per response (a batch report reads ~10^5 responses).
     code_of = {item_id: _tagged(item)[0].code for item_id, item in items.items()}
-    for user_id, item_id, is_correct, mode in (
+    for user_id, item_id, score, is_correct, mode in (
         Response.objects.filter(user_id__in=users, item_id__in=items)
         .exclude(attempt__is_preview=True)
         .exclude(score__isnull=True)  # an essay waiting for its mark says nothing yet
         .order_by("created_at", "id")
-        .values_list("user_id", "item_id", "is_correct", "mode")
+        .values_list("user_id", "item_id", "score", "is_correct", "mode")
     ):
         # The latest answer to an item counts: a learner who learnt it since is credited.
         code = code_of[item_id]
-        answers[(user_id, code)][item_id] = is_correct
+        answers[(user_id, code)][item_id] = (score, is_correct)
         counts[(user_id, code, mode)] += 1
     return answers, counts
 
@@ -171,12 +173,18 @@ def mastery_per_nos(
         if item.discrimination is not None and item.difficulty is not None:
             calibrated_by_nos[_tagged(item)[0].code].append(item)
 
+    # One read of the models (and of the versions' score levels) for the whole QP.
+    everything = [item for code in codes for item in calibrated_by_nos.get(code, [])]
+    model = calibrated_items(everything)
+    column = {item.pk: j for j, item in enumerate(everything)}
     result: dict[int, list[NosMastery]] = {u: [] for u in users}
     for nos in nos_list:
-        estimates = _nos_estimates(users, nos.code, answers, calibrated_by_nos.get(nos.code, []))
+        calibrated = calibrated_by_nos.get(nos.code, [])
+        nos_model = model.subset([column[item.pk] for item in calibrated])
+        estimates = _nos_estimates(users, nos.code, answers, calibrated, nos_model)
         for row, user_id in enumerate(users):
             given = answers.get((user_id, nos.code), {})
-            correct = sum(given.values())
+            correct = sum(ok for _, ok in given.values())
             theta, se, expected = estimates[row]
             if expected is not None:
                 mastered: bool | None = expected >= pass_mark
@@ -205,24 +213,19 @@ def mastery_per_nos(
 Estimate = tuple[float | None, float | None, float | None]
 
 
-def _nos_estimates(users, code, answers, calibrated: list[Item]) -> list[Estimate]:
+def _nos_estimates(
+    users, code, answers, calibrated: list[Item], model: CalibratedItems
+) -> list[Estimate]:
     """Per user (theta, SE, expected percent), all None below ``MIN_CALIBRATED`` answers."""
     empty: list[Estimate] = [(None, None, None)] * len(users)
     if len(calibrated) < MIN_CALIBRATED or not users:
         return empty
-    column = {item.pk: j for j, item in enumerate(calibrated)}
-    y = np.full((len(users), len(calibrated)), np.nan)
-    for row, user_id in enumerate(users):
-        for item_id, ok in answers.get((user_id, code), {}).items():
-            j = column.get(item_id)
-            if j is not None:
-                y[row, j] = 1.0 if ok else 0.0
+    y = _categories(users, code, answers, model)
     enough = np.sum(~np.isnan(y), axis=1) >= MIN_CALIBRATED
     if not enough.any():
         return empty
-    bank = _bank_of(calibrated)
-    estimate = estimate_ability(y[enough], bank, "eap")
-    expected = 100.0 * probability(estimate.theta, bank) @ _pc_weights(calibrated)
+    estimate = estimate_ability(y[enough], model.irt, "eap")
+    expected = 100.0 * model.expected(estimate.theta) @ _pc_weights(calibrated)
     out = list(empty)
     for k, row in enumerate(int(r) for r in np.flatnonzero(enough)):
         out[row] = (
@@ -231,6 +234,27 @@ def _nos_estimates(users, code, answers, calibrated: list[Item]) -> list[Estimat
             float(expected[k]),
         )
     return out
+
+
+def _categories(users, code, answers, model: CalibratedItems) -> np.ndarray:
+    """(n_users, n_items) IRT categories of the users' latest answers, nan = not answered;
+    coded all at once by ``CalibratedItems.categories``."""
+    column = {item_id: j for j, item_id in enumerate(model.item_ids)}
+    rows, cols, scores, right = [], [], [], []
+    for row, user_id in enumerate(users):
+        for item_id, (score, ok) in answers.get((user_id, code), {}).items():
+            j = column.get(item_id)
+            if j is not None:
+                rows.append(row)
+                cols.append(j)
+                scores.append(np.nan if score is None else score)
+                right.append(ok)
+    y = np.full((len(users), len(model.item_ids)), np.nan)
+    if rows:
+        y[rows, cols] = model.categories(
+            np.array(cols), np.array(scores, dtype=float), np.array(right, dtype=bool)
+        )
+    return y
 
 
 def pc_weakness(
@@ -252,19 +276,24 @@ def pc_weakness(
         (i for i in items.values() if i.discrimination is not None and i.difficulty is not None),
         key=lambda i: i.pk,
     )
+    model = calibrated_items(calibrated)
     thetas = [
-        t for t, _, _ in _nos_estimates(users, nos_code, answers, calibrated) if t is not None
+        t
+        for t, _, _ in _nos_estimates(users, nos_code, answers, calibrated, model)
+        if t is not None
     ]
     per_pc_answers: dict[int, list[bool]] = defaultdict(list)
     for (_, _code), given in answers.items():
-        for item_id, ok in given.items():
+        for item_id, (_score, ok) in given.items():
             per_pc_answers[_tagged(items[item_id])[1].pk].append(ok)
+    # Expected fraction of each item's mark at each learner's ability: (n_learners, n_items).
+    fractions = model.expected(np.array(thetas)) if calibrated and thetas else None
     rows = []
     for pc in nos.performance_criteria.order_by("position"):
-        pc_items = [i for i in calibrated if i.performance_criterion_id == pc.pk]
+        pc_columns = [j for j, i in enumerate(calibrated) if i.performance_criterion_id == pc.pk]
         expected = None
-        if pc_items and thetas:
-            expected = 100.0 * float(np.mean(probability(np.array(thetas), _bank_of(pc_items))))
+        if pc_columns and fractions is not None:
+            expected = 100.0 * float(np.mean(fractions[:, pc_columns]))
         given = per_pc_answers.get(pc.pk, [])
         rows.append(
             PcWeakness(

@@ -28,6 +28,7 @@ from .items.types import (
     deliverable_types,
     distinct_score_levels,
     item_type_spec,
+    score_categories_of,
     score_category_of,
 )
 from .models import (
@@ -55,6 +56,7 @@ __all__ = [
     "qualification_pack_nos",
     "response_evaluate",
     "response_review_parts",
+    "score_categories_of",
     "score_category_of",
 ]
 

@@ -10,9 +10,10 @@ bank; a :class:`Blueprint` of content :class:`Constraint` s drives both adaptive
 (:func:`select_next_item`, :class:`CatSession`) and unique fixed papers
 (:func:`assemble_paper`); :mod:`adaptive.irt.simulation` runs catsim-style studies.
 Model fit and reporting: AIC/BIC on every :class:`CalibrationResult`, :func:`m2` (limited
-information fit), :func:`mantel_haenszel` (DIF between groups), :func:`plausible_values` and
-:func:`group_mean` (group scores with their measurement error), :func:`marginal_log_likelihood`
-(likelihood-ratio tests between fitted models).
+information fit), :func:`mantel_haenszel` and :func:`mantel_ordinal` (DIF between groups,
+right/wrong and partial-credit items), :func:`plausible_values` and :func:`group_mean` (group scores
+with their measurement error), :func:`marginal_log_likelihood` (likelihood-ratio tests between
+fitted models).
 """
 
 from .blueprint import Blueprint, BlueprintInfeasibleError, Constraint, blueprint_violations
@@ -26,7 +27,7 @@ from .cat import (
     StoppingRule,
     select_next_item,
 )
-from .dif import DifResult, mantel_haenszel
+from .dif import DifResult, OrdinalDifResult, mantel_haenszel, mantel_ordinal
 from .fit import ItemFit, item_fit, s_x2, s_x2_incomplete
 from .limited_information import LimitedInformationFit, m2
 from .linking import LinkingConstants, mean_sigma, stocking_lord, transform_bank
@@ -56,6 +57,7 @@ __all__ = [
     "ItemFit",
     "LimitedInformationFit",
     "LinkingConstants",
+    "OrdinalDifResult",
     "PreparedBank",
     "Selection",
     "ShadowTest",
@@ -73,6 +75,7 @@ __all__ = [
     "item_information",
     "m2",
     "mantel_haenszel",
+    "mantel_ordinal",
     "marginal_log_likelihood",
     "mean_sigma",
     "pairwise_overlap",

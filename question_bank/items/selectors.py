@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from ..models import (
     GenericSkill,
     Item,
+    ItemOption,
     ItemStatus,
     ItemVersion,
     KnowledgeItem,
@@ -263,20 +264,25 @@ def item_versions_score_levels(versions: list[ItemVersion]) -> dict[int, list[fl
         if type(item_type_spec(v.item_type)).score_levels is not ItemTypeSpec.score_levels
     ]
     own_pks = {v.pk for v in own}
-    prefetch_related_objects(own, "options")
-    prefetch_related_objects(
-        [v for v in own if not item_type_spec(v.item_type).score_levels_read_options_only],
-        "translations",
-    )
+    by_content = [v for v in own if not item_type_spec(v.item_type).score_levels_read_options_only]
+    prefetch_related_objects(by_content, "options")
+    prefetch_related_objects(by_content, "translations")
+    # Choice types need their options' fractions only: one values query, no option objects (a
+    # mastery report reads the levels of a whole QP's bank on every page).
+    fractions: dict[int, list[Decimal]] = {}
+    option_only = [v.pk for v in own if item_type_spec(v.item_type).score_levels_read_options_only]
+    if option_only:
+        for version_id, fraction in ItemOption.objects.filter(
+            version_id__in=option_only
+        ).values_list("version_id", "fraction"):
+            fractions.setdefault(version_id, []).append(Decimal(fraction))
     levels: dict[int, list[float]] = {}
     for v in versions:
         spec = item_type_spec(v.item_type)
         if v.pk not in own_pks:
             levels[v.pk] = [0.0, 1.0]
         elif spec.score_levels_read_options_only:
-            levels[v.pk] = spec.score_levels_of_fractions(
-                [Decimal(o.fraction) for o in v.options.all()]
-            )
+            levels[v.pk] = spec.score_levels_of_fractions(fractions.get(v.pk, []))
         else:
             levels[v.pk] = spec.score_levels(item_content_of(v))
     return levels

@@ -142,3 +142,72 @@ def test_the_command_prints_flagged_items_first_and_refuses_bad_input(calibrated
                      "--focal", "F")  # fmt: skip
     with pytest.raises(CommandError, match="no answers from group 'ta'"):
         call_command("item_dif", "ASC/Q0202", "--by", "language", "--focal", "ta")
+
+
+GPCM_A = {8: 1.2, 9: 1.0}
+GPCM_STEPS = {8: np.array([-0.6, 0.5]), 9: np.array([-0.3, 0.7])}
+
+
+def test_a_partial_credit_item_is_tested_on_its_credit_with_mantels_test(asc_q0202):
+    """Items 8 and 9 are multiple-response items calibrated as GPCM (levels 0, 0.5, 1); item 8
+    is one logit harder (every step) for Hindi answers at equal ability, item 9 is fair."""
+    from tests.question_bank.factories import content_multiple
+
+    author, approver = user_in(Role.SSC_CURATOR), user_in(Role.SSC_CURATOR)
+    items = []
+    for k, (nos, pc) in enumerate(PCS):
+        content = content_multiple() if k in GPCM_A else content_single(f"Q{k}?")
+        item = item_make(nos=nos, pc=pc, content=content, author=author, approver=approver)
+        if k in GPCM_A:
+            item.discrimination, item.step_difficulties = GPCM_A[k], list(GPCM_STEPS[k])
+            item.difficulty = float(GPCM_STEPS[k].mean())
+        else:
+            item.discrimination, item.difficulty = float(A[k]), float(B[k])
+        item.save(update_fields=["discrimination", "difficulty", "step_difficulties"])
+        items.append(item)
+    rng = np.random.default_rng(7)
+    learners = [user_in(Role.LEARNER), user_in(Role.LEARNER)]
+    n = 1600
+    versions = [item.versions.get() for item in items]
+    attempts = Attempt.objects.bulk_create(
+        Attempt(user=learners[i % 2], mode=Mode.SUMMATIVE, qualification_pack_code="ASC/Q0202",
+                number=i + 1)
+        for i in range(n)
+    )  # fmt: skip
+    rows = []
+    for i, attempt in enumerate(attempts):
+        focal = i % 2 == 1
+        theta = rng.normal(-0.5 if focal else 0.0, 1.0)
+        for j in [8, 9, *rng.choice(8, 4, replace=False)]:
+            if j in GPCM_A:
+                steps = GPCM_STEPS[j] + (1.0 if focal and j == 8 else 0.0)
+                z = np.array([0.0, *(GPCM_A[j] * (k * theta - steps[:k].sum()) for k in (1, 2))])
+                p = np.exp(z - z.max())
+                score = float(rng.choice(3, p=p / p.sum())) / 2
+            else:
+                score = float(rng.random() < 1 / (1 + np.exp(-A[j] * (theta - B[j]))))
+            rows.append(Response(user=learners[i % 2], attempt=attempt, item=items[j],
+                                 item_version=versions[j], mode=Mode.SUMMATIVE,
+                                 language="hi" if focal else "en", answer=["A"], score=score,
+                                 is_correct=score >= 1.0))  # fmt: skip
+    Response.objects.bulk_create(rows)
+    result = item_dif(qualification_pack_code="ASC/Q0202", by="language", focal="hi",
+                      reference="en")  # fmt: skip
+    by_item = {r.item_id: r for r in result}
+    harder, fair = by_item[items[8].pk], by_item[items[9].pk]
+    assert (harder.method, fair.method) == ("mantel", "mantel")
+    assert harder.category == "C" and harder.smd < 0 and harder.effect_size < -0.25
+    assert harder.delta is None and harder.p_value < 1e-4
+    assert fair.category == "A"
+    assert all(by_item[i.pk].method == "mantel-haenszel" for i in items[:8])
+    # Matching on an ability the DIF item itself pulls down (no purification) can tip a fair
+    # right/wrong item into B, never into C.
+    assert all(by_item[i.pk].category in ("A", "B") for i in items[:8]), [
+        (by_item[i.pk].category, by_item[i.pk].delta) for i in items[:8]
+    ]
+    out = io.StringIO()
+    from django.core.management import call_command
+
+    call_command("item_dif", "ASC/Q0202", "--by", "language", "--focal", "hi", stdout=out)
+    first = out.getvalue().splitlines()[1]
+    assert first.startswith(f"item {items[8].pk} ") and "ETS C, Mantel SMD -" in first

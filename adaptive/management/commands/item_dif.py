@@ -4,8 +4,10 @@
     python manage.py item_dif ASC/Q0202 --by centre --focal "Agra centre"
     python manage.py item_dif ASC/Q0202 --by user --groups genders.csv --focal F --reference M
 
-``--groups``: a CSV of ``username,group`` rows (e.g. gender from the LMS roster; the platform
-stores none). Prints one line per item (``--json``: a list of objects); items flagged C first.
+``--groups``: a CSV of ``username,group`` rows (e.g. gender from the LMS roster; the platform stores
+none). Right/wrong items get the Mantel-Haenszel D-DIF, partial-credit items Mantel's test and the
+standardized mean difference (``adaptive.dif``). Prints one line per item (``--json``: a list of
+objects); items flagged C first.
 """
 
 from __future__ import annotations
@@ -44,7 +46,10 @@ def _user_groups(path: str) -> dict[int, str]:
 
 
 class Command(BaseCommand):
-    help = "Mantel-Haenszel DIF of a QP's bank between two groups (language, centre, users)."
+    help = (
+        "DIF of a QP's bank between two groups (language, centre, users): Mantel-Haenszel "
+        "for right/wrong items, Mantel's test for partial-credit items."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("qualification_pack")
@@ -77,7 +82,12 @@ class Command(BaseCommand):
         self.stdout.write(f"DIF {options['focal']} against {reference} (by {options['by']})")
         for r in rows:
             verdict = "too few answers" if r.category is None else f"ETS {r.category}"
-            delta = "" if r.delta is None else f", MH D-DIF {r.delta:+.2f}, p {r.p_value:.3g}"
+            delta = ""
+            if r.delta is not None:
+                delta = f", MH D-DIF {r.delta:+.2f}, p {r.p_value:.3g}"
+            elif r.smd is not None:  # a partial-credit item: Mantel's test
+                size = "" if r.effect_size is None else f", SMD/SD {r.effect_size:+.2f}"
+                delta = f", Mantel SMD {r.smd:+.3f}{size}, p {r.p_value:.3g}"
             self.stdout.write(
                 f"item {r.item_id} ({names.get(r.item_id, '')}): {verdict}{delta} "
                 f"[{r.n_focal} focal, {r.n_reference} reference answers]"

@@ -8,7 +8,12 @@ Validation (``..content.item_content_validate``), the learner's view and scoring
 
 from __future__ import annotations
 
-from .base import ItemTypeSpec, distinct_score_levels, score_category_of
+from .base import (
+    ItemTypeSpec,
+    distinct_score_levels,
+    score_categories_of,
+    score_category_of,
+)
 from .choice import MultipleResponse, SingleChoice, TrueFalse
 from .cloze import Cloze
 from .description import Description
@@ -35,6 +40,7 @@ __all__ = [
     "distinct_score_levels",
     "item_type_spec",
     "numeric_answers",
+    "score_categories_of",
     "score_category_of",
 ]
 

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 if TYPE_CHECKING:
     from ..content import ItemContent
 
@@ -129,6 +132,22 @@ def score_category_of(levels: Sequence[float], score: float) -> int:
     so a score between two levels counts as the lower one. The one rule every caller uses:
     item types, calibration and the assessment bank."""
     return max(i for i, level in enumerate(levels) if score + 1e-6 >= level or i == 0)
+
+
+def score_categories_of(levels: ArrayLike, scores: ArrayLike) -> NDArray[np.int64]:
+    """``score_category_of`` for many responses at once (a batch report codes ~10^5 of them):
+    the same rule, the highest level each score reaches, the lowest category when none.
+
+    levels: (n_responses, max_levels) float array, each row its item's ascending
+        ``score_levels``, padded with nan
+    scores: (n_responses,) float array of fractions of the mark
+    """
+    lv = np.asarray(levels, dtype=float)
+    s = np.asarray(scores, dtype=float)
+    with np.errstate(invalid="ignore"):
+        reached = s[:, None] + 1e-6 >= lv[:, 1:]  # nan padding never counts as reached
+    # Levels ascend, so the levels reached above the lowest are a prefix: count them.
+    return np.asarray(reached.sum(axis=1), dtype=np.int64)
 
 
 def form_value(form: Mapping[str, Sequence[str]], name: str) -> str:
