@@ -67,12 +67,19 @@ def database_outage_answered(view: Callable[..., HttpResponse]) -> Callable[...,
             if request.path.endswith("/draft/"):
                 message = _("The server is busy for a moment; your choice was not saved yet.")
                 return JsonResponse({"saved": False, "message": message}, status=503)
-            page = render_to_string("adaptive/try_again.html", {"path": request.path})
-            response = HttpResponse(page, status=503)
-            response["Retry-After"] = "10"
-            return response
+            return database_outage_response(request)
 
     return wrapped
+
+
+def database_outage_response(request: HttpRequest) -> HttpResponse:
+    """The 503 "try again" page for a database that cannot be reached, drawn from a template
+    alone (no context processors, nothing from the database); ``lms.views.server_error``
+    answers with it too, where the outage strikes outside an assessment view."""
+    page = render_to_string("adaptive/try_again.html", {"path": request.path})
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = "10"
+    return response
 
 
 def _is_staff_previewer(user) -> bool:

@@ -12,10 +12,10 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from accounts.roles import user_roles
+from adaptive.views import database_outage_response
 from lms.selectors import dashboard_summary
 
 
@@ -76,10 +76,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     the user in a middleware). The assessment pages answer that themselves
     (``adaptive.views.database_outage_answered``); this is the same page for the rest."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        page = render_to_string("adaptive/try_again.html", {"path": request.path})
-        response = HttpResponse(page, status=503)
-        response["Retry-After"] = "10"
-        return response
+        return database_outage_response(request)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

@@ -12,7 +12,6 @@ import json
 import logging
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import SplitResult, urlsplit
@@ -694,7 +693,6 @@ def _json_object_fetch(method: str, url: str, *, what: str, **kwargs) -> dict:
     """A JSON object from the platform, or RegistrationFailedError: no redirects followed, at
     most REGISTRATION_MAX_BYTES read, the whole answer within registration_timeout()."""
     timeout = registration_timeout()
-    deadline = time.monotonic() + timeout
     try:
         with requests.request(
             method, url, timeout=timeout, stream=True, allow_redirects=False, **kwargs
@@ -705,13 +703,11 @@ def _json_object_fetch(method: str, url: str, *, what: str, **kwargs) -> dict:
                 raise RegistrationFailedError(
                     f"The platform refused the {what} (HTTP {response.status_code})."
                 )
-            body = bytearray()
-            for chunk in response.iter_content(8192):
-                body += chunk
-                if len(body) > REGISTRATION_MAX_BYTES:
-                    raise RegistrationFailedError(f"The platform's {what} is too large.")
-                if time.monotonic() > deadline:
-                    raise RegistrationFailedError(f"The platform's {what} took too long.")
+            body = outbound.body_read(response, max_bytes=REGISTRATION_MAX_BYTES, seconds=timeout)
+    except outbound.AnswerTooLargeError as exc:
+        raise RegistrationFailedError(f"The platform's {what} is too large.") from exc
+    except outbound.AnswerTooSlowError as exc:
+        raise RegistrationFailedError(f"The platform's {what} took too long.") from exc
     except requests.Timeout as exc:
         raise RegistrationFailedError(f"The platform's {what} took too long.") from exc
     except requests.RequestException as exc:
@@ -719,7 +715,7 @@ def _json_object_fetch(method: str, url: str, *, what: str, **kwargs) -> dict:
             f"Could not read the platform's {what}: {exc.__class__.__name__}."
         ) from exc
     try:
-        data = json.loads(bytes(body))
+        data = json.loads(body)
     except ValueError as exc:
         raise RegistrationFailedError(f"The platform's {what} is not JSON.") from exc
     if not isinstance(data, dict):
